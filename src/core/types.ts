@@ -1,0 +1,91 @@
+/**
+ * The one Finding model shared by every engine (JS/TS and Python) and every report format.
+ * Lines and columns are 1-based and refer to the file as it was before the run.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  /** Path relative to the working directory, '/' separators. */
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** The manual fix, in words or as code. */
+  fix?: string;
+}
+
+/** A finding as an engine produces it, before the runner attaches the file path. */
+export type EngineFinding = Omit<Finding, 'file'>;
+
+export type Mode = 'run' | 'check';
+
+/** Options every engine receives; engines ignore what does not concern them. */
+export interface EngineOptions {
+  mode: Mode;
+  /** `auto` or a preset name (motor, native, motor-python, ...). */
+  preset: string;
+  /** --wrapper-module values: bare package names, or absolute paths (relative ones are resolved against cwd by the CLI). */
+  wrapperModules: string[];
+  /** Parsed --wrapper spec files. */
+  wrapperSpecs: WrapperSpec[];
+  toList: 'loop' | 'to-array';
+  /** Absolute path of the working directory (for resolving relative wrapper modules). */
+  cwd: string;
+}
+
+/** A declarative description of an in-house Motor-style wrapper whose names differ from Motor's. */
+export interface WrapperSpec {
+  /** Shown in reports. */
+  name?: string;
+  /** Module specifiers: bare names or paths relative to the spec file (resolved by the loader to absolute paths). */
+  modules: string[];
+  /** Exported names mapped to the Motor name they stand for, e.g. { "DbClient": "AsyncIOMotorClient" }. */
+  exports?: Record<string, string>;
+  /** Exported functions that return a handle: { "connect": { "returns": "client", "async": true } }. */
+  factories?: Record<string, { returns: HandleKindName; async?: boolean }>;
+  /** Per handle kind, wrapper method names mapped to the Motor method names, e.g. { "cursor": { "all": "toList" } }. */
+  methods?: Partial<Record<HandleKindName, Record<string, string>>>;
+}
+
+export type HandleKindName = 'client' | 'db' | 'collection' | 'cursor' | 'commandCursor' | 'session' | 'changeStream' | 'bucket';
+
+export interface FileInput {
+  /** Absolute path. */
+  absPath: string;
+  /** Path relative to cwd with '/' separators (used in reports). */
+  relPath: string;
+  /** File text without the BOM (the runner strips and restores it). */
+  text: string;
+}
+
+export interface EngineResult {
+  /** The new text, or null when nothing changes. */
+  output: string | null;
+  findings: EngineFinding[];
+  /** Package names whose dependency entry should be migrated (e.g. 'motor' -> 'mongodb'). */
+  replacedPackages?: string[];
+  /** Set when the engine decided to leave the file alone because it could not process it. */
+  error?: string;
+}
+
+export interface Engine {
+  /** 'js' or 'python'. */
+  id: string;
+  extensions: readonly string[];
+  /** Presets this engine implements (for `presets` and `--preset`). */
+  presets: readonly PresetInfo[];
+  /** Cheap text test: does this file deserve a parse? Must not have false negatives for files the engine would change or flag. */
+  prefilter(text: string, options: EngineOptions): boolean;
+  process(file: FileInput, options: EngineOptions): EngineResult | Promise<EngineResult>;
+}
+
+export interface PresetInfo {
+  name: string;
+  language: 'js' | 'python';
+  description: string;
+  modules: string[];
+}

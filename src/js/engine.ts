@@ -1,0 +1,105 @@
+/**
+ * The JS/TS engine: parse with @babel/parser (parser per extension), track provenance, run the rule modules,
+ * splice their edits into the original text. Untouched code stays byte-identical because nothing is reprinted.
+ */
+import type { Engine, EngineOptions, EngineResult, FileInput } from '../core/types.js';
+import { applyEdits, OverlapError } from '../core/text.js';
+import { parseSource, ParseError, JS_EXTENSIONS } from './parse.js';
+import { wrapperMatcher } from './modules.js';
+import { Tracker, Vocabulary } from '../tracking/tracker.js';
+import { RuleContext } from './context.js';
+import { handlesRule } from './rules/handles.js';
+import { clientRule } from './rules/client.js';
+import { cursorRule, toListRule } from './rules/cursor.js';
+import { importsRule } from './rules/imports.js';
+import './rules/meta.js';
+import { NATIVE_MODULE } from '../presets/motor.js';
+
+const vocabCache = new WeakMap<object, Vocabulary>();
+
+function vocabulary(options: EngineOptions): Vocabulary {
+  let v = vocabCache.get(options.wrapperSpecs);
+  if (!v) vocabCache.set(options.wrapperSpecs, (v = new Vocabulary(options.wrapperSpecs)));
+  return v;
+}
+
+export function jsPrefilter(text: string, options: EngineOptions): boolean {
+  if (text.includes(NATIVE_MODULE)) return true;
+  for (const n of wrapperMatcher(options).needles) if (text.includes(n)) return true;
+  return false;
+}
+
+export function processJs(file: FileInput, options: EngineOptions): EngineResult {
+  const matcher = wrapperMatcher(options);
+  const wantWrapper = options.preset === 'auto' || options.preset === 'motor';
+  const wantNative = options.preset === 'auto' || options.preset === 'native' || options.preset === 'motor';
+  // The in-house wrapper module itself is left alone.
+  if (matcher.isWrapperFile(file.absPath)) {
+    return {
+      output: null,
+      findings: [
+        { ruleId: 'motor/wrapper-module-file', severity: 'info', message: 'This is the in-house wrapper module itself; it was left unchanged.', line: 1, column: 1, endLine: 1, endColumn: 1, fix: 'Delete it once nothing imports it any more.' },
+      ],
+    };
+  }
+  let ast;
+  try {
+    ast = parseSource(file.text, file.relPath);
+  } catch (err) {
+    if (err instanceof ParseError) return { output: null, findings: [], error: `parse error at ${err.line}:${err.column}: ${err.message}` };
+    throw err;
+  }
+  const tracker = new Tracker(
+    ast,
+    {
+      isWrapper: (spec) => wantWrapper && matcher.isWrapper(spec, file.absPath),
+      isNative: (spec) => wantNative && matcher.isNative(spec),
+    },
+    vocabulary(options),
+  );
+  if (tracker.imports.length === 0) return { output: null, findings: [] };
+  const ctx = new RuleContext(file.text, file.relPath, tracker, options);
+  handlesRule(ctx);
+  clientRule(ctx);
+  cursorRule(ctx);
+  importsRule(ctx);
+  toListRule(ctx);
+  if (ctx.edits.length === 0) return { output: null, findings: ctx.findings };
+  let output: string;
+  try {
+    output = applyEdits(file.text, ctx.edits);
+  } catch (err) {
+    if (err instanceof OverlapError) return { output: null, findings: ctx.findings, error: `internal: ${err.message}; the file was left unchanged` };
+    throw err;
+  }
+  if (output === file.text) return { output: null, findings: ctx.findings };
+  try {
+    parseSource(output, file.relPath);
+  } catch (err) {
+    if (err instanceof ParseError)
+      return { output: null, findings: ctx.findings, error: `internal: the rewrite would not parse (${err.message} at ${err.line}:${err.column}); the file was left unchanged` };
+    throw err;
+  }
+  return { output, findings: ctx.findings, replacedPackages: [...ctx.replacedPackages] };
+}
+
+export const jsEngine: Engine = {
+  id: 'js',
+  extensions: JS_EXTENSIONS,
+  presets: [
+    {
+      name: 'motor',
+      language: 'js',
+      description: 'A Motor-style async wrapper (module `motor`, every --wrapper-module, and --wrapper spec files) onto mongodb 6/7.',
+      modules: ['motor'],
+    },
+    {
+      name: 'native',
+      language: 'js',
+      description: 'Code already on `mongodb`: reports legacy methods (toList, each, ...) still called on native handles.',
+      modules: ['mongodb'],
+    },
+  ],
+  prefilter: jsPrefilter,
+  process: processJs,
+};

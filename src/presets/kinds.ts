@@ -1,0 +1,48 @@
+/**
+ * Handle kinds the tracker assigns to bindings and expressions.
+ * `ctor:<kind>` is a class whose `new` yields that kind; `module` is a whole wrapper or driver module object;
+ * `factory:<kind>` / `asyncFactory:<kind>` are functions whose call (or awaited call) yields that kind.
+ */
+export type HandleKind =
+  | 'client'
+  | 'db'
+  | 'collection'
+  | 'cursor'
+  | 'commandCursor'
+  | 'session'
+  | 'changeStream'
+  | 'bucket';
+
+export const HANDLE_KINDS: readonly HandleKind[] = [
+  'client',
+  'db',
+  'collection',
+  'cursor',
+  'commandCursor',
+  'session',
+  'changeStream',
+  'bucket',
+];
+
+export type Kind =
+  | { t: 'handle'; kind: HandleKind; origin: Origin; from?: object }
+  | { t: 'module'; origin: Origin }
+  | { t: 'ctor'; kind: HandleKind; origin: Origin }
+  | { t: 'class'; name: string; origin: Origin }
+  | { t: 'factory'; kind: HandleKind; async: boolean; origin: Origin }
+  /** A promise of a handle (an un-awaited async call). */
+  | { t: 'promise'; kind: HandleKind; origin: Origin }
+  /** The promise of a module object (a dynamic import). */
+  | { t: 'modulePromise'; origin: Origin };
+
+/** Which API a tracked value speaks: the legacy wrapper's, or the native driver's. */
+export type Origin = 'wrapper' | 'native';
+
+export function sameKind(a: Kind | undefined, b: Kind | undefined): boolean {
+  if (!a || !b) return a === b;
+  if (a.t !== b.t || a.origin !== b.origin) return false;
+  if ('kind' in a && 'kind' in b && a.kind !== b.kind) return false;
+  if (a.t === 'class' && b.t === 'class' && a.name !== b.name) return false;
+  if (a.t === 'factory' && b.t === 'factory' && a.async !== b.async) return false;
+  return true;
+}

@@ -1,0 +1,209 @@
+/** The Python engine: Motor (motor.motor_asyncio) -> PyMongo's native async API. */
+import type { Engine, EngineFinding, EngineOptions, EngineResult, FileInput } from '../core/types.js';
+import { LineIndex, applyEdits, OverlapError } from '../core/text.js';
+import { getParser, parseWith, firstSyntaxProblem, type Node, type Tree } from './parse.js';
+import { analyzeImports } from './imports.js';
+import { Tracker, type InjectedHandles } from './tracker.js';
+import { nodesOfType, walk } from './ast.js';
+import { RULE_PREFIX, type Ctx, type RawFinding } from './context.js';
+import { callRules } from './rules/calls.js';
+import { attributeRules, genericRuntimeRule } from './rules/attributes.js';
+import { fetchNextLoop } from './rules/loops.js';
+import { importFlags, stringFlags, fixtureFlags } from './rules/flags.js';
+import { renamePhase } from './rename.js';
+import { selectEdits, OffsetMap } from './passes.js';
+
+export const PYTHON_EXTENSIONS = ['.py', '.pyi'] as const;
+const MAX_PASSES = 8;
+
+/** Cheap test: every file the engine changes or flags mentions motor (any case: AsyncIOMotor*, mongomock_motor, ...). */
+export function prefilterPython(text: string): boolean {
+  return /motor/i.test(text);
+}
+
+function injectedHandles(options: EngineOptions | undefined): InjectedHandles {
+  const raw = (options as unknown as { pythonImportedHandles?: unknown } | undefined)?.pythonImportedHandles;
+  if (!raw || typeof raw !== 'object') return {};
+  const out: InjectedHandles = {};
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+export interface TransformResult {
+  output: string;
+  findings: EngineFinding[];
+  error?: string;
+}
+
+/** Run every pass on text. Findings refer to the original text. */
+export async function transformPython(text: string, options: Partial<EngineOptions> & { mode?: 'run' | 'check' } = {}): Promise<TransformResult> {
+  const parser = await getParser();
+  const lines = new LineIndex(text);
+  const map = new OffsetMap();
+  const raw: RawFinding[] = [];
+  const seen = new Set<string>();
+  const injected = injectedHandles(options as EngineOptions);
+
+  const record = (f: RawFinding) => {
+    const start = map.toOriginal(f.start);
+    const end = Math.max(start, map.toOriginal(f.end));
+    const key = `${f.ruleId}@${start}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    raw.push({ ...f, start, end });
+  };
+
+  let current = text;
+  let tree: Tree = parseWith(parser, current);
+  try {
+    const problem = firstSyntaxProblem(tree.rootNode);
+    if (problem) {
+      const pos = lines.position(problem.startIndex);
+      return {
+        output: text,
+        findings: [
+          {
+            ruleId: RULE_PREFIX + 'parse-error',
+            severity: 'error',
+            message: 'The file does not parse as Python (tree-sitter reports a syntax error here), so it was left unchanged.',
+            fix: 'Fix the syntax error (or migrate the file by hand), then re-run the codemod.',
+            line: pos.line,
+            column: pos.column,
+            endLine: pos.line,
+            endColumn: pos.column,
+          },
+        ],
+        error: `syntax error at ${pos.line}:${pos.column}`,
+      };
+    }
+    if (options.mode === 'check') {
+      for (const stmt of analyzeImports(tree.rootNode).motorStatements) {
+        record({
+          ruleId: RULE_PREFIX + 'legacy-import',
+          severity: 'error',
+          message: 'This file still imports Motor, which reached end of life on 2026-05-14.',
+          fix: 'Run `mongo-codemod run --preset motor-python` on it, then fix what the report lists.',
+          start: stmt.startIndex,
+          end: stmt.endIndex,
+        });
+      }
+    }
+
+    // Phase A: call-site passes, re-parsing between passes until nothing is left to change.
+    let deferredLeft = 0;
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
+      const ctx = makeCtx(current, tree.rootNode, injected);
+      runCallSiteRules(ctx, pass === 0);
+      const { accepted, deferred } = selectEdits(ctx.edits);
+      for (const f of ctx.findings) record(f);
+      for (const e of accepted) if (e.note) record(e.note);
+      deferredLeft = deferred.length;
+      if (!accepted.length) break;
+      const next = applyEdits(current, accepted);
+      const nextTree = parseWith(parser, next);
+      if (firstSyntaxProblem(nextTree.rootNode)) {
+        nextTree.delete();
+        throw new Error('internal: a rewrite produced code that does not parse; the file was left unchanged');
+      }
+      map.push(accepted);
+      tree.delete();
+      tree = nextTree;
+      current = next;
+    }
+    if (deferredLeft) throw new OverlapError(`${deferredLeft} overlapping edit(s) could not be applied`);
+
+    // Phase B: imports and names.
+    const ctx = makeCtx(current, tree.rootNode, injected);
+    renamePhase(ctx);
+    for (const f of ctx.findings) record(f);
+    const { accepted, deferred } = selectEdits(ctx.edits);
+    if (deferred.length) throw new OverlapError(`${deferred.length} overlapping rename edit(s)`);
+    for (const e of accepted) if (e.note) record(e.note);
+    if (accepted.length) {
+      const next = applyEdits(current, accepted);
+      const nextTree = parseWith(parser, next);
+      const bad = firstSyntaxProblem(nextTree.rootNode);
+      nextTree.delete();
+      if (bad) throw new Error('internal: renaming imports produced code that does not parse; the file was left unchanged');
+      current = next;
+    }
+  } finally {
+    tree.delete();
+  }
+
+  const findings = raw
+    .map((f): EngineFinding => {
+      const s = lines.position(f.start);
+      const e = lines.position(f.end);
+      const out: EngineFinding = { ruleId: f.ruleId, severity: f.severity, message: f.message, line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+      if (f.fix) out.fix = f.fix;
+      return out;
+    })
+    .sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+  return { output: current, findings };
+}
+
+function makeCtx(text: string, root: Node, injected: InjectedHandles): Ctx {
+  const info = analyzeImports(root);
+  const tracker = new Tracker(root, info, injected);
+  return { text, root, info, tracker, motor: info.motorStatements.length > 0, edits: [], findings: [], nextGroup: 0 };
+}
+
+function runCallSiteRules(ctx: Ctx, first: boolean): void {
+  if (first) {
+    importFlags(ctx);
+    stringFlags(ctx);
+    if (ctx.motor) fixtureFlags(ctx);
+  }
+  if (!ctx.motor) return;
+  const consumed = new Set<number>();
+  for (const loop of nodesOfType(ctx.root, 'while_statement')) fetchNextLoop(ctx, loop, consumed);
+  walk(ctx.root, (n) => {
+    if (n.type === 'call') {
+      callRules(ctx, n);
+      genericRuntimeRule(ctx, n);
+    } else if (n.type === 'attribute') attributeRules(ctx, n, consumed);
+  });
+}
+
+/** Findings in the legacy-import shape for an engine error. */
+function errorFinding(message: string): EngineFinding {
+  return { ruleId: RULE_PREFIX + 'engine-error', severity: 'error', message, fix: 'Migrate this file by hand, or report the problem.', line: 1, column: 1, endLine: 1, endColumn: 1 };
+}
+
+/** Module-level Motor handles of a file (for a runner that wants to inject cross-module handles). */
+export async function pythonModuleHandles(text: string): Promise<Record<string, string>> {
+  const parser = await getParser();
+  const tree = parseWith(parser, text);
+  try {
+    return new Tracker(tree.rootNode, analyzeImports(tree.rootNode)).moduleHandles();
+  } finally {
+    tree.delete();
+  }
+}
+
+export const pythonEngine: Engine = {
+  id: 'python',
+  extensions: PYTHON_EXTENSIONS,
+  presets: [
+    {
+      name: 'motor-python',
+      language: 'python',
+      description: 'Motor (motor.motor_asyncio) -> PyMongo native async API (pymongo.AsyncMongoClient, PyMongo >= 4.13).',
+      modules: ['motor', 'motor.motor_asyncio', 'motor.core', 'motor.motor_gridfs', 'motor.motor_tornado'],
+    },
+  ],
+  prefilter(text: string): boolean {
+    return prefilterPython(text);
+  },
+  async process(file: FileInput, options: EngineOptions): Promise<EngineResult> {
+    try {
+      if (!prefilterPython(file.text)) return { output: null, findings: [] };
+      const res = await transformPython(file.text, options);
+      return { output: res.output === file.text ? null : res.output, findings: res.findings, ...(res.error ? { error: res.error } : {}) };
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      return { output: null, findings: [errorFinding(`The Python engine could not process this file: ${msg}`)], error: msg };
+    }
+  },
+};

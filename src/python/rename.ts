@@ -1,0 +1,339 @@
+/**
+ * Final phase: Motor imports and names -> PyMongo async imports and names.
+ * Runs after the call-site passes (which need the Motor names to track provenance).
+ */
+import type { Node } from './parse.js';
+import { field, named, nodesOfType, dottedName, stringValue } from './ast.js';
+import { edit, finding, note, type Ctx } from './context.js';
+import { MOTOR_CLASSES, moduleFlag, isMotorModule, type Target } from './catalog.js';
+import { moduleNameOf, splitAliased, resolveDotted, hasWildcard, type ImportInfo } from './imports.js';
+import { detectEol, indentUnit } from '../core/text.js';
+
+const MAX_LINE = 88;
+
+interface ClassEntry {
+  local: string;
+  target: Target;
+  /** Import as `target.name as local` (aliased in the source, or the target name is taken). */
+  keepLocal: boolean;
+  node: Node;
+}
+
+export function renamePhase(ctx: Ctx): void {
+  const { info, root, text } = ctx;
+  if (!info.motorStatements.length) return;
+  const taken = boundNames(root, info);
+
+  // 1. class names: which local names get renamed
+  const renames = new Map<string, string>();
+  const keepLocal = new Set<string>();
+  for (const c of info.classes.values()) {
+    if (c.aliased) {
+      keepLocal.add(c.local);
+      continue;
+    }
+    const t = c.cls.target.name;
+    if (t !== c.local && taken.has(t)) keepLocal.add(c.local);
+    else renames.set(c.local, t);
+  }
+
+  // 2. module-alias references: `m.AsyncIOMotorClient`, `motor.motor_asyncio.AsyncIOMotorCursor`
+  const aliasRoots = new Map<string, string[]>(); // root identifier -> alias locals starting with it
+  for (const a of info.modules) {
+    const r = a.local.split('.')[0];
+    aliasRoots.set(r, [...(aliasRoots.get(r) ?? []), a.local]);
+  }
+  const neededModules = new Map<string, Set<string>>(); // alias local -> target modules
+  const unmappedUse = new Set<string>(); // alias locals with uses we cannot map
+  const handled = new Set<number>();
+
+  for (const id of nodesOfType(root, 'identifier')) {
+    if (inImport(id) || !isReference(id)) continue;
+    const name = id.text;
+    const newName = renames.get(name);
+    if (newName) {
+      edit(ctx, 'rename', id.startIndex, id.endIndex, newName);
+      continue;
+    }
+    if (!aliasRoots.has(name) || handled.has(id.id)) continue;
+    // climb the attribute chain from its leftmost identifier
+    let cur: Node = id;
+    let hit: { node: Node; target: Target; local: string } | null = null;
+    const chainNodes: Node[] = [];
+    while (cur.parent && cur.parent.type === 'attribute' && field(cur.parent, 'object')?.id === cur.id) {
+      cur = cur.parent;
+      chainNodes.push(cur);
+      const d = dottedName(cur);
+      const r = d ? resolveDotted(info, d) : null;
+      if (r?.cls) {
+        hit = { node: cur, target: r.cls.target, local: r.alias.local };
+        break;
+      }
+    }
+    if (hit) {
+      edit(ctx, 'rename', hit.node.startIndex, hit.node.endIndex, `${hit.target.module}.${hit.target.name}`);
+      const set = neededModules.get(hit.local) ?? new Set<string>();
+      set.add(hit.target.module);
+      neededModules.set(hit.local, set);
+    } else {
+      // a use of the alias we cannot map (e.g. motor.version, m.SomethingElse, or the bare module)
+      const d = dottedName(chainNodes[chainNodes.length - 1] ?? id) ?? name;
+      const owner = info.modules.find((a) => d === a.local || d.startsWith(a.local + '.')) ?? info.modules.find((a) => a.local.split('.')[0] === name);
+      if (!owner) continue;
+      const r = resolveDotted(info, d);
+      // motor.motor_tornado.X etc. are reported by the import flags; still keep the import
+      unmappedUse.add(owner.local);
+      if (!r || !moduleFlag(r.module))
+        finding(
+          ctx,
+          'unmapped-name',
+          'error',
+          chainNodes[chainNodes.length - 1] ?? id,
+          `\`${d}\` has no PyMongo counterpart known to this codemod, so the Motor import it needs was kept.`,
+          'Replace it by hand with the matching pymongo.asynchronous API, then remove the motor import.',
+        );
+    }
+  }
+
+  // 3. string annotations: "AsyncIOMotorCollection", "Optional[m.AsyncIOMotorDatabase]"
+  for (const s of nodesOfType(root, 'string')) {
+    if (!inAnnotationString(s)) continue;
+    const v = stringValue(s);
+    if (v === null) continue;
+    const content = s.children.find((c) => c?.type === 'string_content');
+    if (!content || content.text !== v) continue;
+    const out = v.replace(/[A-Za-z_][\w.]*/g, (tok) => {
+      if (renames.has(tok)) return renames.get(tok)!;
+      const r = resolveDotted(info, tok);
+      if (r?.cls) {
+        const set = neededModules.get(r.alias.local) ?? new Set<string>();
+        set.add(r.cls.target.module);
+        neededModules.set(r.alias.local, set);
+        return `${r.cls.target.module}.${r.cls.target.name}`;
+      }
+      return tok;
+    });
+    if (out !== v) edit(ctx, 'rename', content.startIndex, content.endIndex, out);
+  }
+
+  // 4. the import statements themselves
+  const existing = plainImports(root);
+  const assigned = new Set<string>();
+  const eol = detectEol(text);
+  for (const stmt of info.motorStatements) {
+    if (stmt.type === 'import_from_statement') rewriteFrom(ctx, stmt, { renames, keepLocal, neededModules, unmappedUse, existing, assigned, eol });
+    else rewriteImport(ctx, stmt, { renames, keepLocal, neededModules, unmappedUse, existing, assigned, eol });
+  }
+}
+
+interface Plan {
+  renames: Map<string, string>;
+  keepLocal: Set<string>;
+  neededModules: Map<string, Set<string>>;
+  unmappedUse: Set<string>;
+  existing: Set<string>;
+  assigned: Set<string>;
+  eol: string;
+}
+
+/** Modules to import for a module alias; each alias local's modules are emitted once. */
+function modulesFor(local: string, plan: Plan): string[] {
+  if (plan.assigned.has(local)) return [];
+  plan.assigned.add(local);
+  const mods = [...(plan.neededModules.get(local) ?? [])].sort();
+  return mods.filter((m) => !plan.existing.has(m));
+}
+
+function rewriteFrom(ctx: Ctx, stmt: Node, plan: Plan): void {
+  const mod = moduleNameOf(stmt);
+  if (!mod || !isMotorModule(mod) || hasWildcard(stmt)) return;
+  const classes: ClassEntry[] = [];
+  const keep: Node[] = [];
+  const moduleImports: string[] = [];
+  let moduleEntries = 0;
+  for (const n of stmt.childrenForFieldName('name')) {
+    if (!n) continue;
+    const { dotted, alias } = splitAliased(n);
+    if (!dotted) continue;
+    const local = alias ?? dotted;
+    const cls = MOTOR_CLASSES[mod]?.[dotted];
+    if (cls) {
+      classes.push({ local, target: cls.target, keepLocal: plan.keepLocal.has(local), node: n });
+      if (dotted === 'AsyncIOMotorClientEncryption' || dotted === 'AgnosticClientEncryption')
+        ctx.findings.push(
+          note('client-encryption', 'info', n, 'AsyncClientEncryption is imported from pymongo.asynchronous.encryption: pymongo.encryption exports only the synchronous ClientEncryption.'),
+        );
+      if (plan.keepLocal.has(local) && !alias)
+        ctx.findings.push(
+          note('name-kept', 'info', n, `${cls.target.name} is already bound in this file, so it is imported as \`${cls.target.name} as ${local}\` and the code keeps using ${local}.`),
+        );
+      continue;
+    }
+    const sub = `${mod}.${dotted}`;
+    if (mod === 'motor' && !moduleFlag(sub) && !plan.unmappedUse.has(local)) {
+      moduleEntries++;
+      moduleImports.push(...modulesFor(local, plan));
+      continue;
+    }
+    keep.push(n);
+  }
+  if (!classes.length && !moduleEntries) return;
+
+  const groups = new Map<string, ClassEntry[]>();
+  for (const c of classes) groups.set(c.target.module, [...(groups.get(c.target.module) ?? []), c]);
+  const names = (cs: ClassEntry[]) => {
+    const seen = new Set<string>();
+    const out: string[] = [];
+    for (const c of cs) {
+      const s = c.keepLocal && c.local !== c.target.name ? `${c.target.name} as ${c.local}` : c.target.name;
+      if (!seen.has(s)) out.push(s);
+      seen.add(s);
+    }
+    return out;
+  };
+
+  // in place when one target module covers everything: keeps layout and comments
+  const dup = new Set(classes.map((c) => `${c.target.name}|${c.local}`)).size !== classes.length;
+  if (!keep.length && !moduleEntries && groups.size === 1 && !dup) {
+    const modNode = field(stmt, 'module_name')!;
+    edit(ctx, 'imports', modNode.startIndex, modNode.endIndex, classes[0].target.module);
+    for (const c of classes) {
+      const replacement = c.keepLocal && c.local !== c.target.name ? `${c.target.name} as ${c.local}` : c.target.name;
+      edit(ctx, 'imports', c.node.startIndex, c.node.endIndex, replacement);
+    }
+    return;
+  }
+
+  const lines: string[] = [];
+  for (const [m, cs] of groups) lines.push(fromLine(ctx, stmt, m, names(cs)));
+  for (const m of moduleImports) lines.push(`import ${m}`);
+  if (keep.length) lines.push(fromLine(ctx, stmt, mod, keep.map((k) => k.text.replace(/\s+/g, ' '))));
+  replaceStatement(ctx, stmt, lines, plan.eol);
+}
+
+function rewriteImport(ctx: Ctx, stmt: Node, plan: Plan): void {
+  const items = stmt.childrenForFieldName('name').filter((n): n is Node => n !== null);
+  const replaced = new Map<number, string[]>();
+  for (const n of items) {
+    const { dotted, alias } = splitAliased(n);
+    if (!dotted || !isMotorModule(dotted) || moduleFlag(dotted)) continue;
+    const local = alias ?? 'motor';
+    if (plan.unmappedUse.has(local)) continue;
+    replaced.set(n.id, modulesFor(local, plan));
+  }
+  if (!replaced.size) return;
+  if (replaced.size === items.length) {
+    const mods = [...new Set([...replaced.values()].flat())];
+    replaceStatement(ctx, stmt, mods.map((m) => `import ${m}`), plan.eol);
+    return;
+  }
+  // mixed `import os, motor.motor_asyncio as m`: rewrite only the motor parts
+  const kept = items.filter((n) => !replaced.has(n.id)).map((n) => n.text);
+  const mods = [...new Set([...replaced.values()].flat())];
+  replaceStatement(ctx, stmt, [`import ${[...kept, ...mods].join(', ')}`], plan.eol);
+}
+
+function fromLine(ctx: Ctx, stmt: Node, mod: string, names: string[]): string {
+  const one = `from ${mod} import ${names.join(', ')}`;
+  const prefix = linePrefix(ctx.text, stmt);
+  if (prefix.length + one.length <= MAX_LINE || prefix.trim() !== '') return one;
+  const unit = indentUnit(ctx.text);
+  const eol = detectEol(ctx.text);
+  return `from ${mod} import (${eol}${names.map((n) => `${prefix}${unit}${n},`).join(eol)}${eol}${prefix})`;
+}
+
+function linePrefix(text: string, node: Node): string {
+  const ls = text.lastIndexOf('\n', node.startIndex - 1) + 1;
+  return text.slice(ls, node.startIndex);
+}
+
+/** Replace a statement by several lines (or remove it), keeping its comments and valid block structure. */
+function replaceStatement(ctx: Ctx, stmt: Node, lines: string[], eol: string): void {
+  const prefix = linePrefix(ctx.text, stmt);
+  const ownLine = prefix.trim() === '';
+  const comments = nodesOfType(stmt, 'comment').map((c) => c.text);
+  if (!lines.length) {
+    const block = stmt.parent;
+    const siblings = block ? named(block) : [];
+    const nl = ctx.text.indexOf('\n', stmt.endIndex);
+    const lineEnd = nl === -1 ? ctx.text.length : nl + 1;
+    const rest = ctx.text.slice(stmt.endIndex, lineEnd).trim();
+    if (ownLine && siblings.length > 1 && rest === '' && !comments.length) {
+      edit(ctx, 'imports', stmt.startIndex - prefix.length, lineEnd, '');
+      return;
+    }
+    lines = ['pass'];
+  }
+  let body: string;
+  if (ownLine) body = [...comments, ...lines].join(eol + prefix);
+  else body = lines.join('; ');
+  edit(ctx, 'imports', stmt.startIndex, stmt.endIndex, body);
+}
+
+/** Names the file binds other than through Motor imports (a target name in this set is taken). */
+function boundNames(root: Node, info: ImportInfo): Set<string> {
+  const out = new Set<string>();
+  for (const n of nodesOfType(root, ['class_definition', 'function_definition'])) {
+    const nm = field(n, 'name');
+    if (nm) out.add(nm.text);
+  }
+  for (const [local, imp] of info.otherImports) if (imp.name !== local || !/^(pymongo|gridfs)/.test(imp.module)) out.add(local);
+  for (const n of nodesOfType(root, 'assignment')) {
+    const l = field(n, 'left');
+    if (l && l.type === 'identifier') out.add(l.text);
+  }
+  return out;
+}
+
+function plainImports(root: Node): Set<string> {
+  const out = new Set<string>();
+  for (const stmt of nodesOfType(root, 'import_statement')) {
+    for (const n of stmt.childrenForFieldName('name')) if (n && n.type === 'dotted_name') out.add(n.text.replace(/\s+/g, ''));
+  }
+  return out;
+}
+
+function inImport(n: Node): boolean {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'import_statement' || p.type === 'import_from_statement') return true;
+    if (p.type === 'block' || p.type === 'module' || p.type === 'expression_statement') return false;
+  }
+  return false;
+}
+
+/** Is this identifier a reference (not an attribute name, keyword, parameter or definition name)? */
+function isReference(id: Node): boolean {
+  const p = id.parent;
+  if (!p) return false;
+  switch (p.type) {
+    case 'attribute':
+      return field(p, 'attribute')?.id !== id.id;
+    case 'keyword_argument':
+      return field(p, 'name')?.id !== id.id;
+    case 'function_definition':
+    case 'class_definition':
+      return field(p, 'name')?.id !== id.id;
+    case 'parameters':
+    case 'default_parameter':
+    case 'typed_parameter':
+    case 'typed_default_parameter':
+      return field(p, 'name')?.id !== id.id && p.type !== 'parameters' && !(p.type === 'typed_parameter' && named(p)[0]?.id === id.id);
+    case 'global_statement':
+    case 'nonlocal_statement':
+      return false;
+    default:
+      return true;
+  }
+}
+
+function inAnnotationString(s: Node): boolean {
+  for (let p = s.parent; p; p = p.parent) {
+    if (p.type === 'type') return true;
+    if (p.type === 'call') {
+      const fn = field(p, 'function');
+      return !!fn && /^(typing\.)?cast$/.test(fn.text) && named(field(p, 'arguments') ?? p)[0]?.id === s.id;
+    }
+    if (p.type === 'expression_statement' || p.type === 'block' || p.type === 'module') return false;
+  }
+  return false;
+}

@@ -1,0 +1,137 @@
+/**
+ * package.json dependencies: where the nearest package.json (inside the given paths) lists a migrated wrapper
+ * package, it is replaced by `mongodb`; lockfiles are never edited, only reported as stale.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EngineFinding } from '../core/types.js';
+import { LineIndex } from '../core/text.js';
+import { NATIVE_MODULE, NATIVE_RANGE } from '../presets/motor.js';
+
+const SECTIONS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock'];
+
+/** The nearest package.json at or above `dir`, not above `stop`. */
+export function nearestPackageJson(dir: string, stop: string): string | undefined {
+  let d = dir;
+  for (;;) {
+    const p = path.join(d, 'package.json');
+    if (fs.existsSync(p)) return p;
+    if (d === stop || d === path.dirname(d)) return undefined;
+    d = path.dirname(d);
+  }
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+function find(text: string, offset: number): Pick<EngineFinding, 'line' | 'column' | 'endLine' | 'endColumn'> {
+  const li = new LineIndex(text);
+  const p = li.position(offset);
+  return { line: p.line, column: p.column, endLine: p.line, endColumn: p.column };
+}
+
+/** Rewrite a package.json text: each listed package becomes `mongodb` (or is dropped when mongodb is already there). */
+export function migratePackageJson(text: string, packages: string[]): { output: string | null; findings: EngineFinding[] } {
+  let json: Record<string, Record<string, string> | undefined>;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { output: null, findings: [] };
+  }
+  let out = text;
+  const findings: EngineFinding[] = [];
+  for (const pkg of packages) {
+    for (const section of SECTIONS) {
+      const deps = json[section];
+      if (!deps || typeof deps !== 'object' || !(pkg in deps)) continue;
+      const re = new RegExp(`([ \\t]*)"${escapeRe(pkg)}"(\\s*:\\s*)"[^"]*"(,?)([ \\t]*\\r?\\n)?`);
+      const sectionStart = out.search(new RegExp(`"${escapeRe(section)}"\\s*:\\s*\\{`));
+      if (sectionStart < 0) continue;
+      const m = re.exec(out.slice(sectionStart));
+      if (!m) continue;
+      const at = sectionStart + m.index;
+      const offsetInOriginal = text.indexOf(`"${pkg}"`, text.search(new RegExp(`"${escapeRe(section)}"\\s*:\\s*\\{`)));
+      const hasNative = NATIVE_MODULE in deps;
+      let replacement: string;
+      if (hasNative) {
+        replacement = '';
+        if (!m[3]) {
+          // Last entry: drop the comma that ends the previous one.
+          const before = out.slice(0, at);
+          const comma = before.lastIndexOf(',');
+          if (comma >= 0 && /^[\s]*$/.test(before.slice(comma + 1))) {
+            out = before.slice(0, comma) + before.slice(comma + 1) + out.slice(at + m[0].length);
+            continue;
+          }
+        }
+      } else {
+        replacement = `${m[1]}"${NATIVE_MODULE}"${m[2]}"${NATIVE_RANGE}"${m[3]}${m[4] ?? ''}`;
+      }
+      out = out.slice(0, at) + replacement + out.slice(at + m[0].length);
+      findings.push({
+        ruleId: 'motor/dependency',
+        severity: 'info',
+        message: hasNative ? `Removed '${pkg}' from ${section} (mongodb is already listed).` : `Replaced '${pkg}' with mongodb@${NATIVE_RANGE} in ${section}.`,
+        ...find(text, Math.max(0, offsetInOriginal)),
+        fix: 'Run your package manager to refresh the lockfile.',
+      });
+    }
+  }
+  if (out === text) return { output: null, findings };
+  try {
+    JSON.parse(out);
+  } catch {
+    return { output: null, findings: [] };
+  }
+  return { output: out, findings };
+}
+
+/** Lockfiles next to a package.json that still mention the package. */
+export function staleLockfiles(pkgJson: string, packages: string[]): { file: string; finding: EngineFinding }[] {
+  const dir = path.dirname(pkgJson);
+  const out: { file: string; finding: EngineFinding }[] = [];
+  for (const name of LOCKFILES) {
+    const file = path.join(dir, name);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const pkg of packages) {
+      const idx = text.search(new RegExp(`["/ ]${escapeRe(pkg)}["@:]`));
+      if (idx < 0) continue;
+      out.push({
+        file,
+        finding: {
+          ruleId: 'motor/stale-lockfile',
+          severity: 'warning',
+          message: `${name} still pins '${pkg}'; lockfiles are not edited.`,
+          ...find(text, idx + 1),
+          fix: 'Run `npm install` (or your package manager) to refresh the lockfile.',
+        },
+      });
+      break;
+    }
+  }
+  return out;
+}
+
+/** Which of these packages does package.json list (check mode)? */
+export function listedPackages(text: string, packages: string[]): { pkg: string; offset: number }[] {
+  let json: Record<string, Record<string, string> | undefined>;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const out: { pkg: string; offset: number }[] = [];
+  for (const pkg of packages) {
+    if (SECTIONS.some((s) => json[s] && typeof json[s] === 'object' && pkg in json[s]!)) out.push({ pkg, offset: Math.max(0, text.indexOf(`"${pkg}"`)) });
+  }
+  return out;
+}
+
+export { find as positionAt };

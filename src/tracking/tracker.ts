@@ -1,0 +1,687 @@
+/**
+ * Provenance tracking for one JS/TS file: which bindings, fields and function results hold a wrapper (or native
+ * driver) client, db, collection, cursor, session... and where they came from. Names alone never decide: a value
+ * is a handle only when it is followed from an import of a wrapper module through variables, members,
+ * destructuring, `this.x` fields, TypeScript annotations and function returns.
+ */
+import type { NodePath, Binding, Scope } from '@babel/traverse';
+import type * as t from '@babel/types';
+import { traverse } from '../js/babel.js';
+import type { HandleKind, Kind, Origin } from '../presets/kinds.js';
+import { sameKind } from '../presets/kinds.js';
+import { CURSOR_BUILDERS, MOTOR_CLASSES, MOTOR_FLAGGED_PROPERTIES, MOTOR_METHODS, NON_SUBHANDLE_MEMBERS, type MethodRule } from '../presets/motor.js';
+import { NATIVE_METHODS, NATIVE_STATICS } from '../presets/native.js';
+import { NATIVE_CLASSES } from '../presets/motor.js';
+import { nativeHas } from '../presets/native-surface.js';
+import type { WrapperSpec, HandleKindName } from '../core/types.js';
+
+export type ImportForm = 'esm' | 'require' | 'dynamic' | 'export-from' | 'export-all';
+
+export interface ImportSite {
+  form: ImportForm;
+  origin: Origin;
+  /** ImportDeclaration, the require/import() CallExpression, or the export declaration. */
+  path: NodePath;
+  source: t.StringLiteral;
+  specifier: string;
+}
+
+export interface ModuleClassifier {
+  isWrapper(spec: string): boolean;
+  isNative(spec: string): boolean;
+}
+
+/** Vocabulary of the wrapper: Motor's names plus the aliases of --wrapper spec files. */
+export class Vocabulary {
+  private exportAliases = new Map<string, string>();
+  private factories = new Map<string, { returns: HandleKind; async: boolean }>();
+  private methodAliases = new Map<string, Map<string, string>>();
+
+  constructor(specs: readonly WrapperSpec[]) {
+    for (const spec of specs) {
+      for (const [name, motorName] of Object.entries(spec.exports ?? {})) this.exportAliases.set(name, motorName);
+      for (const [name, f] of Object.entries(spec.factories ?? {}))
+        this.factories.set(name, { returns: f.returns as HandleKind, async: f.async ?? false });
+      for (const [kind, map] of Object.entries(spec.methods ?? {}) as [HandleKindName, Record<string, string>][]) {
+        let m = this.methodAliases.get(kind);
+        if (!m) this.methodAliases.set(kind, (m = new Map()));
+        for (const [name, motorName] of Object.entries(map)) m.set(name, motorName);
+      }
+    }
+  }
+
+  /** The Motor name of a wrapper export. */
+  canonicalExport(name: string): string {
+    return this.exportAliases.get(name) ?? name;
+  }
+
+  exportKind(origin: Origin, name: string): Kind | undefined {
+    if (origin === 'native') {
+      const kind = NATIVE_CLASSES[name];
+      return kind ? { t: 'ctor', kind, origin } : undefined;
+    }
+    const factory = this.factories.get(name);
+    if (factory) return { t: 'factory', kind: factory.returns, async: factory.async, origin };
+    const cls = MOTOR_CLASSES[this.canonicalExport(name)];
+    if (cls?.kind) return { t: 'ctor', kind: cls.kind, origin };
+    return undefined;
+  }
+
+  /** The Motor name of a wrapper method called on a handle of this kind. */
+  canonicalMethod(origin: Origin, kind: HandleKind, name: string): string {
+    if (origin === 'native') return name;
+    return this.methodAliases.get(kind)?.get(name) ?? name;
+  }
+
+  methodRule(origin: Origin, kind: HandleKind, name: string): MethodRule | undefined {
+    const table = origin === 'wrapper' ? MOTOR_METHODS : NATIVE_METHODS;
+    const rules = table[kind];
+    const canonical = this.canonicalMethod(origin, kind, name);
+    return rules && Object.prototype.hasOwnProperty.call(rules, canonical) ? rules[canonical] : undefined;
+  }
+}
+
+type FnNode = t.Function;
+
+function isNullish(node: t.Node | null | undefined): boolean {
+  if (!node) return true;
+  if (node.type === 'NullLiteral') return true;
+  if (node.type === 'Identifier' && node.name === 'undefined') return true;
+  if (node.type === 'UnaryExpression' && node.operator === 'void') return true;
+  return false;
+}
+
+export function memberName(node: t.MemberExpression | t.OptionalMemberExpression): string | undefined {
+  if (!node.computed && node.property.type === 'Identifier') return node.property.name;
+  if (node.property.type === 'StringLiteral') return node.property.value;
+  if (!node.computed && node.property.type === 'PrivateName') return undefined;
+  return undefined;
+}
+
+export function unwrapExpression(path: NodePath): NodePath {
+  let p = path;
+  for (;;) {
+    const n = p.node;
+    if (
+      n.type === 'ParenthesizedExpression' ||
+      n.type === 'TSAsExpression' ||
+      n.type === 'TSNonNullExpression' ||
+      n.type === 'TSSatisfiesExpression' ||
+      n.type === 'TSTypeAssertion' ||
+      n.type === 'TypeCastExpression'
+    ) {
+      p = p.get('expression') as NodePath;
+    } else return p;
+  }
+}
+
+export interface Collected {
+  imports: ImportSite[];
+  calls: NodePath<t.CallExpression>[];
+  members: NodePath<t.MemberExpression>[];
+  awaits: NodePath<t.AwaitExpression>[];
+  news: NodePath<t.NewExpression>[];
+  whiles: NodePath<t.WhileStatement>[];
+  typeRefs: NodePath<t.TSTypeReference>[];
+  qualifiedNames: NodePath<t.TSQualifiedName>[];
+}
+
+export class Tracker {
+  readonly imports: ImportSite[] = [];
+  readonly collected: Collected;
+  private bindingKinds = new Map<Binding, Kind>();
+  private fnKinds = new Map<FnNode, Kind>();
+  private classFields = new Map<t.Class, Map<string, Kind>>();
+  private classMethods = new Map<t.Class, Map<string, Kind>>();
+  private memo = new Map<t.Node, Kind | null>();
+  private declarators: NodePath<t.VariableDeclarator>[] = [];
+  private functions: NodePath<FnNode>[] = [];
+  private returns = new Map<FnNode, NodePath<t.ReturnStatement>[]>();
+  private thisAssignments: NodePath<t.AssignmentExpression>[] = [];
+  private classProps: NodePath<t.ClassProperty>[] = [];
+  private typedParams: NodePath<t.Identifier>[] = [];
+  private identAssignments: NodePath<t.AssignmentExpression>[] = [];
+
+  constructor(
+    readonly ast: t.File,
+    readonly classify: ModuleClassifier,
+    readonly vocab: Vocabulary,
+  ) {
+    this.collected = { imports: this.imports, calls: [], members: [], awaits: [], news: [], whiles: [], typeRefs: [], qualifiedNames: [] };
+    this.collect();
+    this.seedImports();
+    this.solve();
+  }
+
+  get programPath(): NodePath<t.Program> {
+    return this.program!;
+  }
+  private program?: NodePath<t.Program>;
+
+  private originOf(spec: string): Origin | undefined {
+    if (this.classify.isWrapper(spec)) return 'wrapper';
+    if (this.classify.isNative(spec)) return 'native';
+    return undefined;
+  }
+
+  private collect(): void {
+    const self = this;
+    const c = this.collected;
+    traverse(this.ast, {
+      Program(path) {
+        self.program = path;
+      },
+      ImportDeclaration(path) {
+        const origin = self.originOf(path.node.source.value);
+        if (origin)
+          self.imports.push({ form: 'esm', origin, path, source: path.node.source, specifier: path.node.source.value });
+      },
+      ExportNamedDeclaration(path) {
+        const src = path.node.source;
+        const origin = src && self.originOf(src.value);
+        if (src && origin) self.imports.push({ form: 'export-from', origin, path, source: src, specifier: src.value });
+      },
+      ExportAllDeclaration(path) {
+        const src = path.node.source;
+        const origin = self.originOf(src.value);
+        if (origin) self.imports.push({ form: 'export-all', origin, path, source: src, specifier: src.value });
+      },
+      CallExpression(path) {
+        c.calls.push(path);
+        const node = path.node;
+        const arg = node.arguments[0];
+        if (arg?.type === 'StringLiteral' && node.arguments.length >= 1) {
+          if (node.callee.type === 'Identifier' && node.callee.name === 'require' && !path.scope.hasBinding('require')) {
+            const origin = self.originOf(arg.value);
+            if (origin) self.imports.push({ form: 'require', origin, path, source: arg, specifier: arg.value });
+          } else if (node.callee.type === 'Import') {
+            const origin = self.originOf(arg.value);
+            if (origin) self.imports.push({ form: 'dynamic', origin, path, source: arg, specifier: arg.value });
+          }
+        }
+      },
+      ImportExpression(path) {
+        const src = path.node.source;
+        if (src.type === 'StringLiteral') {
+          const origin = self.originOf(src.value);
+          if (origin) self.imports.push({ form: 'dynamic', origin, path, source: src, specifier: src.value });
+        }
+      },
+      MemberExpression(path) {
+        c.members.push(path);
+      },
+      AwaitExpression(path) {
+        c.awaits.push(path);
+      },
+      NewExpression(path) {
+        c.news.push(path);
+      },
+      WhileStatement(path) {
+        c.whiles.push(path);
+      },
+      TSTypeReference(path) {
+        c.typeRefs.push(path);
+      },
+      TSQualifiedName(path) {
+        c.qualifiedNames.push(path);
+      },
+      VariableDeclarator(path) {
+        self.declarators.push(path);
+      },
+      Function(path) {
+        self.functions.push(path);
+        for (const param of path.get('params')) {
+          const p = param.isAssignmentPattern() ? param.get('left') : param;
+          if (p.isIdentifier() && p.node.typeAnnotation) self.typedParams.push(p);
+          if (p.isTSParameterProperty()) {
+            const inner = p.get('parameter');
+            if (inner.isIdentifier() && inner.node.typeAnnotation) self.typedParams.push(inner);
+          }
+        }
+      },
+      ReturnStatement(path) {
+        const fn = path.getFunctionParent();
+        if (!fn) return;
+        let list = self.returns.get(fn.node);
+        if (!list) self.returns.set(fn.node, (list = []));
+        list.push(path);
+      },
+      AssignmentExpression(path) {
+        const left = path.node.left;
+        if (left.type === 'MemberExpression' && left.object.type === 'ThisExpression') self.thisAssignments.push(path);
+        else if (left.type === 'Identifier') self.identAssignments.push(path);
+      },
+      ClassProperty(path) {
+        self.classProps.push(path);
+      },
+    });
+  }
+
+  private seedImports(): void {
+    for (const site of this.imports) {
+      if (site.form !== 'esm') continue;
+      const decl = site.path.node as t.ImportDeclaration;
+      for (const spec of decl.specifiers) {
+        const binding = site.path.scope.getBinding(spec.local.name);
+        if (spec.type === 'ImportSpecifier') {
+          const imported = spec.imported.type === 'Identifier' ? spec.imported.name : spec.imported.value;
+          this.setBinding(binding, this.vocab.exportKind(site.origin, imported));
+        } else {
+          this.setBinding(binding, { t: 'module', origin: site.origin });
+        }
+      }
+    }
+  }
+
+  // ---- solving -------------------------------------------------------------------------------------------
+
+  private setBinding(binding: Binding | undefined, kind: Kind | undefined): boolean {
+    if (!binding || !kind) return false;
+    const old = this.bindingKinds.get(binding);
+    if (old && sameKind(old, kind)) return false;
+    this.bindingKinds.set(binding, kind);
+    return true;
+  }
+
+  private solve(): void {
+    for (let pass = 0; pass < 8; pass++) {
+      this.memo.clear();
+      let changed = false;
+      for (const d of this.declarators) changed = this.solveDeclarator(d) || changed;
+      for (const f of this.functions) changed = this.solveFunction(f) || changed;
+      changed = this.solveClasses() || changed;
+      for (const p of this.typedParams) {
+        const kind = this.kindOfTypeAnnotation(p.node.typeAnnotation, p);
+        if (kind) changed = this.setBinding(p.scope.getBinding(p.node.name), kind) || changed;
+      }
+      if (!changed) break;
+    }
+    this.memo.clear();
+  }
+
+  /** The agreed kind of a binding from its initialiser and every later assignment (null/undefined are neutral). */
+  private solveIdentifierBinding(binding: Binding, init: NodePath | null): boolean {
+    let kind: Kind | undefined;
+    const sources: NodePath[] = [];
+    if (init && !isNullish(init.node)) sources.push(init);
+    for (const v of binding.constantViolations) {
+      if (v.isAssignmentExpression() && v.node.operator === '=' && v.node.left.type === 'Identifier') {
+        const right = v.get('right');
+        if (!isNullish(right.node)) sources.push(right);
+      } else if (v.isVariableDeclarator()) {
+        const i = v.get('init');
+        if (i.node && !isNullish(i.node)) sources.push(i as NodePath);
+      } else return false;
+    }
+    if (sources.length === 0) return false;
+    for (const s of sources) {
+      const k = this.kindOf(s);
+      if (!k) return false;
+      if (kind && !sameKind(kind, k)) return false;
+      kind = kind ?? k;
+    }
+    return this.setBinding(binding, kind);
+  }
+
+  private solveDeclarator(d: NodePath<t.VariableDeclarator>): boolean {
+    const id = d.node.id;
+    const init = d.get('init');
+    if (id.type === 'Identifier') {
+      const binding = d.scope.getBinding(id.name);
+      if (!binding) return false;
+      const decl = d.parentPath;
+      const typed = id.typeAnnotation ? this.kindOfTypeAnnotation(id.typeAnnotation, d) : undefined;
+      if (typed) return this.setBinding(binding, typed);
+      if (init.node && (init.isFunctionExpression() || init.isArrowFunctionExpression())) {
+        return this.setBinding(binding, this.fnKinds.get(init.node));
+      }
+      if (decl?.isVariableDeclaration() && decl.node.kind === 'const') {
+        return init.node ? this.setBinding(binding, this.kindOf(init as NodePath)) : false;
+      }
+      return this.solveIdentifierBinding(binding, init.node ? (init as NodePath) : null);
+    }
+    if (id.type === 'ObjectPattern' && init.node) {
+      let source = this.kindOf(init as NodePath);
+      if (source?.t === 'modulePromise') source = undefined;
+      if (source?.t !== 'module') return false;
+      let changed = false;
+      for (const prop of id.properties) {
+        if (prop.type !== 'ObjectProperty') continue;
+        const key = !prop.computed && prop.key.type === 'Identifier' ? prop.key.name : prop.key.type === 'StringLiteral' ? prop.key.value : undefined;
+        if (!key) continue;
+        let target = prop.value;
+        if (target.type === 'AssignmentPattern') target = target.left;
+        if (target.type !== 'Identifier') continue;
+        changed = this.setBinding(d.scope.getBinding(target.name), this.vocab.exportKind(source.origin, key)) || changed;
+      }
+      return changed;
+    }
+    return false;
+  }
+
+  private returnKind(fn: NodePath<FnNode>): HandleKind | undefined | null {
+    const node = fn.node;
+    const bodies: NodePath[] = [];
+    if (node.body.type !== 'BlockStatement') bodies.push(fn.get('body') as NodePath);
+    for (const r of this.returns.get(node) ?? []) {
+      const arg = r.get('argument');
+      if (arg.node && !isNullish(arg.node)) bodies.push(arg as NodePath);
+    }
+    if (bodies.length === 0) return null;
+    let kind: HandleKind | undefined;
+    let origin: Origin | undefined;
+    for (const b of bodies) {
+      let k = this.kindOf(b);
+      if (k?.t === 'promise' && node.async) k = { t: 'handle', kind: k.kind, origin: k.origin };
+      if (!k || k.t !== 'handle') return undefined;
+      if (kind && (kind !== k.kind || origin !== k.origin)) return undefined;
+      kind = k.kind;
+      origin = k.origin;
+    }
+    this.lastOrigin = origin;
+    return kind;
+  }
+  private lastOrigin: Origin | undefined;
+
+  private solveFunction(f: NodePath<FnNode>): boolean {
+    const kind = this.returnKind(f);
+    if (!kind) return false;
+    const k: Kind = { t: 'factory', kind, async: f.node.async || !!f.node.generator, origin: this.lastOrigin! };
+    if (f.node.generator) return false;
+    const old = this.fnKinds.get(f.node);
+    let changed = false;
+    if (!old || !sameKind(old, k)) {
+      this.fnKinds.set(f.node, k);
+      changed = true;
+    }
+    if (f.isFunctionDeclaration() && f.node.id) {
+      const b = f.parentPath.scope.getBinding(f.node.id.name);
+      if (b && b.constantViolations.length === 0) changed = this.setBinding(b, k) || changed;
+    }
+    if ((f.isClassMethod() || f.isClassPrivateMethod()) && f.node.key.type === 'Identifier' && !f.node.computed) {
+      const cls = f.parentPath.parentPath?.node as t.Class | undefined;
+      if (cls) {
+        let m = this.classMethods.get(cls);
+        if (!m) this.classMethods.set(cls, (m = new Map()));
+        const name = f.node.key.name;
+        const value: Kind = f.node.kind === 'get' ? { t: 'handle', kind, origin: k.origin } : k;
+        const prev = m.get(name);
+        if (!prev || !sameKind(prev, value)) {
+          m.set(name, value);
+          changed = true;
+        }
+      }
+    }
+    return changed;
+  }
+
+  private solveClasses(): boolean {
+    const sources = new Map<t.Class, Map<string, { kinds: (Kind | undefined)[] }>>();
+    const add = (cls: t.Class | undefined, name: string, kind: Kind | undefined) => {
+      if (!cls) return;
+      let m = sources.get(cls);
+      if (!m) sources.set(cls, (m = new Map()));
+      let e = m.get(name);
+      if (!e) m.set(name, (e = { kinds: [] }));
+      e.kinds.push(kind);
+    };
+    for (const a of this.thisAssignments) {
+      const left = a.node.left as t.MemberExpression;
+      const name = memberName(left);
+      if (!name || a.node.operator !== '=') continue;
+      const right = a.get('right');
+      if (isNullish(right.node)) continue;
+      const cls = this.classOfThis(a);
+      if (cls) add(cls, name, this.kindOf(right));
+    }
+    for (const p of this.classProps) {
+      const key = p.node.key;
+      if (p.node.computed || key.type !== 'Identifier' || p.node.static) continue;
+      const cls = p.parentPath.parentPath?.node as t.Class | undefined;
+      const typed = p.node.typeAnnotation ? this.kindOfTypeAnnotation(p.node.typeAnnotation, p) : undefined;
+      if (typed) add(cls, key.name, typed);
+      const value = p.get('value');
+      if (value.node && !isNullish(value.node)) add(cls, key.name, this.kindOf(value as NodePath));
+    }
+    // TS parameter properties: constructor(private db: AsyncIOMotorDatabase)
+    for (const param of this.typedParams) {
+      const pp = param.parentPath;
+      if (!pp?.isTSParameterProperty()) continue;
+      const cls = pp.parentPath?.parentPath?.parentPath?.node as t.Class | undefined;
+      add(cls, param.node.name, this.kindOfTypeAnnotation(param.node.typeAnnotation, param));
+    }
+    let changed = false;
+    for (const [cls, fields] of sources) {
+      let m = this.classFields.get(cls);
+      if (!m) this.classFields.set(cls, (m = new Map()));
+      for (const [name, { kinds }] of fields) {
+        const first = kinds[0];
+        const agreed = first && kinds.every((k) => sameKind(k, first)) ? first : undefined;
+        const prev = m.get(name);
+        if (agreed && (!prev || !sameKind(prev, agreed))) {
+          m.set(name, agreed);
+          changed = true;
+        } else if (!agreed && prev) {
+          m.delete(name);
+          changed = true;
+        }
+      }
+    }
+    return changed;
+  }
+
+  /** The class whose instance `this` denotes at this path (arrow functions see through). */
+  classOfThis(path: NodePath): t.Class | undefined {
+    let p: NodePath | null = path.parentPath;
+    while (p) {
+      if (p.isArrowFunctionExpression()) {
+        p = p.parentPath;
+        continue;
+      }
+      if (p.isClassMethod() || p.isClassPrivateMethod()) {
+        if (p.node.static) return undefined;
+        return p.parentPath?.parentPath?.node as t.Class;
+      }
+      if (p.isClassProperty() || p.isClassPrivateProperty()) {
+        if (p.node.static) return undefined;
+        return p.parentPath?.parentPath?.node as t.Class;
+      }
+      if (p.isFunction() || p.isProgram()) return undefined;
+      p = p.parentPath;
+    }
+    return undefined;
+  }
+
+  /** The handle kind a TypeScript annotation names (AsyncIOMotorCollection, motor.AsyncIOMotorDb, Collection from mongodb). */
+  kindOfTypeAnnotation(annotation: t.Node | null | undefined, at: NodePath): Kind | undefined {
+    if (!annotation) return undefined;
+    let type: t.Node = annotation;
+    if (type.type === 'TSTypeAnnotation') type = type.typeAnnotation;
+    if (type.type === 'TSUnionType') {
+      const real = type.types.filter((x) => x.type !== 'TSNullKeyword' && x.type !== 'TSUndefinedKeyword');
+      if (real.length !== 1) return undefined;
+      type = real[0]!;
+    }
+    if (type.type !== 'TSTypeReference') return undefined;
+    const name = type.typeName;
+    let k: Kind | undefined;
+    if (name.type === 'Identifier') k = this.bindingKindByName(at.scope, name.name);
+    else if (name.type === 'TSQualifiedName' && name.left.type === 'Identifier') {
+      const mod = this.bindingKindByName(at.scope, name.left.name);
+      if (mod?.t === 'module') k = this.vocab.exportKind(mod.origin, name.right.name);
+    }
+    if (k?.t === 'ctor') return { t: 'handle', kind: k.kind, origin: k.origin };
+    return undefined;
+  }
+
+  private bindingKindByName(scope: Scope, name: string): Kind | undefined {
+    const b = scope.getBinding(name);
+    return b ? this.bindingKinds.get(b) : undefined;
+  }
+
+  bindingKind(binding: Binding | undefined): Kind | undefined {
+    return binding ? this.bindingKinds.get(binding) : undefined;
+  }
+
+  // ---- expression kinds ----------------------------------------------------------------------------------
+
+  kindOf(path: NodePath | null | undefined): Kind | undefined {
+    if (!path || !path.node) return undefined;
+    const node = path.node;
+    const hit = this.memo.get(node);
+    if (hit !== undefined) return hit ?? undefined;
+    this.memo.set(node, null); // cycle guard
+    const k = this.computeKind(path);
+    this.memo.set(node, k ?? null);
+    return k;
+  }
+
+  private computeKind(path: NodePath): Kind | undefined {
+    const p = unwrapExpression(path);
+    const node = p.node;
+    switch (node.type) {
+      case 'Identifier': {
+        const b = p.scope.getBinding(node.name);
+        return b ? this.bindingKinds.get(b) : undefined;
+      }
+      case 'AwaitExpression': {
+        const k = this.kindOf(p.get('argument') as NodePath);
+        if (!k) return undefined;
+        if (k.t === 'promise') return { t: 'handle', kind: k.kind, origin: k.origin };
+        if (k.t === 'modulePromise') return { t: 'module', origin: k.origin };
+        if (k.t === 'handle') return k;
+        return undefined;
+      }
+      case 'NewExpression': {
+        const k = this.kindOf(p.get('callee') as NodePath);
+        if (k?.t === 'ctor') return { t: 'handle', kind: k.kind, origin: k.origin, from: node };
+        return undefined;
+      }
+      case 'CallExpression':
+      case 'OptionalCallExpression':
+        return this.callKind(p as NodePath<t.CallExpression>);
+      case 'MemberExpression':
+      case 'OptionalMemberExpression':
+        return this.memberKind(p as NodePath<t.MemberExpression>);
+      case 'ConditionalExpression': {
+        const a = this.kindOf(p.get('consequent') as NodePath);
+        const b = this.kindOf(p.get('alternate') as NodePath);
+        return a && sameKind(a, b) ? a : undefined;
+      }
+      case 'SequenceExpression': {
+        const exprs = p.get('expressions') as NodePath[];
+        return this.kindOf(exprs[exprs.length - 1]);
+      }
+      case 'AssignmentExpression':
+        return node.operator === '=' ? this.kindOf(p.get('right') as NodePath) : undefined;
+      case 'ImportExpression': {
+        const src = node.source;
+        if (src.type === 'StringLiteral') {
+          const origin = this.originOf(src.value);
+          if (origin) return { t: 'modulePromise', origin };
+        }
+        return undefined;
+      }
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+        return this.fnKinds.get(node);
+      default:
+        return undefined;
+    }
+  }
+
+  private callKind(p: NodePath<t.CallExpression>): Kind | undefined {
+    const node = p.node;
+    const callee = p.get('callee') as NodePath;
+    if (node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments[0]?.type === 'StringLiteral') {
+      if (p.scope.hasBinding('require')) return undefined;
+      const origin = this.originOf(node.arguments[0].value);
+      return origin ? { t: 'module', origin } : undefined;
+    }
+    if (node.callee.type === 'Import' && node.arguments[0]?.type === 'StringLiteral') {
+      const origin = this.originOf(node.arguments[0].value);
+      return origin ? { t: 'modulePromise', origin } : undefined;
+    }
+    const calleeNode = unwrapExpression(callee).node;
+    if (calleeNode.type === 'MemberExpression' || calleeNode.type === 'OptionalMemberExpression') {
+      const mp = unwrapExpression(callee) as NodePath<t.MemberExpression>;
+      const name = memberName(calleeNode);
+      if (!name) return undefined;
+      const objPath = mp.get('object') as NodePath;
+      if (objPath.isThisExpression()) {
+        const cls = this.classOfThis(objPath);
+        const m = cls && this.classMethods.get(cls)?.get(name);
+        if (m?.t === 'factory') return m.async ? { t: 'promise', kind: m.kind, origin: m.origin } : { t: 'handle', kind: m.kind, origin: m.origin };
+        return undefined;
+      }
+      const recv = this.kindOf(objPath);
+      if (!recv) return undefined;
+      if (recv.t === 'module') {
+        const k = this.vocab.exportKind(recv.origin, name);
+        if (k?.t === 'factory') return k.async ? { t: 'promise', kind: k.kind, origin: k.origin } : { t: 'handle', kind: k.kind, origin: k.origin };
+        return undefined;
+      }
+      if (recv.t === 'ctor' && recv.origin === 'native') {
+        const className = Object.keys(NATIVE_CLASSES).find((c) => NATIVE_CLASSES[c] === recv.kind);
+        const s = className ? NATIVE_STATICS[className]?.[name] : undefined;
+        if (s) return s.async ? { t: 'promise', kind: s.returns, origin: 'native' } : { t: 'handle', kind: s.returns, origin: 'native' };
+        return undefined;
+      }
+      if (recv.t !== 'handle') return undefined;
+      const rule = this.vocab.methodRule(recv.origin, recv.kind, name);
+      if (rule?.returns) {
+        return rule.async ? { t: 'promise', kind: rule.returns, origin: recv.origin } : { t: 'handle', kind: rule.returns, origin: recv.origin };
+      }
+      if ((recv.kind === 'cursor' || recv.kind === 'commandCursor') && CURSOR_BUILDERS.includes(this.vocab.canonicalMethod(recv.origin, recv.kind, name))) {
+        return { t: 'handle', kind: recv.kind, origin: recv.origin };
+      }
+      return undefined;
+    }
+    const k = this.kindOf(callee);
+    if (k?.t === 'factory') return k.async ? { t: 'promise', kind: k.kind, origin: k.origin } : { t: 'handle', kind: k.kind, origin: k.origin };
+    return undefined;
+  }
+
+  /** Is this member expression an attribute-style sub-handle (`client.app`, `db['users']`) of a wrapper handle? */
+  subHandleOf(p: NodePath<t.MemberExpression>): { parent: Kind & { t: 'handle' }; kind: HandleKind; name?: string } | undefined {
+    const node = p.node;
+    const recv = this.kindOf(p.get('object') as NodePath);
+    if (!recv || recv.t !== 'handle' || recv.origin !== 'wrapper') return undefined;
+    if (recv.kind !== 'client' && recv.kind !== 'db') return undefined;
+    const child: HandleKind = recv.kind === 'client' ? 'db' : 'collection';
+    if (node.computed && node.property.type !== 'StringLiteral') {
+      if (node.property.type === 'NumericLiteral') return undefined;
+      return { parent: recv, kind: child };
+    }
+    const name = memberName(node);
+    if (!name) return undefined;
+    if (NON_SUBHANDLE_MEMBERS.has(name) || name.startsWith('_') || name in MOTOR_FLAGGED_PROPERTIES) return undefined;
+    if (this.vocab.methodRule('wrapper', recv.kind, name)) return undefined;
+    if (nativeHas(recv.kind, name)) return undefined;
+    // A member that is called is a method, not a sub-handle.
+    const parent = p.parentPath;
+    if ((parent?.isCallExpression() || parent?.isOptionalCallExpression()) && parent.node.callee === node) return undefined;
+    return { parent: recv, kind: child, name };
+  }
+
+  private memberKind(p: NodePath<t.MemberExpression>): Kind | undefined {
+    const node = p.node;
+    const objPath = p.get('object') as NodePath;
+    const name = memberName(node);
+    if (objPath.isThisExpression()) {
+      if (!name) return undefined;
+      const cls = this.classOfThis(objPath);
+      if (!cls) return undefined;
+      const field = this.classFields.get(cls)?.get(name);
+      if (field) return field;
+      const getter = this.classMethods.get(cls)?.get(name);
+      return getter?.t === 'handle' ? getter : undefined;
+    }
+    const recv = this.kindOf(objPath);
+    if (!recv) return undefined;
+    if (recv.t === 'module') return name ? this.vocab.exportKind(recv.origin, name) : undefined;
+    const sub = this.subHandleOf(p);
+    if (sub) return { t: 'handle', kind: sub.kind, origin: 'wrapper' };
+    return undefined;
+  }
+}

@@ -1,0 +1,418 @@
+/**
+ * Python engine (motor-python) tests.
+ *
+ * Fixtures, fixtures/motor-python/:
+ *   <case>.input.py|pyi    the file before the run
+ *   <case>.output.py|pyi   the expected file after `run` (absent = the file must stay unchanged)
+ *   <case>.findings.json   expected findings of `run`: [{ ruleId, severity, line, column }] sorted by line, column
+ *
+ * Dependency fixtures, fixtures/motor-python-deps/: <case>.input.<ext> / <case>.output.<ext> / optional <case>.findings.json.
+ * The extension picks the file name the migration sees:
+ *   .txt -> requirements.txt   .toml -> pyproject.toml   .cfg -> setup.cfg   .pipfile -> Pipfile
+ *   .lock -> poetry.lock (lockfiles are never edited; output must be absent)
+ */
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { pythonEngine, transformPython, prefilterPython, pythonModuleHandles } from '../src/python/engine.js';
+import { parsePython, firstSyntaxProblem } from '../src/python/parse.js';
+import { selectEdits, OffsetMap } from '../src/python/passes.js';
+import {
+  migratePythonDependencyFile,
+  isPythonDependencyFile,
+  isPythonLockfile,
+  pythonLockfileFinding,
+  raiseSpec,
+} from '../src/python/deps.js';
+import { applyEdits, OverlapError } from '../src/core/text.js';
+import type { EngineOptions, EngineFinding } from '../src/core/types.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const FIX = join(ROOT, 'fixtures', 'motor-python');
+const DEPS = join(ROOT, 'fixtures', 'motor-python-deps');
+
+function options(mode: 'run' | 'check' = 'run', extra: Record<string, unknown> = {}): EngineOptions {
+  return { mode, preset: 'motor-python', wrapperModules: [], wrapperSpecs: [], toList: 'loop', cwd: ROOT, ...extra } as EngineOptions;
+}
+
+async function run(text: string, mode: 'run' | 'check' = 'run', relPath = 'app/mod.py', extra: Record<string, unknown> = {}) {
+  return pythonEngine.process({ absPath: join(ROOT, relPath), relPath, text }, options(mode, extra));
+}
+
+type Short = { ruleId: string; severity: string; line: number; column: number };
+function short(fs: readonly EngineFinding[]): Short[] {
+  return fs
+    .map((f) => ({ ruleId: f.ruleId, severity: f.severity, line: f.line, column: f.column }))
+    .sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+}
+
+async function assertParses(text: string, label: string): Promise<void> {
+  const tree = await parsePython(text);
+  try {
+    const bad = firstSyntaxProblem(tree.rootNode);
+    assert.equal(bad, null, `${label}: ERROR/MISSING node at ${bad?.startPosition.row}:${bad?.startPosition.column}`);
+  } finally {
+    tree.delete();
+  }
+}
+
+const cases = existsSync(FIX)
+  ? readdirSync(FIX)
+      .filter((f) => /\.input\.pyi?$/.test(f))
+      .map((f) => {
+        const m = /^(.*)\.input\.(pyi?)$/.exec(f)!;
+        return { name: m[1], ext: m[2] };
+      })
+      .sort((a, b) => a.name.localeCompare(b.name))
+  : [];
+
+describe('motor-python fixtures', () => {
+  test('there are at least 40 fixture cases', () => {
+    assert.ok(cases.length >= 40, `only ${cases.length} cases`);
+  });
+
+  for (const c of cases) {
+    test(c.name, async () => {
+      const input = readFileSync(join(FIX, `${c.name}.input.${c.ext}`), 'utf8');
+      const outPath = join(FIX, `${c.name}.output.${c.ext}`);
+      const expected = existsSync(outPath) ? readFileSync(outPath, 'utf8') : input;
+      const expectedFindings = JSON.parse(readFileSync(join(FIX, `${c.name}.findings.json`), 'utf8')) as Short[];
+
+      const res = await run(input, 'run', `app/${c.name}.${c.ext}`);
+      assert.equal(res.error, undefined, `engine error: ${res.error}`);
+      const actual = res.output ?? input;
+      assert.equal(actual, expected, 'output differs from the expected file');
+      assert.deepEqual(short(res.findings), expectedFindings, 'findings differ');
+      for (const f of res.findings) {
+        assert.ok(f.ruleId.startsWith('motor-python/'), f.ruleId);
+        assert.ok(f.message.length > 10, 'finding has a message');
+        assert.ok(f.endLine > f.line || (f.endLine === f.line && f.endColumn >= f.column), 'end after start');
+        if (f.severity !== 'info') assert.ok(f.fix && f.fix.length > 5, `${f.ruleId} has a manual fix`);
+      }
+      // every file the engine changes or flags passes the prefilter
+      if (res.output !== null || res.findings.length) assert.ok(prefilterPython(input));
+      // the expected output is valid Python
+      await assertParses(expected, 'expected output');
+      // idempotence: the expected output is a fixed point
+      const again = await run(expected, 'run', `app/${c.name}.${c.ext}`);
+      assert.equal(again.output, null, 'a second run changed the file');
+      assert.equal(again.error, undefined);
+    });
+  }
+});
+
+describe('engine contract', () => {
+  test('engine metadata', () => {
+    assert.equal(pythonEngine.id, 'python');
+    assert.deepEqual([...pythonEngine.extensions], ['.py', '.pyi']);
+    assert.equal(pythonEngine.presets[0].name, 'motor-python');
+    assert.equal(pythonEngine.presets[0].language, 'python');
+  });
+
+  test('prefilter skips files without motor and accepts every Motor spelling', () => {
+    assert.equal(pythonEngine.prefilter('import os\nprint(1)\n', options()), false);
+    for (const s of ['import motor', 'from mongomock_motor import X', 'x: "AsyncIOMotorClient"', 'MOTOR = 1'])
+      assert.equal(pythonEngine.prefilter(s, options()), true, s);
+  });
+
+  test('CRLF line endings survive byte for byte', async () => {
+    const src =
+      'from motor.motor_asyncio import AsyncIOMotorClient\r\n\r\nclient = AsyncIOMotorClient("mongodb://x")\r\n\r\nasync def stop():\r\n\tclient.close()  # bye\r\n';
+    const res = await run(src);
+    assert.equal(
+      res.output,
+      'from pymongo import AsyncMongoClient\r\n\r\nclient = AsyncMongoClient("mongodb://x")\r\n\r\nasync def stop():\r\n\tawait client.close()  # bye\r\n',
+    );
+  });
+
+  test('a multi-module import rebuilt on a CRLF file uses CRLF', async () => {
+    const src = 'from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase\r\nx: AsyncIOMotorDatabase\r\n';
+    const res = await run(src);
+    assert.equal(
+      res.output,
+      'from pymongo import AsyncMongoClient\r\nfrom pymongo.asynchronous.database import AsyncDatabase\r\nx: AsyncDatabase\r\n',
+    );
+  });
+
+  test('a file without a final newline keeps it that way', async () => {
+    const src = 'from motor.motor_asyncio import AsyncIOMotorClient\nc = AsyncIOMotorClient()\nasync def f():\n    c.close()';
+    const res = await run(src);
+    assert.equal(res.output, 'from pymongo import AsyncMongoClient\nc = AsyncMongoClient()\nasync def f():\n    await c.close()');
+  });
+
+  test('garbage that is not Python yields an error or no change, never a throw', async () => {
+    const garbage = '\u0000\u0001motor\uFFFD\u0007 ((( def class :: \u0000 ]]] motor.motor_asyncio """';
+    const res = await run(garbage);
+    assert.equal(res.output, null);
+    assert.ok(res.error, 'an error is reported');
+    assert.ok(res.findings.some((f) => f.ruleId === 'motor-python/parse-error' && f.severity === 'error'));
+    const bin = Buffer.from([0xff, 0xfe, 0x00, 0x6d, 0x6f, 0x74, 0x6f, 0x72, 0x89, 0x50, 0x4e, 0x47]).toString('latin1');
+    const res2 = await run(bin);
+    assert.equal(res2.output, null);
+  });
+
+  test('a Python 2 file that tree-sitter accepts is not broken', async () => {
+    const src = 'import motor\nprint "motor"\n';
+    const res = await run(src);
+    assert.equal(res.error, undefined);
+    assert.equal(res.output, null);
+  });
+
+  test("mode 'check' reports every remaining motor import as an error", async () => {
+    const src =
+      'import motor.motor_asyncio\nfrom motor.motor_asyncio import AsyncIOMotorClient\nfrom motor.motor_tornado import MotorClient\nimport os\n\nc = AsyncIOMotorClient()\n';
+    const res = await run(src, 'check');
+    const legacy = res.findings.filter((f) => f.ruleId === 'motor-python/legacy-import');
+    assert.deepEqual(
+      legacy.map((f) => [f.severity, f.line, f.column]),
+      [
+        ['error', 1, 1],
+        ['error', 2, 1],
+        ['error', 3, 1],
+      ],
+    );
+    const runRes = await run(src, 'run');
+    assert.equal(runRes.findings.filter((f) => f.ruleId === 'motor-python/legacy-import').length, 0, 'run mode does not add legacy-import');
+    const clean = await run('from pymongo import AsyncMongoClient\n# motor is gone\n', 'check');
+    assert.equal(clean.findings.length, 0);
+  });
+
+  test('check mode still reports what run would flag', async () => {
+    const src = 'from motor.motor_asyncio import AsyncIOMotorClient\nc = AsyncIOMotorClient()\ndef stop():\n    c.close()\n';
+    const res = await run(src, 'check');
+    assert.ok(res.findings.some((f) => f.ruleId === 'motor-python/needs-await-in-sync' && f.line === 4));
+  });
+
+  test('overlapping edits are refused, not guessed', () => {
+    const a = { start: 0, end: 5, text: 'x', rule: 'a' };
+    const b = { start: 3, end: 8, text: 'y', rule: 'b' };
+    const c = { start: 8, end: 8, text: 'z', rule: 'c' };
+    const { accepted, deferred } = selectEdits([a, b, c]);
+    assert.deepEqual(accepted.map((e) => e.rule), ['a', 'c']);
+    assert.deepEqual(deferred.map((e) => e.rule), ['b']);
+    assert.throws(() => applyEdits('0123456789', [a, b]), OverlapError);
+    // two inserts at the same offset are a conflict too (their order would be a guess)
+    const i1 = { start: 4, end: 4, text: 'await ', rule: 'i1' };
+    const i2 = { start: 4, end: 4, text: '(await ', rule: 'i2' };
+    assert.deepEqual(selectEdits([i1, i2]).deferred.map((e) => e.rule), ['i2']);
+    // an insert strictly inside a replaced range conflicts; at its edges it does not
+    const r = { start: 2, end: 6, text: '', rule: 'r' };
+    assert.deepEqual(selectEdits([r, { start: 4, end: 4, text: 'q', rule: 'in' }]).deferred.map((e) => e.rule), ['in']);
+    assert.deepEqual(selectEdits([r, { start: 6, end: 6, text: 'q', rule: 'edge' }]).deferred, []);
+    // groups are atomic
+    const g1 = { start: 0, end: 0, text: '(await ', rule: 'g', group: 1 };
+    const g2 = { start: 9, end: 9, text: ')', rule: 'g', group: 1 };
+    const blocker = { start: 8, end: 10, text: '', rule: 'blocker' };
+    const sel = selectEdits([blocker, g1, g2]);
+    assert.deepEqual(sel.accepted.map((e) => e.rule), ['blocker']);
+    assert.equal(sel.deferred.length, 2);
+  });
+
+  test('offsets of later passes map back to the original text', () => {
+    const m = new OffsetMap();
+    // original: "abc client.close()" ; pass 1 inserts "await " at 4
+    m.push([{ start: 4, end: 4, text: 'await ' }]);
+    assert.equal(m.toOriginal(0), 0);
+    assert.equal(m.toOriginal(4), 4);
+    assert.equal(m.toOriginal(10), 4);
+    assert.equal(m.toOriginal(12), 6);
+    // pass 2 deletes 2 chars at 0
+    m.push([{ start: 0, end: 2, text: '' }]);
+    assert.equal(m.toOriginal(8), 4);
+    assert.equal(m.toOriginal(10), 6);
+  });
+
+  test('findings point at the original text in UTF-16 columns', async () => {
+    const src = 'from motor.motor_asyncio import AsyncIOMotorClient\nc = AsyncIOMotorClient()\nlabel = "é😀"; c.close()\n';
+    const res = await run(src);
+    const f = res.findings.find((x) => x.ruleId === 'motor-python/needs-await-in-sync');
+    assert.ok(f);
+    assert.equal(f.line, 3);
+    assert.equal(f.column, src.split('\n')[2].indexOf('c.close') + 1);
+  });
+
+  test('never adds await in a sync def, a lambda or a generator expression', async () => {
+    const src = [
+      'from motor.motor_asyncio import AsyncIOMotorClient',
+      'client = AsyncIOMotorClient()',
+      'def a():',
+      '    client.close()',
+      'async def b():',
+      '    f = lambda: client.close()',
+      '    g = (client.is_primary for _ in range(3))',
+      '    return f, g',
+      '',
+    ].join('\n');
+    const res = await run(src);
+    assert.ok(!/await client/.test(res.output ?? ''), res.output ?? '');
+    assert.deepEqual(
+      res.findings.filter((f) => f.ruleId === 'motor-python/needs-await-in-sync').map((f) => f.line),
+      [4, 6, 7],
+    );
+  });
+
+  test('receivers that are not provably Motor are never awaited', async () => {
+    const src = [
+      'from motor.motor_asyncio import AsyncIOMotorClient',
+      'from pymongo import MongoClient',
+      'sync = MongoClient()',
+      'async def f(unknown, client: AsyncIOMotorClient):',
+      '    sync.close()',
+      '    unknown.close()',
+      '    x = sync.db.users.aggregate([])',
+      '    y = unknown.aggregate([])',
+      '    z = client.db.users.aggregate([])',
+      '',
+    ].join('\n');
+    const res = await run(src);
+    const lines = (res.output ?? '').split('\n');
+    assert.equal(lines[4], '    sync.close()');
+    assert.equal(lines[5], '    unknown.close()');
+    assert.equal(lines[6], '    x = sync.db.users.aggregate([])');
+    assert.equal(lines[7], '    y = unknown.aggregate([])');
+    assert.equal(lines[8], '    z = await client.db.users.aggregate([])');
+  });
+
+  test('handles imported from other modules can be injected', async () => {
+    const src = ['import motor', 'from app.db import database', 'async def f():', '    async for x in database.users.aggregate([]):', '        print(x)', ''].join('\n');
+    const without = await run(src);
+    assert.ok(!(without.output ?? src).includes('await database'));
+    assert.ok(without.findings.some((f) => f.ruleId === 'motor-python/unverified-receiver'));
+    const withInjected = await run(src, 'run', 'app/x.py', { pythonImportedHandles: { 'app.db.database': 'db' } });
+    assert.ok((withInjected.output ?? '').includes('async for x in await database.users.aggregate([]):'));
+    // bad injected values are ignored, not trusted
+    const bad = await run(src, 'run', 'app/x.py', { pythonImportedHandles: { 'app.db.database': 'nonsense' } });
+    assert.ok(!(bad.output ?? src).includes('await database'));
+  });
+
+  test('module handles are exported for cross-module injection', async () => {
+    const src = [
+      'from motor.motor_asyncio import AsyncIOMotorClient',
+      'import pytest',
+      'client = AsyncIOMotorClient()',
+      'database = client.app',
+      'users = database["users"]',
+      'other = 3',
+      '@pytest.fixture',
+      'def coll():',
+      '    return users',
+      '',
+    ].join('\n');
+    assert.deepEqual(await pythonModuleHandles(src), { client: 'client', database: 'db', users: 'collection', 'fixture:coll': 'collection' });
+  });
+
+  test('process() never throws, even on odd input', async () => {
+    for (const t of ['', 'motor', '\n\n\nmotor\n', 'def (motor:', '\uD800motor']) {
+      const res = await run(t);
+      assert.ok(res && Array.isArray(res.findings));
+    }
+  });
+});
+
+describe('dependency files', () => {
+  const depCases = existsSync(DEPS)
+    ? readdirSync(DEPS)
+        .filter((f) => /\.input\.[a-z]+$/.test(f))
+        .map((f) => {
+          const m = /^(.*)\.input\.([a-z]+)$/.exec(f)!;
+          return { name: m[1], ext: m[2] };
+        })
+    : [];
+  const asPath: Record<string, string> = { txt: 'requirements.txt', toml: 'pyproject.toml', cfg: 'setup.cfg', pipfile: 'Pipfile', lock: 'poetry.lock' };
+
+  test('fixture cases exist for every format', () => {
+    for (const ext of ['txt', 'toml', 'cfg']) assert.ok(depCases.some((c) => c.ext === ext), ext);
+  });
+
+  for (const c of depCases) {
+    test(c.name, () => {
+      const rel = `svc/${asPath[c.ext]}`;
+      const input = readFileSync(join(DEPS, `${c.name}.input.${c.ext}`), 'utf8');
+      const outPath = join(DEPS, `${c.name}.output.${c.ext}`);
+      const expected = existsSync(outPath) ? readFileSync(outPath, 'utf8') : input;
+      const findingsPath = join(DEPS, `${c.name}.findings.json`);
+      if (c.ext === 'lock') {
+        assert.ok(isPythonLockfile(rel));
+        assert.ok(!isPythonDependencyFile(rel));
+        const f = pythonLockfileFinding(rel, input);
+        const exp = JSON.parse(readFileSync(findingsPath, 'utf8')) as Short[];
+        assert.deepEqual(f ? short([f]) : [], exp);
+        return;
+      }
+      assert.ok(isPythonDependencyFile(rel));
+      const res = migratePythonDependencyFile(rel, input, 'run');
+      assert.equal(res.output ?? input, expected);
+      if (existsSync(findingsPath)) assert.deepEqual(short(res.findings), JSON.parse(readFileSync(findingsPath, 'utf8')));
+      // idempotent, and check mode is clean on the migrated file
+      const again = migratePythonDependencyFile(rel, expected, 'run');
+      assert.equal(again.output, null);
+      const check = migratePythonDependencyFile(rel, expected, 'check');
+      assert.equal(check.findings.filter((f) => f.ruleId === 'motor-python/legacy-dependency').length, 0);
+      // check mode on the input flags every motor requirement it would change
+      if (expected !== input) {
+        const chk = migratePythonDependencyFile(rel, input, 'check');
+        assert.ok(chk.findings.some((f) => f.ruleId === 'motor-python/legacy-dependency' && f.severity === 'error'));
+      }
+    });
+  }
+
+  test('file routing', () => {
+    for (const p of ['requirements.txt', 'requirements-dev.txt', 'a/requirements/base.txt', 'requirements.in', 'pyproject.toml', 'x/setup.cfg', 'Pipfile'])
+      assert.ok(isPythonDependencyFile(p), p);
+    for (const p of ['README.txt', 'setup.py', 'poetry.lock', 'package.json', 'notes/requirements.md']) assert.ok(!isPythonDependencyFile(p), p);
+    for (const p of ['poetry.lock', 'a/uv.lock', 'Pipfile.lock']) assert.ok(isPythonLockfile(p), p);
+    assert.ok(!isPythonLockfile('package-lock.json'));
+  });
+
+  test('lockfiles: stale warning only when motor is pinned', () => {
+    const uv = '[[package]]\nname = "fastapi"\nversion = "0.1"\n\n[[package]]\nname = "motor"\nversion = "3.6.0"\n';
+    const f = pythonLockfileFinding('uv.lock', uv);
+    assert.ok(f);
+    assert.equal(f.ruleId, 'motor-python/stale-lockfile');
+    assert.equal(f.severity, 'warning');
+    assert.equal(f.line, 6);
+    assert.equal(pythonLockfileFinding('uv.lock', '[[package]]\nname = "pymongo"\n'), null);
+    assert.equal(pythonLockfileFinding('uv.lock', '[[package]]\nname = "motor-types"\n'), null);
+    const pip = '{\n  "default": {\n    "motor": {\n      "version": "==3.3.2"\n    }\n  }\n}\n';
+    assert.equal(pythonLockfileFinding('Pipfile.lock', pip)?.line, 3);
+  });
+
+  test('requirements: CRLF, comments and unrelated lines stay byte-identical', () => {
+    const src = '# deps\r\nfastapi==0.110.0\r\nmotor[srv,zstd]==3.3.2 ; python_version >= "3.9"  # db\r\nmotor-types\r\n';
+    const res = migratePythonDependencyFile('requirements.txt', src, 'run');
+    assert.equal(res.output, '# deps\r\nfastapi==0.110.0\r\npymongo[zstd]>=4.13 ; python_version >= "3.9"  # db\r\nmotor-types\r\n');
+  });
+
+  test('raiseSpec', () => {
+    assert.deepEqual(raiseSpec('', 'pep440').spec, '>=4.13');
+    assert.deepEqual(raiseSpec('>=4.13', 'pep440'), { spec: '>=4.13', changed: false, dropped: [] });
+    assert.equal(raiseSpec('==4.15.1', 'pep440').changed, false);
+    assert.equal(raiseSpec('>=4.6,<5', 'pep440').spec, '>=4.13,<5');
+    assert.equal(raiseSpec('==4.6.1', 'pep440').spec, '>=4.13');
+    assert.equal(raiseSpec('>=4,<4.10', 'pep440').spec, '>=4.13');
+    assert.equal(raiseSpec('^4.6', 'poetry').spec, '^4.13');
+    assert.equal(raiseSpec('*', 'poetry').spec, '>=4.13');
+  });
+
+  test('check mode reports a lingering motor dependency', () => {
+    const res = migratePythonDependencyFile('requirements.txt', 'motor>=3\n', 'check');
+    assert.deepEqual(short(res.findings), [{ ruleId: 'motor-python/legacy-dependency', severity: 'error', line: 1, column: 1 }]);
+    assert.equal(migratePythonDependencyFile('requirements.txt', 'motor>=3\n', 'run').findings.length, 0);
+  });
+
+  test('unrelated dependency files are untouched', () => {
+    for (const [p, t] of [
+      ['requirements.txt', 'fastapi\nmotorway==1.0\n'],
+      ['pyproject.toml', '[project]\ndependencies = ["motorway"]\n'],
+      ['setup.cfg', '[metadata]\nname = motor\n'],
+    ] as const)
+      assert.equal(migratePythonDependencyFile(p, t, 'run').output, null, p);
+  });
+});
+
+before(async () => {
+  // parser init is lazy; warm it once so per-test timings are not skewed
+  await transformPython('import motor\n');
+});
