@@ -50,6 +50,11 @@ export class Vocabulary {
     }
   }
 
+  /** A spec factory (an exported function that returns a handle), if this export is one. */
+  factory(name: string): { returns: HandleKind; async: boolean } | undefined {
+    return this.factories.get(name);
+  }
+
   /** The Motor name of a wrapper export. */
   canonicalExport(name: string): string {
     return this.exportAliases.get(name) ?? name;

@@ -102,7 +102,16 @@ function canRename(ctx: RuleContext, binding: Binding, to: string, refs: NodePat
   }
   // A global of that name used elsewhere would be shadowed by the new import.
   if (!top && program.scope.hasGlobal(to)) return false;
-  return binding.scope === program.scope;
+  if (binding.scope === program.scope) return true;
+  // A local binding (a destructured dynamic import inside a function): the new name must not already be used in its scope.
+  if (binding.scope.hasOwnBinding(to)) return false;
+  let used = false;
+  binding.scope.path.traverse({
+    Identifier(p) {
+      if (p.node.name === to) used = true;
+    },
+  });
+  return !used;
 }
 
 function isNativeImportOf(binding: Binding, name: string): boolean {
@@ -137,8 +146,26 @@ function applyRename(ctx: RuleContext, binding: Binding, to: string, refs: NodeP
   void binding;
 }
 
+/**
+ * A spec factory that returns a client (`connect(uri)`) becomes the native constructor: `new MongoClient(uri)`, or
+ * `MongoClient.connect(uri)` for an async factory. Only when every reference is a call; otherwise it is flagged.
+ */
+function mapFactory(ctx: RuleContext, imported: string, binding: Binding | undefined): Spec | undefined {
+  const f = ctx.tracker.vocab.factory(imported);
+  if (!f || f.returns !== 'client' || !binding) return undefined;
+  const refs = referencesOf(ctx, binding);
+  if (!refs.every((r) => r.parentPath?.isCallExpression() && r.parentPath.node.callee === r.node)) return undefined;
+  const program = ctx.tracker.programPath;
+  const top = program.scope.getBinding('MongoClient');
+  const local = top && !isNativeImportOf(top, 'MongoClient') ? undefined : 'MongoClient';
+  if (!local || refs.some((r) => { const b = r.scope.getBinding('MongoClient'); return b && b !== top; })) return undefined;
+  for (const r of refs) ctx.edit(r.node.start!, r.node.end!, f.async ? 'MongoClient.connect' : 'new MongoClient');
+  return { imported: 'MongoClient', local: 'MongoClient', type: false };
+}
+
 /** Decide the local name a wrapper specifier gets and record the rename when the local changes. */
 function mapSpecifier(ctx: RuleContext, imported: string, local: string, binding: Binding | undefined, plan: Plan): Spec | undefined {
+  if (ctx.tracker.vocab.factory(imported)) return mapFactory(ctx, imported, binding);
   const native = nativeNameOf(ctx, imported);
   if (!native) return undefined;
   if (local !== imported || native === imported || !binding) return { imported: native, local, type: false };
@@ -299,6 +326,12 @@ export function importsRule(ctx: RuleContext): void {
       }
     }
     if (!res && isBareSpecifier(site.specifier)) ctx.replacedPackages.add(packageName(site.specifier));
+  }
+
+  if (target?.existing && merged.length > existingSpecs.length) {
+    const decl = target.decl;
+    const range = braceRange(ctx, decl, decl.specifiers[0]);
+    if (range) ctx.edit(range[0], range[1] + 1, renderList(ctx, range[0], range[1], merged.map((s) => specText(s, true, false))));
   }
 
   for (const site of sites) {
