@@ -11,7 +11,7 @@ import { ConfigError, loadWrapperSpec } from './core/spec.js';
 import { ENGINES, presetNames } from './engines.js';
 import { runFiles, type RunResult } from './runner/run.js';
 import { dirtyWorkTrees } from './runner/git.js';
-import { buildReport, formatReport, type Format } from './report/index.js';
+import { buildReport, formatReport, writeGithubStepSummary, type Format } from './report/index.js';
 import { FORMATS } from './report/index.js';
 import { toolVersion } from './report/model.js';
 import { writeAtomic } from './runner/write.js';
@@ -23,9 +23,10 @@ interface SharedFlags {
   preset: string;
   wrapperModule: string[];
   wrapper: string[];
-  format: Format;
+  format?: Format;
   reportFile?: string;
   color?: boolean;
+  quiet?: boolean;
 }
 
 interface RunFlags extends SharedFlags {
@@ -53,15 +54,23 @@ function shared(cmd: Command): Command {
     .option('--preset <name>', 'preset to apply (auto decides per file from its imports; see `presets`)', 'auto')
     .option('--wrapper-module <specifier>', 'an in-house module that follows the Motor-style API (repeatable; a relative path names a file, matched from every importing folder)', collect, [])
     .option('--wrapper <spec.json>', 'a declarative spec of an in-house wrapper with other names (repeatable; see README)', collect, [])
-    .addOption(new Option('--format <format>', 'report format').choices([...FORMATS]).default('text'))
+    .addOption(new Option('--format <format>', 'report format (default: stylish on a terminal, text otherwise)').choices([...FORMATS]))
     .option('--report-file <path>', 'write the report to this file instead of the terminal')
-    .option('--no-color', 'no colours in the text report');
+    .option('--quiet', 'report only findings of severity error')
+    .option('--no-color', 'no colours in the stylish and text reports');
 }
 
 function emitReport(result: RunResult, flags: SharedFlags, stream: NodeJS.WriteStream): void {
   const report = buildReport(result);
-  const color = flags.color !== false && !flags.reportFile && stream.isTTY === true && !process.env.NO_COLOR;
-  const text = formatReport(report, flags.format, color);
+  if (flags.quiet) {
+    report.findings = report.findings.filter((f) => f.severity === 'error');
+  }
+  const tty = stream.isTTY === true && !flags.reportFile;
+  const format: Format = flags.format ?? (tty ? 'stylish' : 'text');
+  const color = flags.color !== false && tty && !process.env.NO_COLOR;
+  const readLine = (file: string, line: number) => result.texts.get(file)?.split(/\r?\n/)[line - 1];
+  const text = formatReport(report, format, { color, readLine });
+  if (format === 'github') writeGithubStepSummary(report);
   if (flags.reportFile) {
     fs.mkdirSync(path.dirname(path.resolve(flags.reportFile)), { recursive: true });
     fs.writeFileSync(flags.reportFile, text);

@@ -32,6 +32,8 @@ export type Kind =
   | { t: 'factory'; kind: HandleKind; async: boolean; origin: Origin }
   /** A promise of a handle (an un-awaited async call). */
   | { t: 'promise'; kind: HandleKind; origin: Origin }
+  /** An object whose fields hold handles (a TypeScript type literal or interface such as `{ db: AsyncIOMotorDatabase }`). */
+  | { t: 'object'; fields: Record<string, Kind>; origin: Origin }
   /** The promise of a module object (a dynamic import). */
   | { t: 'modulePromise'; origin: Origin };
 
@@ -44,5 +46,10 @@ export function sameKind(a: Kind | undefined, b: Kind | undefined): boolean {
   if ('kind' in a && 'kind' in b && a.kind !== b.kind) return false;
   if (a.t === 'class' && b.t === 'class' && a.name !== b.name) return false;
   if (a.t === 'factory' && b.t === 'factory' && a.async !== b.async) return false;
+  if (a.t === 'object' && b.t === 'object') {
+    const ka = Object.keys(a.fields).sort();
+    const kb = Object.keys(b.fields).sort();
+    return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameKind(a.fields[k], b.fields[k]));
+  }
   return true;
 }

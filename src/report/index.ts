@@ -10,7 +10,15 @@ import { formatMarkdown } from './markdown.js';
 export const FORMATS = ['stylish', 'text', 'json', 'sarif', 'github', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export function formatReport(report: Report, format: Format, color = false): string {
+export interface FormatOptions {
+  color?: boolean;
+  /** Line text as it was before the run (SARIF fingerprints must match between `run` and `check`). */
+  readLine?: (file: string, line: number) => string | undefined;
+}
+
+export function formatReport(report: Report, format: Format, options: FormatOptions | boolean = {}): string {
+  const o: FormatOptions = typeof options === 'boolean' ? { color: options } : options;
+  const color = o.color ?? false;
   switch (format) {
     case 'stylish':
       return formatStylish(report, color);
@@ -19,7 +27,7 @@ export function formatReport(report: Report, format: Format, color = false): str
     case 'text':
       return formatText(report, color);
     case 'sarif':
-      return formatSarif(report);
+      return formatSarif(report, o.readLine ? { readLine: o.readLine } : {});
     case 'github':
       return formatGithub(report);
     case 'markdown':

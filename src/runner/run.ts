@@ -37,10 +37,13 @@ export interface RunResult {
   /** Unified diff of every change (dry run). */
   diff: string;
   missing: string[];
+  /** Original text of every file with findings (for formats that quote source lines). */
+  texts: Map<string, string>;
 }
 
 const BOM = '\uFEFF';
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a BOM in the decoded text (the default would drop it silently).
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function relativePath(cwd: string, abs: string): string {
   return path.relative(cwd, abs).split(path.sep).join('/');
@@ -88,7 +91,9 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   const packagesByManifest = new Map<string, Set<string>>();
   const roots = (options.paths.length ? options.paths : ['.']).map((p) => path.resolve(cwd, p));
 
+  const texts = new Map<string, string>();
   const pushFindings = (rel: string, text: string | undefined, list: EngineFinding[]) => {
+    if (text !== undefined && list.length) texts.set(rel, text);
     const lines = text !== undefined ? new LineIndex(text) : undefined;
     for (const f of list) {
       if (lines && isSuppressed(lines, f)) {
@@ -185,7 +190,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   }
 
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
-  return { files: reports, findings, suppressed, diff, missing };
+  return { files: reports, findings, suppressed, diff, missing, texts };
 }
 
 interface Outcome {

@@ -103,6 +103,11 @@ export function memberName(node: t.MemberExpression | t.OptionalMemberExpression
   return undefined;
 }
 
+/** A member access, plain or optional (`a.b`, `a?.b`). */
+export function isMemberLike(path: NodePath): path is NodePath<t.MemberExpression> {
+  return path.isMemberExpression() || path.isOptionalMemberExpression();
+}
+
 export function unwrapExpression(path: NodePath): NodePath {
   let p = path;
   for (;;) {
@@ -129,6 +134,7 @@ export interface Collected {
   whiles: NodePath<t.WhileStatement>[];
   typeRefs: NodePath<t.TSTypeReference>[];
   qualifiedNames: NodePath<t.TSQualifiedName>[];
+  declarators: NodePath<t.VariableDeclarator>[];
 }
 
 export class Tracker {
@@ -145,6 +151,8 @@ export class Tracker {
   private thisAssignments: NodePath<t.AssignmentExpression>[] = [];
   private classProps: NodePath<t.ClassProperty>[] = [];
   private typedParams: NodePath<t.Identifier>[] = [];
+  /** TS parameter properties (`constructor(private db: AsyncIOMotorDatabase)`): Babel registers no binding for them. */
+  private paramProps = new Map<t.Node, Map<string, Kind>>();
   private identAssignments: NodePath<t.AssignmentExpression>[] = [];
 
   constructor(
@@ -152,7 +160,7 @@ export class Tracker {
     readonly classify: ModuleClassifier,
     readonly vocab: Vocabulary,
   ) {
-    this.collected = { imports: this.imports, calls: [], members: [], awaits: [], news: [], whiles: [], typeRefs: [], qualifiedNames: [] };
+    this.collected = { imports: this.imports, calls: [], members: [], awaits: [], news: [], whiles: [], typeRefs: [], qualifiedNames: [], declarators: this.declarators };
     this.collect();
     this.seedImports();
     this.solve();
@@ -215,6 +223,12 @@ export class Tracker {
       MemberExpression(path) {
         c.members.push(path);
       },
+      OptionalMemberExpression(path) {
+        c.members.push(path as unknown as NodePath<t.MemberExpression>);
+      },
+      OptionalCallExpression(path) {
+        c.calls.push(path as unknown as NodePath<t.CallExpression>);
+      },
       AwaitExpression(path) {
         c.awaits.push(path);
       },
@@ -235,9 +249,10 @@ export class Tracker {
       },
       Function(path) {
         self.functions.push(path);
+        self.collectJsDocParams(path);
         for (const param of path.get('params')) {
           const p = param.isAssignmentPattern() ? param.get('left') : param;
-          if (p.isIdentifier() && p.node.typeAnnotation) self.typedParams.push(p);
+          if ((p.isIdentifier() || p.isObjectPattern()) && p.node.typeAnnotation) self.typedParams.push(p as NodePath<t.Identifier>);
           if (p.isTSParameterProperty()) {
             const inner = p.get('parameter');
             if (inner.isIdentifier() && inner.node.typeAnnotation) self.typedParams.push(inner);
@@ -260,6 +275,35 @@ export class Tracker {
         self.classProps.push(path);
       },
     });
+  }
+
+  /** `@param {AsyncIOMotorDatabase} db` in the JSDoc block of a function (JS files have no other annotations). */
+  private jsDocParams: { fn: NodePath<FnNode>; name: string; type: string }[] = [];
+
+  private collectJsDocParams(fn: NodePath<FnNode>): void {
+    let holder: NodePath | null = fn;
+    if (fn.parentPath?.isVariableDeclarator()) holder = fn.parentPath.parentPath;
+    if (holder?.parentPath?.isExportNamedDeclaration() || holder?.parentPath?.isExportDefaultDeclaration()) holder = holder.parentPath;
+    const comments = holder?.node.leadingComments;
+    if (!comments?.length) return;
+    const last = comments[comments.length - 1]!;
+    if (last.type !== 'CommentBlock' || !last.value.startsWith('*')) return;
+    for (const m of last.value.matchAll(/@param\s+\{\s*([\w$.]+)\s*\}\s+\[?([\w$]+)/g)) {
+      this.jsDocParams.push({ fn, type: m[1]!, name: m[2]! });
+    }
+  }
+
+  private solveJsDocParams(): boolean {
+    let changed = false;
+    for (const { fn, name, type } of this.jsDocParams) {
+      const [head, tail] = type.split('.');
+      let k = this.bindingKindByName(fn.scope, head!);
+      if (tail && k?.t === 'module') k = this.vocab.exportKind(k.origin, tail);
+      if (k?.t !== 'ctor') continue;
+      const binding = fn.scope.getOwnBinding(name);
+      if (binding?.kind === 'param') changed = this.setBinding(binding, { t: 'handle', kind: k.kind, origin: k.origin }) || changed;
+    }
+    return changed;
   }
 
   private seedImports(): void {
@@ -297,8 +341,27 @@ export class Tracker {
       changed = this.solveClasses() || changed;
       for (const p of this.typedParams) {
         const kind = this.kindOfTypeAnnotation(p.node.typeAnnotation, p);
-        if (kind) changed = this.setBinding(p.scope.getBinding(p.node.name), kind) || changed;
+        if (!kind) continue;
+        if ((p.node as t.Node).type === 'ObjectPattern') {
+          changed = this.bindPattern(p.node as unknown as t.ObjectPattern, kind, p) || changed;
+          continue;
+        }
+        if (p.parentPath?.isTSParameterProperty()) {
+          const fn = p.parentPath.parentPath?.node;
+          if (fn) {
+            let m = this.paramProps.get(fn);
+            if (!m) this.paramProps.set(fn, (m = new Map()));
+            if (!sameKind(m.get(p.node.name), kind)) {
+              m.set(p.node.name, kind);
+              changed = true;
+            }
+          }
+          continue;
+        }
+        changed = this.setBinding(p.scope.getBinding(p.node.name), kind) || changed;
       }
+      changed = this.solveThenCallbacks() || changed;
+      changed = this.solveJsDocParams() || changed;
       if (!changed) break;
     }
     this.memo.clear();
@@ -346,22 +409,56 @@ export class Tracker {
       return this.solveIdentifierBinding(binding, init.node ? (init as NodePath) : null);
     }
     if (id.type === 'ObjectPattern' && init.node) {
-      let source = this.kindOf(init as NodePath);
-      if (source?.t === 'modulePromise') source = undefined;
-      if (source?.t !== 'module') return false;
-      let changed = false;
-      for (const prop of id.properties) {
-        if (prop.type !== 'ObjectProperty') continue;
-        const key = !prop.computed && prop.key.type === 'Identifier' ? prop.key.name : prop.key.type === 'StringLiteral' ? prop.key.value : undefined;
-        if (!key) continue;
-        let target = prop.value;
-        if (target.type === 'AssignmentPattern') target = target.left;
-        if (target.type !== 'Identifier') continue;
-        changed = this.setBinding(d.scope.getBinding(target.name), this.vocab.exportKind(source.origin, key)) || changed;
-      }
-      return changed;
+      const source = this.kindOf(init as NodePath);
+      return source ? this.bindPattern(id, source, d) : false;
     }
     return false;
+  }
+
+  /** The kind of property `key` read from a value of kind `source` (module export, object field, sub-handle). */
+  private propertyKind(source: Kind, key: string): Kind | undefined {
+    if (source.t === 'module') return this.vocab.exportKind(source.origin, key);
+    if (source.t === 'object') return source.fields[key];
+    if (source.t === 'handle' && source.origin === 'wrapper' && (source.kind === 'client' || source.kind === 'db')) {
+      if (NON_SUBHANDLE_MEMBERS.has(key) || key.startsWith('_') || key in MOTOR_FLAGGED_PROPERTIES) return undefined;
+      if (this.vocab.methodRule('wrapper', source.kind, key) || nativeHas(source.kind, key)) return undefined;
+      return { t: 'handle', kind: source.kind === 'client' ? 'db' : 'collection', origin: 'wrapper' };
+    }
+    return undefined;
+  }
+
+  /** Bind the names of `{ a, b: c }` destructured from a value of kind `source`. */
+  private bindPattern(pattern: t.ObjectPattern, source: Kind, at: NodePath): boolean {
+    let changed = false;
+    for (const prop of pattern.properties) {
+      if (prop.type !== 'ObjectProperty') continue;
+      const key = !prop.computed && prop.key.type === 'Identifier' ? prop.key.name : prop.key.type === 'StringLiteral' ? prop.key.value : undefined;
+      if (!key) continue;
+      let target = prop.value;
+      if (target.type === 'AssignmentPattern') target = target.left;
+      if (target.type !== 'Identifier') continue;
+      changed = this.setBinding(at.scope.getBinding(target.name), this.propertyKind(source, key)) || changed;
+    }
+    return changed;
+  }
+
+  /** import('motor').then((m) => ...) and .then(({ AsyncIOMotorClient }) => ...): the callback's parameter is the module. */
+  private solveThenCallbacks(): boolean {
+    let changed = false;
+    for (const call of this.collected.calls) {
+      const callee = call.get('callee') as NodePath;
+      if (!isMemberLike(callee) || memberName(callee.node) !== 'then') continue;
+      const k = this.kindOf(callee.get('object') as NodePath);
+      if (k?.t !== 'modulePromise') continue;
+      const fn = call.get('arguments')[0];
+      if (!fn || !(fn.isArrowFunctionExpression() || fn.isFunctionExpression())) continue;
+      const param = (fn.get('params') as NodePath[])[0];
+      if (!param) continue;
+      const mod: Kind = { t: 'module', origin: k.origin };
+      if (param.isIdentifier()) changed = this.setBinding(fn.scope.getBinding(param.node.name), mod) || changed;
+      else if (param.isObjectPattern()) changed = this.bindPattern(param.node, mod, fn) || changed;
+    }
+    return changed;
   }
 
   private returnKind(fn: NodePath<FnNode>): HandleKind | undefined | null {
@@ -507,15 +604,54 @@ export class Tracker {
       if (real.length !== 1) return undefined;
       type = real[0]!;
     }
+    if (type.type === 'TSTypeLiteral') return this.objectKindOf(type.members, at);
     if (type.type !== 'TSTypeReference') return undefined;
     const name = type.typeName;
     let k: Kind | undefined;
-    if (name.type === 'Identifier') k = this.bindingKindByName(at.scope, name.name);
+    if (name.type === 'Identifier') {
+      k = this.bindingKindByName(at.scope, name.name);
+      if (!k) {
+        const local = this.localTypeMembers(name.name);
+        if (local) return this.objectKindOf(local, at);
+      }
+    }
     else if (name.type === 'TSQualifiedName' && name.left.type === 'Identifier') {
       const mod = this.bindingKindByName(at.scope, name.left.name);
       if (mod?.t === 'module') k = this.vocab.exportKind(mod.origin, name.right.name);
     }
     if (k?.t === 'ctor') return { t: 'handle', kind: k.kind, origin: k.origin };
+    return undefined;
+  }
+
+  private typeDepth = 0;
+
+  /** An object kind from type members whose property types name handles. */
+  private objectKindOf(members: t.TSTypeElement[], at: NodePath): Kind | undefined {
+    if (this.typeDepth > 4) return undefined;
+    this.typeDepth++;
+    try {
+      const fields: Record<string, Kind> = {};
+      let origin: Origin | undefined;
+      for (const m of members) {
+        if (m.type !== 'TSPropertySignature' || m.computed || m.key.type !== 'Identifier' || !m.typeAnnotation) continue;
+        const k = this.kindOfTypeAnnotation(m.typeAnnotation, at);
+        if (!k) continue;
+        fields[m.key.name] = k;
+        origin ??= (k as { origin: Origin }).origin;
+      }
+      return origin ? { t: 'object', fields, origin } : undefined;
+    } finally {
+      this.typeDepth--;
+    }
+  }
+
+  /** Members of an interface or type-literal alias declared at the top level of this file. */
+  private localTypeMembers(name: string): t.TSTypeElement[] | undefined {
+    for (let stmt of this.ast.program.body) {
+      if ((stmt.type === 'ExportNamedDeclaration' || stmt.type === 'ExportDefaultDeclaration') && stmt.declaration) stmt = stmt.declaration as t.Statement;
+      if (stmt.type === 'TSInterfaceDeclaration' && stmt.id.name === name) return stmt.body.body;
+      if (stmt.type === 'TSTypeAliasDeclaration' && stmt.id.name === name && stmt.typeAnnotation.type === 'TSTypeLiteral') return stmt.typeAnnotation.members;
+    }
     return undefined;
   }
 
@@ -547,7 +683,14 @@ export class Tracker {
     switch (node.type) {
       case 'Identifier': {
         const b = p.scope.getBinding(node.name);
-        return b ? this.bindingKinds.get(b) : undefined;
+        if (b) return this.bindingKinds.get(b);
+        // TS parameter properties have no Babel binding: look them up on the enclosing constructor.
+        for (let f = p.getFunctionParent(); f; f = f.isArrowFunctionExpression() ? f.parentPath.getFunctionParent() : null) {
+          const k = this.paramProps.get(f.node)?.get(node.name);
+          if (k) return k;
+          if (!f.isArrowFunctionExpression()) break;
+        }
+        return undefined;
       }
       case 'AwaitExpression': {
         const k = this.kindOf(p.get('argument') as NodePath);
@@ -569,8 +712,13 @@ export class Tracker {
       case 'OptionalMemberExpression':
         return this.memberKind(p as NodePath<t.MemberExpression>);
       case 'ConditionalExpression': {
-        const a = this.kindOf(p.get('consequent') as NodePath);
-        const b = this.kindOf(p.get('alternate') as NodePath);
+        // `uri ? new Client(uri).db('x') : null`: a nullish branch does not veto the other one.
+        const c = p.get('consequent') as NodePath;
+        const alt = p.get('alternate') as NodePath;
+        if (isNullish(alt.node)) return this.kindOf(c);
+        if (isNullish(c.node)) return this.kindOf(alt);
+        const a = this.kindOf(c);
+        const b = this.kindOf(alt);
         return a && sameKind(a, b) ? a : undefined;
       }
       case 'SequenceExpression': {
@@ -685,6 +833,7 @@ export class Tracker {
     const recv = this.kindOf(objPath);
     if (!recv) return undefined;
     if (recv.t === 'module') return name ? this.vocab.exportKind(recv.origin, name) : undefined;
+    if (recv.t === 'object') return name && !node.computed ? recv.fields[name] : undefined;
     const sub = this.subHandleOf(p);
     if (sub) return { t: 'handle', kind: sub.kind, origin: 'wrapper' };
     return undefined;

@@ -6,7 +6,7 @@
 import type { NodePath } from '@babel/traverse';
 import type * as t from '@babel/types';
 import { isInAsyncContext, type RuleContext } from '../context.js';
-import { memberName, unwrapExpression } from '../../tracking/tracker.js';
+import { isMemberLike, memberName, unwrapExpression } from '../../tracking/tracker.js';
 import { CURSOR_BUILDERS, MOTOR_FLAGGED_PROPERTIES } from '../../presets/motor.js';
 import { nativeAcceptsClientOption, nativeHas } from '../../presets/native-surface.js';
 import { METHOD_HINTS } from './meta.js';
@@ -17,7 +17,7 @@ export function clientRule(ctx: RuleContext): void {
 
   for (const call of tracker.collected.calls) {
     const callee = unwrapExpression(call.get('callee') as NodePath);
-    if (!callee.isMemberExpression() || callee.node.computed) continue;
+    if (!isMemberLike(callee) || callee.node.computed) continue;
     const name = memberName(callee.node);
     if (!name) continue;
     const recv = tracker.kindOf(callee.get('object') as NodePath);
@@ -25,6 +25,10 @@ export function clientRule(ctx: RuleContext): void {
     const canonical = vocab.canonicalMethod(recv.origin, recv.kind, name);
 
     if (recv.origin === 'native') {
+      if (name === 'close' && recv.kind === 'client' && call.parentPath?.isExpressionStatement() && !isInAsyncContext(call, ctx)) {
+        ctx.report('native/close-not-awaited', call.node, 'client.close() returns a promise that this synchronous code does not wait for.');
+        continue;
+      }
       if (!nativeHas(recv.kind, name) && !CURSOR_BUILDERS.includes(name)) {
         const hint = METHOD_HINTS[name];
         ctx.report('native/unknown-method', callee.node.property, `${name}() does not exist on the native ${recv.kind} object.`, hint ? `Use ${hint}.` : undefined);
@@ -65,14 +69,15 @@ export function clientRule(ctx: RuleContext): void {
 
   for (const n of tracker.collected.news) {
     const k = tracker.kindOf(n);
-    if (k?.t !== 'handle' || k.origin !== 'wrapper' || k.kind !== 'client') continue;
+    if (k?.t !== 'handle' || k.kind !== 'client') continue;
+    const rule = k.origin === 'wrapper' ? 'motor/client-option' : 'native/client-option';
     const opts = n.node.arguments[1];
     if (opts?.type !== 'ObjectExpression') continue;
     for (const prop of opts.properties) {
       if (prop.type !== 'ObjectProperty' || prop.computed) continue;
       const key = prop.key.type === 'Identifier' ? prop.key.name : prop.key.type === 'StringLiteral' ? prop.key.value : undefined;
       if (!key || nativeAcceptsClientOption(key)) continue;
-      ctx.report('motor/client-option', prop, `The native MongoClient rejects the option '${key}' (MongoParseError: option ${key.toLowerCase()} is not supported).`);
+      ctx.report(rule, prop, `The native MongoClient rejects the option '${key}' (MongoParseError: option ${key.toLowerCase()} is not supported).`);
     }
   }
 
@@ -80,8 +85,14 @@ export function clientRule(ctx: RuleContext): void {
     const name = memberName(m.node);
     if (!name || !(name in MOTOR_FLAGGED_PROPERTIES)) continue;
     const k = tracker.kindOf(m.get('object') as NodePath);
-    if (k?.t !== 'handle' || k.origin !== 'wrapper') continue;
+    if (k?.t !== 'handle') continue;
     const flag = MOTOR_FLAGGED_PROPERTIES[name]!;
+    const parent = m.parentPath;
+    const called = (parent?.isCallExpression() || parent?.isOptionalCallExpression()) && parent.node.callee === m.node;
+    if (k.origin === 'native') {
+      if (!called && !nativeHas(k.kind, name)) ctx.report('native/unknown-member', m.node, `.${name} does not exist on native handles: ${flag.why}.`, flag.fix);
+      continue;
+    }
     ctx.report(flag.rule, m.node, `.${name}: ${flag.why}.`, flag.fix);
   }
 }

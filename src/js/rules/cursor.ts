@@ -8,7 +8,7 @@
 import type { NodePath } from '@babel/traverse';
 import type * as t from '@babel/types';
 import type { RuleContext } from '../context.js';
-import { memberName, unwrapExpression } from '../../tracking/tracker.js';
+import { isMemberLike, memberName, unwrapExpression } from '../../tracking/tracker.js';
 import type { Kind } from '../../presets/kinds.js';
 
 const CURSORS = new Set(['cursor', 'commandCursor']);
@@ -69,7 +69,7 @@ function dropAwaits(ctx: RuleContext): void {
     const arg = unwrapExpression(a.get('argument') as NodePath);
     if (!arg.isCallExpression()) continue;
     const callee = unwrapExpression(arg.get('callee') as NodePath);
-    if (!callee.isMemberExpression()) continue;
+    if (!isMemberLike(callee)) continue;
     const k = tracker.kindOf(arg);
     if (!(k?.t === 'handle' && k.origin === 'wrapper' && (CURSORS.has(k.kind) || k.kind === 'changeStream'))) continue;
     // Only method calls on a handle (not factories): coll.aggregate(p), coll.find(q).sort(s), db.watch()...
@@ -101,7 +101,7 @@ function toListSites(ctx: RuleContext): ToListSite[] {
   const out: ToListSite[] = [];
   for (const call of tracker.collected.calls) {
     const callee = unwrapExpression(call.get('callee') as NodePath);
-    if (!callee.isMemberExpression() || callee.node.computed) continue;
+    if (!isMemberLike(callee) || callee.node.computed) continue;
     const name = memberName(callee.node);
     if (!name) continue;
     const receiver = callee.get('object') as NodePath;
@@ -155,7 +155,8 @@ function rewriteToList(ctx: RuleContext, site: ToListSite): void {
     return;
   }
   const awaitPath = call.parentPath;
-  const awaited = awaitPath?.isAwaitExpression() && awaitPath.node.argument === call.node;
+  // An optional chain (`db?.items.find().toList()`) yields undefined when short-circuited: only toArray keeps that.
+  const awaited = awaitPath?.isAwaitExpression() && awaitPath.node.argument === call.node && (call.node as t.Node).type !== 'OptionalCallExpression';
   let stmt: NodePath | undefined;
   let target: { decl?: NodePath<t.VariableDeclaration>; id: t.Identifier; kind?: string } | undefined;
   if (awaited) {
@@ -229,7 +230,7 @@ function fetchNextLoops(ctx: RuleContext, handled: Set<t.Node>): void {
     const test = unwrapExpression(w.get('test') as NodePath);
     if (!test.isAwaitExpression()) continue;
     const arg = unwrapExpression(test.get('argument') as NodePath);
-    if (!arg.isMemberExpression() || memberName(arg.node) === undefined) continue;
+    if (!isMemberLike(arg) || memberName(arg.node) === undefined) continue;
     const obj = arg.get('object') as NodePath;
     const k = tracker.kindOf(obj);
     if (!isWrapperCursor(k) || k?.t !== 'handle') continue;

@@ -6,7 +6,7 @@
 import type { NodePath } from '@babel/traverse';
 import type * as t from '@babel/types';
 import type { RuleContext } from '../context.js';
-import { memberName, unwrapExpression } from '../../tracking/tracker.js';
+import { isMemberLike, memberName, unwrapExpression } from '../../tracking/tracker.js';
 
 function uriNamesDatabase(node: t.Node | undefined): boolean {
   if (!node) return false;
@@ -23,7 +23,7 @@ export function handlesRule(ctx: RuleContext): void {
   const vocab = tracker.vocab;
   for (const call of tracker.collected.calls) {
     const callee = unwrapExpression(call.get('callee') as NodePath);
-    if (!callee.isMemberExpression()) continue;
+    if (!isMemberLike(callee)) continue;
     const name = memberName(callee.node);
     if (!name || callee.node.computed) continue;
     const recv = tracker.kindOf(callee.get('object') as NodePath);
@@ -68,5 +68,49 @@ export function handlesRule(ctx: RuleContext): void {
     const objEnd = node.object.end!;
     const optional = (node as t.Node as t.OptionalMemberExpression).optional ? '?' : '';
     ctx.edit(objEnd, node.end!, `${optional}.${method}(${arg})`);
+  }
+
+  destructuredHandles(ctx);
+}
+
+/**
+ * `const { users, sessions: sess } = db` on a wrapper db (attribute-style sub-handles) becomes
+ * `const users = db.collection('users'), sess = db.collection('sessions')` when the source is a plain name or
+ * `this.x` (cheap to repeat); other shapes are flagged.
+ */
+function destructuredHandles(ctx: RuleContext): void {
+  const tracker = ctx.tracker;
+  for (const d of tracker.collected.declarators) {
+    const id = d.node.id;
+    const init = d.node.init;
+    if (id.type !== 'ObjectPattern' || !init) continue;
+    const k = tracker.kindOf(d.get('init') as NodePath);
+    if (k?.t !== 'handle' || k.origin !== 'wrapper' || (k.kind !== 'client' && k.kind !== 'db')) continue;
+    const method = k.kind === 'client' ? 'db' : 'collection';
+    const simpleSource =
+      init.type === 'Identifier' ||
+      (init.type === 'MemberExpression' && init.object.type === 'ThisExpression' && !init.computed) ||
+      id.properties.length === 1; // evaluated once either way
+    const parts: string[] = [];
+    let source: string | undefined;
+    let ok = simpleSource && !id.typeAnnotation;
+    for (const prop of id.properties) {
+      if (!ok) break;
+      if (prop.type !== 'ObjectProperty' || prop.computed || prop.value.type !== 'Identifier') {
+        ok = false;
+        break;
+      }
+      const key = prop.key.type === 'Identifier' ? prop.key.name : prop.key.type === 'StringLiteral' ? prop.key.value : undefined;
+      if (!key || !tracker.kindOf(d.get('init') as NodePath)) {
+        ok = false;
+        break;
+      }
+      parts.push(`${prop.value.name} = ${source ??= ctx.render(init.start!, init.end!)}.${method}('${key}')`);
+    }
+    if (!ok || parts.length === 0) {
+      ctx.report('motor/destructured-handle', d.node, 'Sub-handles destructured from a wrapper handle: the native object has no such properties.');
+      continue;
+    }
+    ctx.edit(id.start!, init.end!, parts.join(', '));
   }
 }

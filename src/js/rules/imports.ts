@@ -128,7 +128,23 @@ function isNativeImportOf(binding: Binding, name: string): boolean {
   return decl.source.value === NATIVE_MODULE && imported === name;
 }
 
+/** Type names in JSDoc blocks (`@type {AsyncIOMotorDatabase}`, `@param {AsyncIOMotorCollection} c`) follow the rename. */
+function renameInJsDoc(ctx: RuleContext, from: string, to: string): void {
+  const re = new RegExp(`(?<![\\w$.])${from.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+  for (const c of ctx.tracker.ast.comments ?? []) {
+    if (c.type !== 'CommentBlock' || !c.value.startsWith('*')) continue;
+    const base = c.start! + 2;
+    for (const brace of c.value.matchAll(/\{[^{}]*\}/g)) {
+      for (const m of brace[0].matchAll(re)) {
+        const at = base + brace.index! + m.index!;
+        ctx.edit(at, at + from.length, to);
+      }
+    }
+  }
+}
+
 function applyRename(ctx: RuleContext, binding: Binding, to: string, refs: NodePath<t.Identifier>[]): void {
+  if (!ctx.isTypeScript) renameInJsDoc(ctx, binding.identifier.name, to);
   for (const r of refs) {
     const parent = r.parentPath!;
     const pn = parent.node;
@@ -360,8 +376,23 @@ function migrateRequire(ctx: RuleContext, site: ImportSite, plan: Plan): void {
   let parent = call.parentPath;
   if (parent?.isAwaitExpression()) parent = parent.parentPath;
   let kept = false;
+  // The destructuring pattern that receives the module: `const {..} = require(m)`, `= await import(m)`, or
+  // `import(m).then(({..}) => ...)`.
+  let pattern: t.ObjectPattern | undefined;
+  let patternScope: NodePath | undefined;
   if (parent?.isVariableDeclarator() && parent.node.id.type === 'ObjectPattern') {
-    const pattern = parent.node.id;
+    pattern = parent.node.id;
+    patternScope = parent;
+  } else if (site.form === 'dynamic' && parent?.isMemberExpression() && memberName(parent.node) === 'then') {
+    const thenCall = parent.parentPath;
+    const fn = thenCall?.isCallExpression() ? (thenCall.get('arguments')[0] as NodePath | undefined) : undefined;
+    const first = fn && (fn.isArrowFunctionExpression() || fn.isFunctionExpression()) ? fn.node.params[0] : undefined;
+    if (fn && first?.type === 'ObjectPattern') {
+      pattern = first;
+      patternScope = fn;
+    }
+  }
+  if (pattern && patternScope) {
     const items: string[] = [];
     let changed = false;
     for (const prop of pattern.properties) {
@@ -375,7 +406,7 @@ function migrateRequire(ctx: RuleContext, site: ImportSite, plan: Plan): void {
         items.push(ctx.slice(prop));
         continue;
       }
-      const binding = parent.scope.getBinding(value.name);
+      const binding = patternScope.scope.getBinding(value.name);
       const mapped = mapSpecifier(ctx, key, value.name, binding, plan);
       if (!mapped) {
         ctx.report('motor/unknown-export', prop, `'${key}' from '${site.specifier}' has no counterpart in mongodb.`);
@@ -398,7 +429,8 @@ function migrateRequire(ctx: RuleContext, site: ImportSite, plan: Plan): void {
     }
   } else if (parent?.isMemberExpression() && parent.node.object === call.node) {
     const name = memberName(parent.node);
-    if (name) {
+    const promiseMethod = site.form === 'dynamic' && (name === 'then' || name === 'catch' || name === 'finally');
+    if (name && !promiseMethod) {
       const native = nativeNameOf(ctx, name);
       if (!native) {
         ctx.report('motor/unknown-export', parent.node, `'${name}' from '${site.specifier}' has no counterpart in mongodb.`);

@@ -92,6 +92,26 @@ defineRules({
     description: 'package.json still lists the wrapper package.',
     help: 'Run `mongo-codemod run`, or replace the dependency with `mongodb` by hand.',
   },
+  'motor/destructured-handle': {
+    severity: 'error',
+    description: 'Collections (or databases) destructured from a wrapper handle: native Db and MongoClient objects have no such properties.',
+    help: "Read each one with db.collection('name') (or client.db('name')).",
+  },
+  'native/close-not-awaited': {
+    severity: 'warning',
+    description: 'MongoClient.close() returns a promise, and this synchronous code does not wait for it.',
+    help: 'Await client.close() from an async function (for example the shutdown handler), or handle the promise: client.close().catch(...).',
+  },
+  'native/unknown-member': {
+    severity: 'error',
+    description: 'A Motor-only property read on a native handle (ioLoop, delegate): it is undefined natively.',
+    help: 'Remove the Motor plumbing; use the handle itself.',
+  },
+  'native/client-option': {
+    severity: 'error',
+    description: 'The native MongoClient rejects this option (MongoParseError: option ... is not supported).',
+    help: 'Remove the option, or replace it with its native equivalent from the MongoClientOptions documentation.',
+  },
   'native/unknown-method': {
     severity: 'error',
     description: 'The native `mongodb` class has no method of this name (a leftover of a legacy API).',
