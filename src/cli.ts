@@ -15,7 +15,7 @@ import { buildReport, formatReport, writeGithubStepSummary, type Format } from '
 import { FORMATS } from './report/index.js';
 import { toolVersion } from './report/model.js';
 import { writeAtomic } from './runner/write.js';
-import { isBareSpecifier } from './js/modules.js';
+import { resolveWrapperModule } from './js/modules.js';
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, fileErrors: 3 } as const;
 
@@ -44,7 +44,7 @@ function engineOptions(flags: SharedFlags, mode: 'run' | 'check', cwd: string, t
   const specs: WrapperSpec[] = flags.wrapper.map((f) => loadWrapperSpec(f, cwd));
   const wrapperModules = flags.wrapperModule.map((m) => {
     if (!m) throw new ConfigError('--wrapper-module needs a module specifier');
-    return isBareSpecifier(m) ? m : path.resolve(cwd, m);
+    return resolveWrapperModule(m, cwd);
   });
   return { mode, preset: flags.preset, wrapperModules, wrapperSpecs: specs, toList, cwd };
 }

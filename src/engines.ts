@@ -2,8 +2,14 @@
 import path from 'node:path';
 import type { Engine } from './core/types.js';
 import { jsEngine } from './js/engine.js';
+import { pythonEngine } from './python/engine.js';
 
-export const ENGINES: Engine[] = [jsEngine];
+export const ENGINES: Engine[] = [jsEngine, pythonEngine];
+
+/** Does this engine run under the chosen preset (`auto` runs every engine, each deciding per file)? */
+export function engineRuns(engine: Engine, preset: string): boolean {
+  return preset === 'auto' || engine.presets.some((p) => p.name === preset);
+}
 
 export function engineFor(file: string): Engine | undefined {
   const ext = path.extname(file).toLowerCase();

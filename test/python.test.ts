@@ -125,6 +125,7 @@ describe('engine contract', () => {
       res.output,
       'from pymongo import AsyncMongoClient\r\n\r\nclient = AsyncMongoClient("mongodb://x")\r\n\r\nasync def stop():\r\n\tawait client.close()  # bye\r\n',
     );
+    assert.deepEqual(res.replacedPackages, ['motor']);
   });
 
   test('a multi-module import rebuilt on a CRLF file uses CRLF', async () => {
@@ -151,13 +152,28 @@ describe('engine contract', () => {
     const bin = Buffer.from([0xff, 0xfe, 0x00, 0x6d, 0x6f, 0x74, 0x6f, 0x72, 0x89, 0x50, 0x4e, 0x47]).toString('latin1');
     const res2 = await run(bin);
     assert.equal(res2.output, null);
+    // a broken file that merely says "motorcycle" is not reported
+    const res3 = await run('def f(:\n    return "motorcycle"\n');
+    assert.deepEqual([res3.output, res3.findings, res3.error], [null, [], undefined]);
   });
 
   test('a Python 2 file that tree-sitter accepts is not broken', async () => {
-    const src = 'import motor\nprint "motor"\n';
+    const src = 'from motor.motor_asyncio import AsyncIOMotorClient\nprint "connecting"\nc = AsyncIOMotorClient()\n';
     const res = await run(src);
     assert.equal(res.error, undefined);
-    assert.equal(res.output, null);
+    assert.equal(res.output, 'from pymongo import AsyncMongoClient\nprint "connecting"\nc = AsyncMongoClient()\n');
+  });
+
+  test('an unused motor import is removed, a duplicate one too', async () => {
+    const res = await run('import os\nimport motor\nimport motor.motor_asyncio\nc = motor.motor_asyncio.AsyncIOMotorClient()\n');
+    assert.equal(res.output, 'import os\nimport pymongo\nc = pymongo.AsyncMongoClient()\n');
+    // alone in a block, the import becomes `pass` so the block stays valid
+    const res2 = await run('if TYPE_CHECKING:\n    import motor\nx = 1\n');
+    assert.equal(res2.output, 'if TYPE_CHECKING:\n    pass\nx = 1\n');
+    // rebinding the module name (optional-dependency idiom) is left for a human
+    const res3 = await run('try:\n    import motor\nexcept ImportError:\n    motor = None\n');
+    assert.equal(res3.output, null);
+    assert.ok(res3.findings.some((f) => f.ruleId === 'motor-python/unmapped-name' && f.line === 4));
   });
 
   test("mode 'check' reports every remaining motor import as an error", async () => {
@@ -287,6 +303,33 @@ describe('engine contract', () => {
     assert.ok(!(bad.output ?? src).includes('await database'));
   });
 
+  test('injected cross-module handles and factories reach files that never mention motor', async () => {
+    const src = [
+      'from app.database.connection import db',
+      'from app.database import get_collection',
+      '',
+      'async def categories():',
+      '    return await db["schemes"].aggregate([]).to_list(length=None)',
+      '',
+      'async def monthly():',
+      '    cases = await get_collection("cases")',
+      '    return await cases.aggregate([]).to_list(None)',
+      '',
+    ].join('\n');
+    const extra = { pythonImportedHandles: { 'app.database.connection.db': 'db', 'app.database.get_collection': 'asyncFactory:collection' } };
+    assert.equal(pythonEngine.prefilter(src, options()), false);
+    assert.equal(pythonEngine.prefilter(src, options('run', extra)), true);
+    const res = await run(src, 'run', 'app/routes.py', extra);
+    assert.equal(
+      res.output,
+      src
+        .replace('await db["schemes"].aggregate([]).to_list(length=None)', 'await (await db["schemes"].aggregate([])).to_list()')
+        .replace('await cases.aggregate([]).to_list(None)', 'await (await cases.aggregate([])).to_list()'),
+    );
+    // without the injection nothing is touched
+    assert.equal((await run(src, 'run', 'app/routes.py')).output, null);
+  });
+
   test('module handles are exported for cross-module injection', async () => {
     const src = [
       'from motor.motor_asyncio import AsyncIOMotorClient',
@@ -298,9 +341,18 @@ describe('engine contract', () => {
       '@pytest.fixture',
       'def coll():',
       '    return users',
+      'async def get_collection(name):',
+      '    return database[name]',
       '',
     ].join('\n');
-    assert.deepEqual(await pythonModuleHandles(src), { client: 'client', database: 'db', users: 'collection', 'fixture:coll': 'collection' });
+    assert.deepEqual(await pythonModuleHandles(src), {
+      client: 'client',
+      database: 'db',
+      users: 'collection',
+      coll: 'factory:collection',
+      get_collection: 'asyncFactory:collection',
+      'fixture:coll': 'collection',
+    });
   });
 
   test('process() never throws, even on odd input', async () => {

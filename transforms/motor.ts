@@ -10,7 +10,7 @@ import path from 'node:path';
 import { processJs, jsPrefilter } from '../src/js/engine.js';
 import { loadWrapperSpec } from '../src/core/spec.js';
 import type { EngineOptions } from '../src/core/types.js';
-import { isBareSpecifier } from '../src/js/modules.js';
+import { resolveWrapperModule } from '../src/js/modules.js';
 
 interface FileInfo {
   path: string;
@@ -38,7 +38,7 @@ function engineOptions(options: Record<string, unknown>): EngineOptions {
   o = {
     mode: 'run',
     preset: String(options.preset ?? 'auto'),
-    wrapperModules: mods.map((m) => (isBareSpecifier(m) ? m : path.resolve(cwd, m))),
+    wrapperModules: mods.map((m) => resolveWrapperModule(m, cwd)),
     wrapperSpecs: specs,
     toList: toList === 'to-array' ? 'to-array' : 'loop',
     cwd,

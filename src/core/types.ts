@@ -35,6 +35,11 @@ export interface EngineOptions {
   toList: 'loop' | 'to-array';
   /** Absolute path of the working directory (for resolving relative wrapper modules). */
   cwd: string;
+  /**
+   * Python: handles other modules of the run export (`<dotted.module>.<name>` or `fixture:<name>` -> kind,
+   * `factory:<kind>` or `asyncFactory:<kind>`), filled by the runner's first pass.
+   */
+  pythonImportedHandles?: Record<string, string>;
 }
 
 /** A declarative description of an in-house Motor-style wrapper whose names differ from Motor's. */

@@ -3,6 +3,7 @@
  * relative specifiers are resolved against the importing file and compared with the --wrapper-module
  * paths (absolute, resolved against cwd by the CLI), ignoring the extension and a trailing /index.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineOptions, WrapperSpec } from '../core/types.js';
 import { MOTOR_MODULES, NATIVE_MODULE } from '../presets/motor.js';
@@ -13,6 +14,19 @@ function normalisePath(p: string): string {
   let s = p.replace(/\\/g, '/').replace(EXT_RE, '');
   if (s.endsWith('/index')) s = s.slice(0, -'/index'.length);
   return s;
+}
+
+/**
+ * A --wrapper-module value as the engines use it: a bare package name stays as it is; a path (relative to cwd)
+ * becomes absolute. `src/lib/motor` (no leading ./) is taken as a path when such a file or folder exists.
+ */
+export function resolveWrapperModule(value: string, cwd: string): string {
+  if (!isBareSpecifier(value)) return path.resolve(cwd, value);
+  const abs = path.resolve(cwd, value);
+  for (const suffix of ['', '.js', '.ts', '.mjs', '.cjs', '.jsx', '.tsx', '.mts', '.cts', '/index.js', '/index.ts']) {
+    if (fs.existsSync(abs + suffix)) return abs;
+  }
+  return value;
 }
 
 export function isBareSpecifier(spec: string): boolean {

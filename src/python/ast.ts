@@ -41,8 +41,44 @@ export function walk(root: Node, visit: (n: Node) => boolean | void): void {
   }
 }
 
+const indexes = new WeakMap<object, Map<string, Node[]>>();
+
+/** Every named node of a tree grouped by type, in document order; built once per tree (node creation is the cost). */
+function treeIndex(root: Node): Map<string, Node[]> {
+  const key = root.tree as object;
+  let idx = indexes.get(key);
+  if (idx) return idx;
+  idx = new Map();
+  const cursor = root.walk();
+  try {
+    for (;;) {
+      if (cursor.nodeIsNamed) {
+        const t = cursor.nodeType;
+        let list = idx.get(t);
+        if (!list) idx.set(t, (list = []));
+        list.push(cursor.currentNode);
+      }
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) {
+          indexes.set(key, idx);
+          return idx;
+        }
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
 export function nodesOfType(root: Node, types: string | readonly string[]): Node[] {
-  const set = new Set(typeof types === 'string' ? [types] : types);
+  const list = typeof types === 'string' ? [types] : types;
+  if (root.parent === null) {
+    const idx = treeIndex(root);
+    if (list.length === 1) return idx.get(list[0]) ?? [];
+    return list.flatMap((t) => idx.get(t) ?? []).sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+  }
+  const set = new Set(list);
   const out: Node[] = [];
   walk(root, (n) => {
     if (set.has(n.type)) out.push(n);
@@ -86,12 +122,17 @@ export function enclosingFunction(node: Node): Node | null {
  * (an await there would change the expression's type), not in a class body or at module level.
  */
 export function awaitAllowed(node: Node): boolean {
-  for (let p = node.parent; p; p = p.parent) {
+  // parameter defaults and annotations are evaluated in the enclosing scope, not in the function they belong to
+  let prev = node;
+  for (let p = node.parent; p; prev = p, p = p.parent) {
     switch (p.type) {
       case 'lambda':
+        if (prev.type === 'lambda_parameters') break;
+        return false;
       case 'generator_expression':
         return false;
       case 'function_definition':
+        if (prev.type === 'parameters' || field(p, 'return_type')?.id === prev.id) break;
         return isAsyncDef(p);
       case 'class_definition':
       case 'module':

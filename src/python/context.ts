@@ -36,6 +36,8 @@ export interface Ctx {
   edits: PlannedEdit[];
   findings: RawFinding[];
   nextGroup: number;
+  /** Cached: does the file show signs of several event loops (asyncio.run, threads, pytest)? */
+  multiLoop?: boolean;
 }
 
 export function finding(ctx: Ctx, rule: string, severity: Severity, node: Node | { startIndex: number; endIndex: number }, message: string, fix?: string): void {

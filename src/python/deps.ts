@@ -218,7 +218,7 @@ export function migratePythonDependencyFile(relPath: string, text: string, mode:
   const out: Out = { edits: [], findings: [] };
   const byContainer = new Map<string, Site[]>();
   for (const s of sites) byContainer.set(s.container, [...(byContainer.get(s.container) ?? []), s]);
-  for (const group of byContainer.values()) migrateGroup(text, group, out, mode);
+  for (const group of byContainer.values()) migrateGroup(group, out, mode);
 
   const idx = new LineIndex(text);
   const findings: EngineFinding[] = out.findings
@@ -244,7 +244,17 @@ function siteName(s: Site): string | null {
   return m ? normalizeName(m[2]) : null;
 }
 
-function migrateGroup(text: string, group: Site[], out: Out, mode: 'run' | 'check'): void {
+function migrateGroup(group: Site[], out: Out, mode: 'run' | 'check'): void {
+  for (const s of group)
+    if (siteName(s) === 'mongomock-motor')
+      out.findings.push({
+        rule: 'mongomock-motor',
+        severity: 'warning',
+        start: s.start,
+        end: s.end,
+        message: 'mongomock-motor only fakes Motor classes; tests built on it will not exercise PyMongo\'s async API.',
+        fix: 'Test against a real mongod (e.g. testcontainers or a CI service) or a mock that supports pymongo.AsyncMongoClient, then drop this dependency.',
+      });
   const motors = group.filter((s) => siteName(s) === 'motor');
   if (!motors.length) return;
   let pymongo = group.find((s) => siteName(s) === 'pymongo') ?? null;
@@ -386,6 +396,9 @@ function tableParts(text: string): Parts | null {
       if (verNow) v = v.slice(0, verNow.index) + `${verNow[1]}${verNow[2]}${newSpec}${verNow[2]}` + v.slice(verNow.index + verNow[0].length);
       else v = v.replace(/^(\s*\{\s*)/, `$1version = ${quote}${newSpec}${quote}, `);
       v = v.replace(/\{\s*,\s*/, '{ ').replace(/,\s*\}/, ' }');
+      // an inline table left with only a version collapses to the plain string form
+      const only = /^\{\s*version\s*=\s*(["'][^"']*["'])\s*\}([\s\S]*)$/.exec(v);
+      if (only) v = only[1] + only[2];
       return `${indent}${q}${newName}${q}${eq}${v}`;
     },
   };

@@ -4,7 +4,7 @@ import { LineIndex, applyEdits, OverlapError } from '../core/text.js';
 import { getParser, parseWith, firstSyntaxProblem, type Node, type Tree } from './parse.js';
 import { analyzeImports } from './imports.js';
 import { Tracker, type InjectedHandles } from './tracker.js';
-import { nodesOfType, walk } from './ast.js';
+import { nodesOfType } from './ast.js';
 import { RULE_PREFIX, type Ctx, type RawFinding } from './context.js';
 import { callRules } from './rules/calls.js';
 import { attributeRules, genericRuntimeRule } from './rules/attributes.js';
@@ -15,10 +15,21 @@ import { selectEdits, OffsetMap } from './passes.js';
 
 export const PYTHON_EXTENSIONS = ['.py', '.pyi'] as const;
 const MAX_PASSES = 8;
+/** Text that looks like real Motor use (a syntax error in a file that merely says "motorcycle" is not our business). */
+const MOTOR_USE = /(^|[^\w.])(import\s+motor\b|from\s+motor\b|motor\.motor_\w+|AsyncIOMotor\w+|mongomock_motor)/m;
 
-/** Cheap test: every file the engine changes or flags mentions motor (any case: AsyncIOMotor*, mongomock_motor, ...). */
-export function prefilterPython(text: string): boolean {
-  return /motor/i.test(text);
+/**
+ * Cheap test: every file the engine changes or flags mentions motor (any case: AsyncIOMotor*, mongomock_motor, ...),
+ * or, when cross-module handles are injected, names one of them.
+ */
+export function prefilterPython(text: string, options?: EngineOptions): boolean {
+  if (/motor/i.test(text)) return true;
+  const injected = injectedHandles(options);
+  for (const key of Object.keys(injected)) {
+    const name = key.split(/[.:]/).pop();
+    if (name && text.includes(name)) return true;
+  }
+  return false;
 }
 
 function injectedHandles(options: EngineOptions | undefined): InjectedHandles {
@@ -57,6 +68,7 @@ export async function transformPython(text: string, options: Partial<EngineOptio
   let tree: Tree = parseWith(parser, current);
   try {
     const problem = firstSyntaxProblem(tree.rootNode);
+    if (problem && !MOTOR_USE.test(text)) return { output: text, findings: [] };
     if (problem) {
       const pos = lines.position(problem.startIndex);
       return {
@@ -99,6 +111,7 @@ export async function transformPython(text: string, options: Partial<EngineOptio
       for (const e of accepted) if (e.note) record(e.note);
       deferredLeft = deferred.length;
       if (!accepted.length) break;
+      const more = deferred.length > 0;
       const next = applyEdits(current, accepted);
       const nextTree = parseWith(parser, next);
       if (firstSyntaxProblem(nextTree.rootNode)) {
@@ -109,6 +122,8 @@ export async function transformPython(text: string, options: Partial<EngineOptio
       tree.delete();
       tree = nextTree;
       current = next;
+      // rules never depend on each other's output, so another pass is only needed for edits refused as overlapping
+      if (!more) break;
     }
     if (deferredLeft) throw new OverlapError(`${deferredLeft} overlapping edit(s) could not be applied`);
 
@@ -145,8 +160,23 @@ export async function transformPython(text: string, options: Partial<EngineOptio
 
 function makeCtx(text: string, root: Node, injected: InjectedHandles): Ctx {
   const info = analyzeImports(root);
-  const tracker = new Tracker(root, info, injected);
-  return { text, root, info, tracker, motor: info.motorStatements.length > 0, edits: [], findings: [], nextGroup: 0 };
+  let tracker: Tracker | null = null;
+  let motor: boolean | undefined;
+  return {
+    text,
+    root,
+    info,
+    get tracker(): Tracker {
+      return (tracker ??= new Tracker(root, info, injected));
+    },
+    get motor(): boolean {
+      motor ??= info.motorStatements.length > 0 || (Object.keys(injected).length > 0 && this.tracker.usesInjected());
+      return motor;
+    },
+    edits: [],
+    findings: [],
+    nextGroup: 0,
+  };
 }
 
 function runCallSiteRules(ctx: Ctx, first: boolean): void {
@@ -158,12 +188,12 @@ function runCallSiteRules(ctx: Ctx, first: boolean): void {
   if (!ctx.motor) return;
   const consumed = new Set<number>();
   for (const loop of nodesOfType(ctx.root, 'while_statement')) fetchNextLoop(ctx, loop, consumed);
-  walk(ctx.root, (n) => {
+  for (const n of nodesOfType(ctx.root, ['call', 'attribute'])) {
     if (n.type === 'call') {
       callRules(ctx, n);
       genericRuntimeRule(ctx, n);
-    } else if (n.type === 'attribute') attributeRules(ctx, n, consumed);
-  });
+    } else attributeRules(ctx, n, consumed);
+  }
 }
 
 /** Findings in the legacy-import shape for an engine error. */
@@ -193,14 +223,21 @@ export const pythonEngine: Engine = {
       modules: ['motor', 'motor.motor_asyncio', 'motor.core', 'motor.motor_gridfs', 'motor.motor_tornado'],
     },
   ],
-  prefilter(text: string): boolean {
-    return prefilterPython(text);
+  prefilter(text: string, options: EngineOptions): boolean {
+    return prefilterPython(text, options);
   },
   async process(file: FileInput, options: EngineOptions): Promise<EngineResult> {
     try {
-      if (!prefilterPython(file.text)) return { output: null, findings: [] };
+      if (!prefilterPython(file.text, options)) return { output: null, findings: [] };
       const res = await transformPython(file.text, options);
-      return { output: res.output === file.text ? null : res.output, findings: res.findings, ...(res.error ? { error: res.error } : {}) };
+      const output = res.output === file.text ? null : res.output;
+      return {
+        output,
+        findings: res.findings,
+        // the project's dependency files should follow: motor -> pymongo>=4.13 (see deps.ts)
+        ...(output !== null && MOTOR_USE.test(file.text) ? { replacedPackages: ['motor'] } : {}),
+        ...(res.error ? { error: res.error } : {}),
+      };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       return { output: null, findings: [errorFinding(`The Python engine could not process this file: ${msg}`)], error: msg };

@@ -48,8 +48,9 @@ export function renamePhase(ctx: Ctx): void {
   const handled = new Set<number>();
 
   for (const id of nodesOfType(root, 'identifier')) {
-    if (inImport(id) || !isReference(id)) continue;
     const name = id.text;
+    if (!renames.has(name) && !aliasRoots.has(name)) continue;
+    if (inImport(id) || !isReference(id)) continue;
     const newName = renames.get(name);
     if (newName) {
       edit(ctx, 'rename', id.startIndex, id.endIndex, newName);
@@ -170,14 +171,16 @@ function rewriteFrom(ctx: Ctx, stmt: Node, plan: Plan): void {
       continue;
     }
     const sub = `${mod}.${dotted}`;
-    if (mod === 'motor' && !moduleFlag(sub) && !plan.unmappedUse.has(local)) {
-      moduleEntries++;
+    if (mod === 'motor' && !moduleFlag(sub)) {
       moduleImports.push(...modulesFor(local, plan));
-      continue;
+      if (!plan.unmappedUse.has(local)) {
+        moduleEntries++;
+        continue;
+      }
     }
     keep.push(n);
   }
-  if (!classes.length && !moduleEntries) return;
+  if (!classes.length && !moduleEntries && !moduleImports.length) return;
 
   const groups = new Map<string, ClassEntry[]>();
   for (const c of classes) groups.set(c.target.module, [...(groups.get(c.target.module) ?? []), c]);
@@ -194,7 +197,7 @@ function rewriteFrom(ctx: Ctx, stmt: Node, plan: Plan): void {
 
   // in place when one target module covers everything: keeps layout and comments
   const dup = new Set(classes.map((c) => `${c.target.name}|${c.local}`)).size !== classes.length;
-  if (!keep.length && !moduleEntries && groups.size === 1 && !dup) {
+  if (!keep.length && !moduleEntries && !moduleImports.length && groups.size === 1 && !dup) {
     const modNode = field(stmt, 'module_name')!;
     edit(ctx, 'imports', modNode.startIndex, modNode.endIndex, classes[0].target.module);
     for (const c of classes) {
@@ -205,31 +208,37 @@ function rewriteFrom(ctx: Ctx, stmt: Node, plan: Plan): void {
   }
 
   const lines: string[] = [];
+  if (keep.length) lines.push(fromLine(ctx, stmt, mod, keep.map((k) => k.text.replace(/\s+/g, ' '))));
   for (const [m, cs] of groups) lines.push(fromLine(ctx, stmt, m, names(cs)));
   for (const m of moduleImports) lines.push(`import ${m}`);
-  if (keep.length) lines.push(fromLine(ctx, stmt, mod, keep.map((k) => k.text.replace(/\s+/g, ' '))));
   replaceStatement(ctx, stmt, lines, plan.eol);
 }
 
 function rewriteImport(ctx: Ctx, stmt: Node, plan: Plan): void {
   const items = stmt.childrenForFieldName('name').filter((n): n is Node => n !== null);
   const replaced = new Map<number, string[]>();
+  const extra: string[] = [];
   for (const n of items) {
     const { dotted, alias } = splitAliased(n);
     if (!dotted || !isMotorModule(dotted) || moduleFlag(dotted)) continue;
     const local = alias ?? 'motor';
-    if (plan.unmappedUse.has(local)) continue;
-    replaced.set(n.id, modulesFor(local, plan));
+    // a module alias with uses we cannot map keeps its motor import; the mapped uses still need their modules
+    if (plan.unmappedUse.has(local)) extra.push(...modulesFor(local, plan));
+    else replaced.set(n.id, modulesFor(local, plan));
   }
-  if (!replaced.size) return;
+  if (!replaced.size && !extra.length) return;
+  if (!replaced.size) {
+    replaceStatement(ctx, stmt, [stmt.text, ...[...new Set(extra)].map((m) => `import ${m}`)], plan.eol);
+    return;
+  }
   if (replaced.size === items.length) {
-    const mods = [...new Set([...replaced.values()].flat())];
+    const mods = [...new Set([...replaced.values(), extra].flat())];
     replaceStatement(ctx, stmt, mods.map((m) => `import ${m}`), plan.eol);
     return;
   }
   // mixed `import os, motor.motor_asyncio as m`: rewrite only the motor parts
   const kept = items.filter((n) => !replaced.has(n.id)).map((n) => n.text);
-  const mods = [...new Set([...replaced.values()].flat())];
+  const mods = [...new Set([...replaced.values(), extra].flat())];
   replaceStatement(ctx, stmt, [`import ${[...kept, ...mods].join(', ')}`], plan.eol);
 }
 

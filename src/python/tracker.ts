@@ -17,7 +17,6 @@ import {
   chainSegments,
   hasToken,
   isAsyncDef,
-  walk,
   stringValue,
   dottedName,
 } from './ast.js';
@@ -465,14 +464,45 @@ export class Tracker {
     }
   }
 
-  private injectedFor(local: string): Val {
+  private injectedRaw(local: string): string | null {
     const other = this.info.otherImports.get(local);
     const keys = other ? [`${other.module}.${other.name}`, `${other.module}:${other.name}`, local] : [local];
     for (const k of keys) {
       const v = this.injected[k];
-      if (v && isKind(v)) return v;
+      if (typeof v === 'string') return v;
     }
     return null;
+  }
+
+  private injectedFor(local: string): Val {
+    const v = this.injectedRaw(local);
+    return v && isKind(v) ? v : null;
+  }
+
+  /** `factory:<kind>` / `asyncFactory:<kind>`: an imported function whose (awaited) call yields a handle. */
+  private injectedFactory(local: string, awaited: boolean): Val {
+    const v = this.injectedRaw(local);
+    const m = v ? /^(factory|asyncFactory):(\w+)$/.exec(v) : null;
+    if (!m || !isKind(m[2])) return null;
+    return m[1] === 'factory' || awaited ? m[2] : null;
+  }
+
+  /** Does this file use any injected cross-module handle or factory? */
+  usesInjected(): boolean {
+    if (!Object.keys(this.injected).length) return false;
+    for (const local of this.info.otherImports.keys()) if (this.injectedRaw(local)) return true;
+    for (const k of Object.keys(this.injected)) {
+      if (!k.startsWith('fixture:')) continue;
+      const name = k.slice('fixture:'.length);
+      if (this.paramNames().has(name)) return true;
+    }
+    return false;
+  }
+
+  private paramNames(): Set<string> {
+    const out = new Set<string>();
+    for (const sc of this.scopes.values()) for (const [n, srcs] of sc.bindings) if (srcs.some((x) => x.t === 'param')) out.add(n);
+    return out;
   }
 
   /** What a dependency/fixture function provides: its yielded value, or its (awaited) return value. */
@@ -525,7 +555,9 @@ export class Tracker {
         const s = srcs[0];
         if (s.t === 'class') return 'foreign';
         if (s.t === 'def') return this.fnCallKind(s.node, awaited);
+        if (s.t === 'import') return this.injectedFactory(s.local, awaited);
       }
+      if (!srcs) return this.injectedFactory(fn.text, awaited);
       return null;
     }
     if (fn.type === 'attribute') {
@@ -684,9 +716,17 @@ export class Tracker {
   }
 
   /** Module-level names bound to Motor handles (for cross-module injection by a runner). */
-  moduleHandles(): Record<string, PyKind> {
-    const out: Record<string, PyKind> = {};
+  moduleHandles(): Record<string, string> {
+    const out: Record<string, string> = {};
     for (const [name, srcs] of this.module.bindings) {
+      if (srcs.length === 1 && srcs[0].t === 'def') {
+        const info = this.fns.get(srcs[0].node.id);
+        if (info && !info.yields.length) {
+          const k = this.returnKind(info);
+          if (k && k !== 'foreign') out[name] = `${info.isAsync ? 'asyncFactory' : 'factory'}:${k}`;
+        }
+        continue;
+      }
       const k = this.evalSources(srcs);
       if (k && k !== NEUTRAL && k !== 'foreign') out[name] = k;
     }
@@ -697,16 +737,6 @@ export class Tracker {
     return out;
   }
 
-  /** The function a name refers to, when it is a function defined in this file. */
-  functionNamed(name: string, at: Node): Node | null {
-    const srcs = this.lookup(name, this.scopeOf(at));
-    return srcs && srcs.length === 1 && srcs[0].t === 'def' ? srcs[0].node : null;
-  }
-
-  /** Is the identifier a module-scope binding (for module-level client detection)? */
-  isModuleScope(node: Node): boolean {
-    return this.scopeOf(node) === this.module;
-  }
 }
 
 function combine(vals: Ev[]): Ev {
@@ -754,4 +784,3 @@ function isStatic(fn: Node): boolean {
   return named(dec).some((d) => d.type === 'decorator' && /\bstaticmethod\b/.test(d.text));
 }
 
-export { walk };

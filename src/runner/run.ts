@@ -5,7 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineFinding, EngineOptions, Finding } from '../core/types.js';
-import { engineFor } from '../engines.js';
+import { engineFor, engineRuns } from '../engines.js';
+import { isPythonDependencyFile, isPythonLockfile, migratePythonDependencyFile, pythonLockfileFinding } from '../python/deps.js';
+import { pythonModuleHandles } from '../python/engine.js';
 import { discover } from './discover.js';
 import { unifiedDiff } from './diff.js';
 import { writeAtomic } from './write.js';
@@ -82,7 +84,13 @@ function withFile(f: EngineFinding, file: string): Finding {
 
 export async function runFiles(options: RunOptions): Promise<RunResult> {
   const cwd = options.cwd;
-  const { files, missing } = discover(options.paths, cwd, (abs) => !!engineFor(abs));
+  const pythonOn = options.preset === 'auto' || options.preset === 'motor-python';
+  const isPyDep = (abs: string) => pythonOn && (isPythonDependencyFile(relativePath(cwd, abs)) || isPythonLockfile(relativePath(cwd, abs)));
+  const { files, missing } = discover(options.paths, cwd, (abs) => {
+    const e = engineFor(abs);
+    return (!!e && engineRuns(e, options.preset)) || isPyDep(abs);
+  });
+  if (pythonOn) options = { ...options, pythonImportedHandles: await pythonHandles(files, cwd, options) };
   const reports: FileReport[] = [];
   const findings: Finding[] = [];
   let suppressed = 0;
@@ -107,8 +115,8 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   let done = 0;
   for (const abs of files) {
     const rel = relativePath(cwd, abs);
-    const engine = engineFor(abs)!;
-    const outcome = await processOne(abs, rel, engine, options);
+    const engine = engineFor(abs);
+    const outcome = engine && engineRuns(engine, options.preset) ? await processOne(abs, rel, engine, options) : processPythonDependency(abs, rel, options.mode);
     if (options.mode === 'check' && outcome.report.status === 'changed') outcome.report.status = 'unchanged';
     reports.push(outcome.report);
     pushFindings(rel, outcome.text, outcome.findings);
@@ -125,7 +133,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
           }
         }
       }
-      for (const pkg of outcome.replacedPackages) {
+      for (const pkg of engine?.id === 'js' ? outcome.replacedPackages : []) {
         const manifest = nearestPackageJson(path.dirname(abs), path.parse(abs).root);
         if (!manifest) continue;
         let set = packagesByManifest.get(manifest);
@@ -191,6 +199,63 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
 
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
   return { files: reports, findings, suppressed, diff, missing, texts };
+}
+
+/** Dotted module names a Python file can be imported as: every suffix of its path (src/app/db.py -> src.app.db, app.db, db). */
+function dottedNames(rel: string): string[] {
+  const parts = rel.replace(/\.pyi?$/, '').split('/');
+  if (parts[parts.length - 1] === '__init__') parts.pop();
+  const out: string[] = [];
+  for (let i = 0; i < parts.length; i++) out.push(parts.slice(i).join('.'));
+  return out.filter(Boolean);
+}
+
+/** First pass for Python: which module-level names of the run's files hold Motor handles (for `from app.db import db`). */
+async function pythonHandles(files: string[], cwd: string, options: RunOptions): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const abs of files) {
+    if (!/\.pyi?$/.test(abs)) continue;
+    let text: string;
+    try {
+      text = fs.readFileSync(abs, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!/motor/i.test(text)) continue;
+    let handles: Record<string, string>;
+    try {
+      handles = await pythonModuleHandles(text.replace(/^\uFEFF/, ''));
+    } catch {
+      continue;
+    }
+    const rel = relativePath(cwd, abs);
+    for (const [name, kind] of Object.entries(handles)) {
+      if (name.startsWith('fixture:')) out[name] = kind;
+      else for (const mod of dottedNames(rel)) out[`${mod}.${name}`] = kind;
+    }
+  }
+  void options;
+  return out;
+}
+
+/** requirements*.txt, pyproject.toml, setup.cfg, Pipfile (edited) and Python lockfiles (reported as stale). */
+function processPythonDependency(abs: string, rel: string, mode: 'run' | 'check'): Outcome {
+  const base = { replacedPackages: [] as string[], findings: [] as EngineFinding[] };
+  let raw: string;
+  try {
+    raw = decoder.decode(fs.readFileSync(abs));
+  } catch (err) {
+    return { ...base, report: { path: rel, status: 'skipped', reason: (err as Error).message.includes('encoded') ? 'not valid UTF-8' : `could not be read: ${(err as Error).message}` } };
+  }
+  const bom = raw.startsWith(BOM) ? BOM : '';
+  const text = bom ? raw.slice(1) : raw;
+  if (isPythonLockfile(rel)) {
+    const f = pythonLockfileFinding(rel, text);
+    return { ...base, text, findings: f ? [f] : [], report: { path: rel, status: 'unchanged' } };
+  }
+  const { output, findings } = migratePythonDependencyFile(rel, text, mode);
+  if (output === null || output === text) return { ...base, text, findings, report: { path: rel, status: 'unchanged' } };
+  return { ...base, text, findings, oldText: raw, newText: bom + output, report: { path: rel, status: 'changed' } };
 }
 
 interface Outcome {

@@ -311,7 +311,10 @@ export function importsRule(ctx: RuleContext): void {
     const hasNamed = decl.specifiers.some((s) => s.type === 'ImportSpecifier');
     const res = residual.get(site);
     const parts: string[] = [];
-    if (decl === target?.decl) {
+    if (decl === target?.decl && merged.length === 0) {
+      // Nothing maps to mongodb (every name was flagged): the declaration stays as it is.
+      if (nsText) ctx.edit(decl.start!, decl.end!, [nsText, ...(res ? [residualText(ctx, decl, res)] : [])].join(ctx.eol + (ctx.lineIndentBefore(decl.start!) ?? '')));
+    } else if (decl === target?.decl) {
       // Rewrite this declaration's specifier list and source.
       const firstNamed = decl.specifiers.find((s) => s.type === 'ImportSpecifier');
       const range = braceRange(ctx, decl, firstNamed);

@@ -332,8 +332,16 @@ function constructorRules(ctx: Ctx, call: Node, kind: PyKind): void {
           '`connect=True` is not supported by AsyncMongoClient (it connects lazily); dropped it, but `await client.aconnect()` could not be added here.',
           'Call `await client.aconnect()` in your startup code if you need an eager connection.',
         );
+      } else if (val && val.type === 'false') {
+        connectNote = note('connect-dropped', 'info', connect, '`connect=False` is the only behaviour of AsyncMongoClient (it always connects lazily); dropped it.');
       } else {
-        connectNote = note('connect-dropped', 'info', connect, '`connect=` is ignored by AsyncMongoClient (it always connects lazily); dropped it.');
+        connectNote = note(
+          'connect-dropped',
+          'warning',
+          connect,
+          `\`connect=${val?.text ?? ''}\` is ignored by AsyncMongoClient (it always connects lazily); dropped it.`,
+          'Where the value was true, call `await client.aconnect()` after creating the client.',
+        );
       }
     }
     if (drop.length) removeArgs(ctx, call, drop, 'client-kwargs', connectNote);
@@ -395,7 +403,8 @@ function moduleLevelClient(ctx: Ctx, call: Node): void {
   let insideFn = false;
   for (let p = call.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda') insideFn = true;
   if (insideFn) return;
-  if (!MULTI_LOOP.test(ctx.text)) return;
+  ctx.multiLoop ??= MULTI_LOOP.test(ctx.text);
+  if (!ctx.multiLoop) return;
   finding(
     ctx,
     'event-loop-binding',

@@ -144,8 +144,13 @@ function inAnnotation(s: Node): boolean {
   return false;
 }
 
+/** A bare "motor" only matters as an argument of import/patch/warning-filter helpers. */
 function isCallArgument(s: Node): boolean {
-  return s.parent?.type === 'argument_list';
+  const list = s.parent;
+  if (!list || list.type !== 'argument_list') return false;
+  const fn = list.parent ? field(list.parent, 'function') : null;
+  const name = fn ? (fn.text.split('.').pop() ?? '') : '';
+  return /^(importorskip|import_module|find_spec|__import__|filterwarnings|simplefilter|patch|setattr|delattr|require)$/.test(name);
 }
 
 /** pytest fixtures with a wide scope that provide Motor handles: the loop they bind to is not the tests' loop. */

@@ -5,7 +5,7 @@ import { edit, note, type Ctx } from '../context.js';
 
 export function fetchNextLoop(ctx: Ctx, loop: Node, consumed: Set<number>): void {
   const cond = field(loop, 'condition');
-  if (!cond || field(loop, 'alternative')) return;
+  if (!cond) return; // a while/else keeps its else: for/else has the same semantics
   const aw = unparen(cond);
   if (aw.type !== 'await') return;
   const attr = named(aw)[0] ? unparen(named(aw)[0]) : null;
@@ -40,7 +40,7 @@ export function fetchNextLoop(ctx: Ctx, loop: Node, consumed: Set<number>): void
   if (lineStart <= colon.endIndex || text.slice(lineStart, first.startIndex).trim() !== '') return;
   const nl = text.indexOf('\n', first.endIndex);
   const lineEnd = nl === -1 ? text.length : nl + 1;
-  if (text.slice(first.endIndex, lineEnd).trim() !== '') return;
+  if (!/^[ \t]*(#.*)?\r?\n?$/.test(text.slice(first.endIndex, lineEnd))) return;
 
   const group = ctx.nextGroup++;
   edit(

@@ -1,0 +1,87 @@
+/**
+ * Which driver the old code ran on: `--from <major>` (read defensively from the engine options), else the nearest
+ * package.json (not above the working directory) and its package-lock.json, for `mongodb` and `mongodb-legacy`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EngineOptions } from '../../core/types.js';
+import { LEGACY_DRIVER_MAJOR } from '../../presets/mongodb-legacy.js';
+import { DEFAULT_TARGET } from '../../presets/mongodb-callbacks.js';
+
+export interface Era {
+  /** Major of `mongodb` the old code used, when known. */
+  mongodb?: number;
+  /** Major of `mongodb-legacy`, when known. */
+  legacy?: number;
+}
+
+export interface CallbackOptions {
+  from?: number;
+  target: number;
+  modifyResult: 'document' | 'metadata';
+}
+
+export function callbackOptions(options: EngineOptions): CallbackOptions {
+  const o = options as unknown as Record<string, unknown>;
+  const num = (v: unknown): number | undefined => {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  };
+  const mr = o.modifyResult ?? o['modify-result'];
+  return { from: num(o.from), target: num(o.target) ?? DEFAULT_TARGET, modifyResult: mr === 'metadata' ? 'metadata' : 'document' };
+}
+
+function majorOf(range: string | undefined): number | undefined {
+  if (!range) return undefined;
+  const m = /(\d+)(?:\.|$|\s|x)/.exec(range.replace(/^[\^~>=<v\s]+/, ''));
+  return m ? Number(m[1]) : undefined;
+}
+
+const cache = new Map<string, Era>();
+
+function readEra(dir: string, stop: string): Era {
+  let d = dir;
+  for (;;) {
+    const pkg = path.join(d, 'package.json');
+    if (fs.existsSync(pkg)) {
+      const hit = cache.get(pkg);
+      if (hit) return hit;
+      const era: Era = {};
+      try {
+        const json = JSON.parse(fs.readFileSync(pkg, 'utf8')) as Record<string, Record<string, string> | undefined>;
+        for (const section of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
+          const deps = json[section];
+          if (!deps) continue;
+          era.mongodb ??= majorOf(deps['mongodb']);
+          era.legacy ??= majorOf(deps['mongodb-legacy']);
+        }
+        const lock = path.join(d, 'package-lock.json');
+        if (fs.existsSync(lock)) {
+          const l = JSON.parse(fs.readFileSync(lock, 'utf8')) as { packages?: Record<string, { version?: string }>; dependencies?: Record<string, { version?: string }> };
+          const v = (name: string) => l.packages?.[`node_modules/${name}`]?.version ?? l.dependencies?.[name]?.version;
+          if (era.mongodb === undefined) era.mongodb = majorOf(v('mongodb'));
+          if (era.legacy === undefined) era.legacy = majorOf(v('mongodb-legacy'));
+        }
+      } catch {
+        // unreadable: unknown era
+      }
+      cache.set(pkg, era);
+      return era;
+    }
+    if (d === stop || d === path.dirname(d)) return {};
+    d = path.dirname(d);
+  }
+}
+
+/**
+ * The major of the driver whose API and result shapes the file's old code saw: for `mongodb-legacy` imports the
+ * wrapped driver, else `mongodb`. `--from` overrides. Undefined when unknown.
+ */
+export function driverMajor(options: EngineOptions, absPath: string, legacy: boolean): number | undefined {
+  const from = callbackOptions(options).from;
+  if (from !== undefined) return from;
+  const stop = options.cwd ? path.resolve(options.cwd) : path.parse(absPath).root;
+  const era = readEra(path.dirname(absPath), stop);
+  if (legacy) return era.legacy !== undefined ? LEGACY_DRIVER_MAJOR[era.legacy] ?? era.legacy : undefined;
+  return era.mongodb;
+}

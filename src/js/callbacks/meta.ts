@@ -1,0 +1,130 @@
+/** Rule ids of the `mongodb-legacy` and `mongodb-callbacks` presets, with their severity and manual fix. */
+import { defineRules } from '../../core/rules.js';
+
+defineRules({
+  'mongodb-legacy/legacy-import': {
+    severity: 'error',
+    description: "An import of 'mongodb-legacy' (the callback bridge) is still present.",
+    help: "Run `mongo-codemod run --preset mongodb-legacy`: the import becomes 'mongodb' (same export names) and callbacks become promises.",
+  },
+  'mongodb-callbacks/callback': {
+    severity: 'error',
+    description: 'A driver call still passes a callback; mongodb 5+ only returns promises (the callback is ignored).',
+    help: 'Run `mongo-codemod run`, or await the call: `const res = await coll.op(args)` (errors in try/catch), or use `.then((res) => cb(null, res), (err) => cb(err))` to keep a callback contract.',
+  },
+  'mongodb-callbacks/callback-shape': {
+    severity: 'error',
+    description: 'A callback whose shape cannot be converted without changing behaviour; it was left in place.',
+    help: 'Convert by hand: `coll.op(args).then((res) => { ...success... }, (err) => { ...error... })`, or `await` it in an async function with only the await inside try/catch.',
+  },
+  'mongodb-callbacks/callback-return-used': {
+    severity: 'error',
+    description: 'The call passes a callback and its return value is used; with a callback the old API returned undefined.',
+    help: 'Decide which one the code needs: the promise (drop the callback) or the callback (and do not use the return value).',
+  },
+  'mongodb-callbacks/insert-arity': {
+    severity: 'error',
+    description: 'insert() with an argument that is not statically known to be one document or an array.',
+    help: "Use `insertOne(doc)` for one document, or `insertMany(docs, { ordered: false })` for an array (insert defaulted to ordered: false), e.g. `Array.isArray(x) ? coll.insertMany(x, { ordered: false }) : coll.insertOne(x)`.",
+  },
+  'mongodb-callbacks/update-era': {
+    severity: 'error',
+    description: 'update() without `multi` touched one document in mongodb 2/3 and every match in mongodb 4; the driver version is unknown.',
+    help: 'Pass --from <major> (or list mongodb in package.json), or pick `updateOne` (v2/v3 semantics) or `updateMany` (v4 semantics) by hand.',
+  },
+  'mongodb-callbacks/update-document': {
+    severity: 'error',
+    description: 'update() whose update document or options are not literals: updateOne/updateMany/replaceOne cannot be chosen statically.',
+    help: 'Use `updateMany` when `multi` is set, `updateOne` for a document of `$` operators, and `replaceOne` for a replacement document.',
+  },
+  'mongodb-callbacks/remove-era': {
+    severity: 'error',
+    description: 'remove() with `single`: mongodb 2/3 deleted one document, mongodb 4 ignored it; the driver version is unknown.',
+    help: 'Pass --from <major>, or choose `deleteOne` (v2/v3) or `deleteMany` (v4) by hand.',
+  },
+  'mongodb-callbacks/remove-options': {
+    severity: 'error',
+    description: 'remove() with options that are not a literal: deleteOne or deleteMany cannot be chosen statically.',
+    help: 'Use `deleteOne(filter)` when `single` was set, else `deleteMany(filter)`.',
+  },
+  'mongodb-callbacks/save': {
+    severity: 'error',
+    description: 'save() on a document expression that cannot be evaluated twice safely.',
+    help: 'Use `doc._id != null ? await coll.replaceOne({ _id: doc._id }, doc, { upsert: true }) : await coll.insertOne(doc)`.',
+  },
+  'mongodb-callbacks/count-query': {
+    severity: 'error',
+    description: 'count() with a query that countDocuments() rejects ($where, $near, $nearSphere) or cannot be read statically.',
+    help: 'Use countDocuments(query) with `$where` -> `$expr`, `$near` -> `$geoWithin` + `$center`, `$nearSphere` -> `$geoWithin` + `$centerSphere`; use estimatedDocumentCount() for a count of every document.',
+  },
+  'mongodb-callbacks/find-and-modify': {
+    severity: 'error',
+    description: 'findAndModify()/findAndRemove() whose arguments are not literals: the native findOneAnd* method cannot be chosen.',
+    help: "`remove: true` -> findOneAndDelete(query, { sort }); an update of `$` operators -> findOneAndUpdate(query, update, { sort, upsert, returnDocument: new ? 'after' : 'before' }); a replacement -> findOneAndReplace(...). Add `includeResultMetadata: true` when the result's .value is read.",
+  },
+  'mongodb-callbacks/removed-method': {
+    severity: 'error',
+    description: 'The method was removed from the driver and has no mechanical replacement.',
+    help: 'Rewrite the call with the native API (see the fix).',
+  },
+  'mongodb-callbacks/cursor-each': {
+    severity: 'error',
+    description: 'cursor.each(callback) was removed in 4.0.',
+    help: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop, `return false` becomes `break`, and the error branch goes to a try/catch around the loop.",
+  },
+  'mongodb-callbacks/cursor-stream': {
+    severity: 'error',
+    description: 'Cursors are no longer Node streams (4.0).',
+    help: "Use `cursor.stream()`: `cursor.stream().pipe(dest)`, `cursor.stream().on('data', fn)`.",
+  },
+  'mongodb-callbacks/client-option': {
+    severity: 'error',
+    description: 'The MongoClient of mongodb 7 rejects this option (MongoParseError: option ... is not supported).',
+    help: 'Remove the option or use its native equivalent (keepAlive: delete; native_parser, auto_reconnect, reconnectTries...: delete; ssl*: tls*; slaveOk: readPreference).',
+  },
+  'mongodb-callbacks/projection-argument': {
+    severity: 'error',
+    description: 'find()/findOne() with a second argument that looks like a projection: v2 used it as one, v3+ read it as options and ignored it.',
+    help: 'If the code ran on mongodb 2, wrap it: `find(q, { projection: {...} })`; on 3+ the projection was never applied: decide whether to apply it.',
+  },
+  'mongodb-callbacks/options-not-literal': {
+    severity: 'warning',
+    description: 'An options object that is not a literal is passed where old option names (fields, returnOriginal) were common; it was not checked.',
+    help: "Make sure it uses `projection` (not `fields`) and `returnDocument: 'after'` (not `returnOriginal: false`): the old names are silently ignored.",
+  },
+  'mongodb-callbacks/result-shape': {
+    severity: 'error',
+    description: 'A read of an old write-result field that cannot be followed statically (result.ops, result.result.*, insertedCount on insertOne, upsertedId._id...).',
+    help: 'Map it by hand: ops -> the inserted document(s); result.n -> insertedCount / matchedCount / deletedCount; result.nModified -> modifiedCount; result.ok -> acknowledged; upsertedId._id -> upsertedId.',
+  },
+  'mongodb-callbacks/modify-result': {
+    severity: 'error',
+    description: "A findOneAnd* result read through `.value` (or lastErrorObject) whose driver version is unknown: before 6.0 the method returned { value, ok, lastErrorObject }, since 6.0 the document itself.",
+    help: 'Pass --from <major>. On mongodb < 6 read the result itself instead of `.value`, or pass `includeResultMetadata: true` to keep the old shape.',
+  },
+  'mongodb-callbacks/removed-export': {
+    severity: 'error',
+    description: 'The old driver export no longer exists.',
+    help: 'Rewrite the code with the native API (see the fix).',
+  },
+  'mongodb-callbacks/write-concern-option': {
+    severity: 'error',
+    description: 'Operation-level `w`, `j`, `wtimeout` or `fsync` options are silently ignored since 4.0.',
+    help: 'Pass `writeConcern: { w, j, wtimeoutMS }` instead.',
+  },
+  'mongodb-callbacks/with-transaction': {
+    severity: 'warning',
+    description: 'session.withTransaction() returns the callback\'s return value since 6.0 (it used to return the command result or undefined).',
+    help: 'Audit code that tests or uses the result of withTransaction().',
+  },
+  'mongodb-callbacks/v2-connect': {
+    severity: 'error',
+    description: 'MongoClient.connect() callback parameter used both as a Db (mongodb 2) and as a client: it cannot be migrated safely.',
+    help: 'On mongodb 2 the callback received a Db: `const client = await MongoClient.connect(url); const db = client.db();`, and db.close() becomes client.close().',
+  },
+  'mongodb-callbacks/aggregate-callback': {
+    severity: 'error',
+    description: 'aggregate() with a callback: v2 passed an array and v3 a cursor; the driver version is unknown or the shape is not convertible.',
+    help: 'Use `const docs = await coll.aggregate(pipeline, opts).toArray()`.',
+  },
+});
