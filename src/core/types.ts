@@ -40,6 +40,11 @@ export interface EngineOptions {
    * `factory:<kind>` or `asyncFactory:<kind>`), filled by the runner's first pass.
    */
   pythonImportedHandles?: Record<string, string>;
+  /**
+   * JS/TS cross-file index, filled by the runner's first pass: for each file of the run that exports handles
+   * (its absolute path without extension or /index), export name -> tracked kind (`=` for `module.exports = x`).
+   */
+  jsModuleExports?: Record<string, Record<string, unknown>>;
 }
 
 /** A declarative description of an in-house Motor-style wrapper whose names differ from Motor's. */

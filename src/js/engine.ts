@@ -5,7 +5,9 @@
 import type { Engine, EngineOptions, EngineResult, FileInput } from '../core/types.js';
 import { applyEdits, OverlapError } from '../core/text.js';
 import { parseSource, ParseError, JS_EXTENSIONS } from './parse.js';
-import { wrapperMatcher } from './modules.js';
+import path from 'node:path';
+import { normalisePath, wrapperMatcher } from './modules.js';
+import type { Kind } from '../presets/kinds.js';
 import { Tracker, Vocabulary } from '../tracking/tracker.js';
 import { RuleContext } from './context.js';
 import { handlesRule } from './rules/handles.js';
@@ -14,6 +16,8 @@ import { cursorRule, toListRule } from './rules/cursor.js';
 import { importsRule } from './rules/imports.js';
 import './rules/meta.js';
 import { NATIVE_MODULE } from '../presets/motor.js';
+import { callbackPresetApplies, callbacksRules } from './callbacks/index.js'; // callbacks preset hook
+import { isLegacySpecifier } from '../presets/mongodb-legacy.js'; // callbacks preset hook
 
 const vocabCache = new WeakMap<object, Vocabulary>();
 
@@ -23,16 +27,62 @@ function vocabulary(options: EngineOptions): Vocabulary {
   return v;
 }
 
+const localNeedles = new WeakMap<object, string[]>();
+
 export function jsPrefilter(text: string, options: EngineOptions): boolean {
   if (text.includes(NATIVE_MODULE)) return true;
   for (const n of wrapperMatcher(options).needles) if (text.includes(n)) return true;
+  const index = options.jsModuleExports;
+  if (index) {
+    let needles = localNeedles.get(index);
+    if (!needles) localNeedles.set(index, (needles = [...new Set(Object.keys(index).map((k) => path.basename(k)))]));
+    for (const n of needles) if (text.includes(n)) return true;
+  }
   return false;
+}
+
+function trackerFor(file: FileInput, options: EngineOptions, ast: ReturnType<typeof parseSource>): Tracker {
+  const matcher = wrapperMatcher(options);
+  const wantWrapper = options.preset === 'auto' || options.preset === 'motor';
+  const wantNative = options.preset === 'auto' || options.preset === 'native' || options.preset === 'motor';
+  const wantCallbacks = callbackPresetApplies(options.preset); // callbacks preset hook
+  const index = options.jsModuleExports as Record<string, Record<string, Kind>> | undefined;
+  return new Tracker(
+    ast,
+    {
+      isWrapper: (spec) => wantWrapper && matcher.isWrapper(spec, file.absPath),
+      // callbacks preset hook: `mongodb-legacy` has the native vocabulary (same names, plus callbacks).
+      isNative: (spec) => (wantNative && matcher.isNative(spec)) || (wantCallbacks && (matcher.isNative(spec) || isLegacySpecifier(spec))),
+      // Cross-file index: handles other files of the run export (see the runner's first pass).
+      localExports: index
+        ? (spec) => {
+            const target = normalisePath(path.resolve(path.dirname(file.absPath), spec));
+            return target === normalisePath(file.absPath) ? undefined : index[target];
+          }
+        : undefined,
+    },
+    vocabulary(options),
+  );
+}
+
+/** Cross-file index, first pass: the handles this file exports (empty when it exports none or does not parse). */
+export function jsModuleExports(file: FileInput, options: EngineOptions): Record<string, Kind> {
+  let ast;
+  try {
+    ast = parseSource(file.text, file.relPath);
+  } catch {
+    return {};
+  }
+  const tracker = trackerFor(file, options, ast);
+  if (tracker.imports.length === 0 && tracker.localHandleImports === 0) return {};
+  return tracker.exportedKinds();
 }
 
 export function processJs(file: FileInput, options: EngineOptions): EngineResult {
   const matcher = wrapperMatcher(options);
   const wantWrapper = options.preset === 'auto' || options.preset === 'motor';
   const wantNative = options.preset === 'auto' || options.preset === 'native' || options.preset === 'motor';
+  const wantCallbacks = callbackPresetApplies(options.preset); // callbacks preset hook
   // The in-house wrapper module itself is left alone.
   if (matcher.isWrapperFile(file.absPath)) {
     return {
@@ -49,21 +99,15 @@ export function processJs(file: FileInput, options: EngineOptions): EngineResult
     if (err instanceof ParseError) return { output: null, findings: [], error: `parse error at ${err.line}:${err.column}: ${err.message}` };
     throw err;
   }
-  const tracker = new Tracker(
-    ast,
-    {
-      isWrapper: (spec) => wantWrapper && matcher.isWrapper(spec, file.absPath),
-      isNative: (spec) => wantNative && matcher.isNative(spec),
-    },
-    vocabulary(options),
-  );
-  if (tracker.imports.length === 0) return { output: null, findings: [] };
+  const tracker = trackerFor(file, options, ast);
+  if (tracker.imports.length === 0 && tracker.localHandleImports === 0) return { output: null, findings: [] };
   const ctx = new RuleContext(file.text, file.relPath, tracker, options);
   handlesRule(ctx);
   clientRule(ctx);
   cursorRule(ctx);
   importsRule(ctx);
   toListRule(ctx);
+  callbacksRules(ctx, file.absPath); // callbacks preset hook
   if (ctx.edits.length === 0) return { output: null, findings: ctx.findings };
   let output: string;
   try {
@@ -97,6 +141,19 @@ export const jsEngine: Engine = {
       name: 'native',
       language: 'js',
       description: 'Code already on `mongodb`: reports legacy methods (toList, each, ...) still called on native handles.',
+      modules: ['mongodb'],
+    },
+    // callbacks preset hook
+    {
+      name: 'mongodb-legacy',
+      language: 'js',
+      description: "`mongodb-legacy` (the callback bridge) onto mongodb 6/7: the import becomes 'mongodb' and callbacks become promises.",
+      modules: ['mongodb-legacy'],
+    },
+    {
+      name: 'mongodb-callbacks',
+      language: 'js',
+      description: 'Code written for mongodb 2.x-4.x (callbacks, insert/update/remove/count/findAndModify, fields, returnOriginal, old result shapes) onto mongodb 6/7.',
       modules: ['mongodb'],
     },
   ],

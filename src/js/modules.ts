@@ -10,7 +10,7 @@ import { MOTOR_MODULES, NATIVE_MODULE } from '../presets/motor.js';
 
 const EXT_RE = /\.(?:[cm]?[jt]sx?|json)$/;
 
-function normalisePath(p: string): string {
+export function normalisePath(p: string): string {
   let s = p.replace(/\\/g, '/').replace(EXT_RE, '');
   if (s.endsWith('/index')) s = s.slice(0, -'/index'.length);
   return s;

@@ -13,7 +13,8 @@ import { unifiedDiff } from './diff.js';
 import { writeAtomic } from './write.js';
 import { listedPackages, migratePackageJson, nearestPackageJson, positionAt, staleLockfiles } from './deps.js';
 import { LineIndex } from '../core/text.js';
-import { isBareSpecifier, packageName, wrapperModulesOf } from '../js/modules.js';
+import { isBareSpecifier, normalisePath, packageName, wrapperModulesOf } from '../js/modules.js';
+import { jsModuleExports, jsPrefilter } from '../js/engine.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -91,6 +92,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     return (!!e && engineRuns(e, options.preset)) || isPyDep(abs);
   });
   if (pythonOn) options = { ...options, pythonImportedHandles: await pythonHandles(files, cwd, options) };
+  if (options.preset !== 'motor-python') options = { ...options, jsModuleExports: jsIndex(files, cwd, options) };
   const reports: FileReport[] = [];
   const findings: Finding[] = [];
   let suppressed = 0;
@@ -236,6 +238,40 @@ async function pythonHandles(files: string[], cwd: string, options: RunOptions):
   }
   void options;
   return out;
+}
+
+/**
+ * First pass for JS/TS: which files export wrapper (or native) handles — `export const db = client.getDatabase(..)`,
+ * `module.exports = db`, `exports.getDb = () => db` — so that files importing them (`require('./db').getCollection`)
+ * migrate too. Repeated while new exporters appear (a models/ file re-exporting a collection of db.js), at most 4 rounds.
+ */
+function jsIndex(files: string[], cwd: string, options: RunOptions): Record<string, Record<string, unknown>> {
+  const index: Record<string, Record<string, unknown>> = {};
+  const done = new Set<string>();
+  const jsFiles = files.filter((f) => engineFor(f)?.id === 'js');
+  for (let round = 0; round < 4; round++) {
+    const opts: EngineOptions = { ...options, jsModuleExports: round === 0 ? undefined : { ...index } };
+    let added = false;
+    for (const abs of jsFiles) {
+      if (done.has(abs)) continue;
+      let text: string;
+      try {
+        if (fs.statSync(abs).size > MAX_FILE_BYTES) continue;
+        text = fs.readFileSync(abs, 'utf8').replace(/^\uFEFF/, '');
+      } catch {
+        continue;
+      }
+      if (!jsPrefilter(text, opts)) continue;
+      done.add(abs);
+      const exported = jsModuleExports({ absPath: abs, relPath: relativePath(cwd, abs), text }, opts);
+      if (Object.keys(exported).length) {
+        index[normalisePath(abs)] = exported;
+        added = true;
+      }
+    }
+    if (!added) break;
+  }
+  return index;
 }
 
 /** requirements*.txt, pyproject.toml, setup.cfg, Pipfile (edited) and Python lockfiles (reported as stale). */

@@ -29,6 +29,16 @@ export interface ImportSite {
 export interface ModuleClassifier {
   isWrapper(spec: string): boolean;
   isNative(spec: string): boolean;
+  /** Handles another file of the run exports (cross-file index), for a relative specifier; undefined when none. */
+  localExports?(spec: string): Record<string, Kind> | undefined;
+}
+
+/** The value `require(spec)` yields from an index entry: `module.exports = x` is stored under '='. */
+function requiredValue(exports: Record<string, Kind>): Kind | undefined {
+  if (exports['=']) return exports['='];
+  const fields = Object.fromEntries(Object.entries(exports).filter(([k]) => k !== 'default'));
+  const first = Object.values(fields)[0] as { origin?: Origin } | undefined;
+  return first?.origin ? { t: 'object', fields, origin: first.origin } : undefined;
 }
 
 /** Vocabulary of the wrapper: Motor's names plus the aliases of --wrapper spec files. */
@@ -188,6 +198,7 @@ export class Tracker {
         const origin = self.originOf(path.node.source.value);
         if (origin)
           self.imports.push({ form: 'esm', origin, path, source: path.node.source, specifier: path.node.source.value });
+        else self.seedLocalImport(path);
       },
       ExportNamedDeclaration(path) {
         const src = path.node.source;
@@ -304,6 +315,80 @@ export class Tracker {
       if (binding?.kind === 'param') changed = this.setBinding(binding, { t: 'handle', kind: k.kind, origin: k.origin }) || changed;
     }
     return changed;
+  }
+
+  /** Files that import handles from other files of the run (through the cross-file index). */
+  localHandleImports = 0;
+
+  /** import { db } from './db' / import db from './db' / import * as store from './db', from the cross-file index. */
+  private seedLocalImport(path: NodePath<t.ImportDeclaration>): void {
+    const spec = path.node.source.value;
+    if (!spec.startsWith('.') || !this.classify.localExports) return;
+    const exports = this.classify.localExports(spec);
+    if (!exports) return;
+    for (const s of path.node.specifiers) {
+      const binding = path.scope.getBinding(s.local.name);
+      let kind: Kind | undefined;
+      if (s.type === 'ImportSpecifier') kind = exports[s.imported.type === 'Identifier' ? s.imported.name : s.imported.value];
+      else if (s.type === 'ImportDefaultSpecifier') kind = exports['default'] ?? exports['='];
+      else kind = requiredValue(exports);
+      if (kind && this.setBinding(binding, kind)) this.localHandleImports++;
+    }
+  }
+
+  /**
+   * What this file exports that holds a handle (for the cross-file index): `export const db = ...`,
+   * `export function getDb()`, `export { a as b }`, `export default x`, `module.exports = x` (stored under '='),
+   * `module.exports = { a, b }`, `exports.x = ...`.
+   */
+  exportedKinds(): Record<string, Kind> {
+    const out: Record<string, Kind> = {};
+    const keep = (k: Kind | undefined): Kind | undefined =>
+      k && (k.t === 'handle' || k.t === 'factory' || k.t === 'promise' || k.t === 'object') ? (k.t === 'handle' ? { t: 'handle', kind: k.kind, origin: k.origin } : k) : undefined;
+    const program = this.programPath;
+    const put = (name: string, k: Kind | undefined) => {
+      const v = keep(k);
+      if (v) out[name] = v;
+    };
+    for (const stmt of program.get('body')) {
+      if (stmt.isExportNamedDeclaration() && !stmt.node.source) {
+        const decl = stmt.get('declaration');
+        if (decl.isVariableDeclaration()) {
+          for (const d of decl.node.declarations) if (d.id.type === 'Identifier') put(d.id.name, this.bindingKind(stmt.scope.getBinding(d.id.name)));
+        } else if (decl.isFunctionDeclaration() && decl.node.id) {
+          put(decl.node.id.name, this.fnKinds.get(decl.node));
+        }
+        for (const sp of stmt.node.specifiers) {
+          if (sp.type !== 'ExportSpecifier' || sp.local.type !== 'Identifier') continue;
+          const exported = sp.exported.type === 'Identifier' ? sp.exported.name : sp.exported.value;
+          put(exported, this.bindingKind(stmt.scope.getBinding(sp.local.name)));
+        }
+      } else if (stmt.isExportDefaultDeclaration()) {
+        const d = stmt.get('declaration') as NodePath;
+        put('default', d.isFunctionDeclaration() ? this.fnKinds.get(d.node) : this.kindOf(d));
+      } else if (stmt.isExpressionStatement()) {
+        const e = stmt.get('expression');
+        if (!e.isAssignmentExpression() || e.node.operator !== '=') continue;
+        const left = e.node.left;
+        const right = e.get('right') as NodePath;
+        const isModuleExports = (n: t.Node) =>
+          n.type === 'MemberExpression' && n.object.type === 'Identifier' && n.object.name === 'module' && memberName(n) === 'exports';
+        if (isModuleExports(left)) {
+          if (right.isObjectExpression()) {
+            for (const prop of right.get('properties')) {
+              if (prop.isObjectProperty() && !prop.node.computed && prop.node.key.type === 'Identifier') put(prop.node.key.name, this.kindOf(prop.get('value') as NodePath));
+              else if (prop.isObjectMethod() && prop.node.key.type === 'Identifier') put(prop.node.key.name, this.fnKinds.get(prop.node));
+            }
+          } else put('=', this.kindOf(right));
+        } else if (left.type === 'MemberExpression' && !left.computed) {
+          const name = memberName(left);
+          const obj = left.object;
+          const onExports = (obj.type === 'Identifier' && obj.name === 'exports') || isModuleExports(obj);
+          if (name && onExports) put(name, this.kindOf(right));
+        }
+      }
+    }
+    return out;
   }
 
   private seedImports(): void {
@@ -660,6 +745,17 @@ export class Tracker {
     return b ? this.bindingKinds.get(b) : undefined;
   }
 
+  // callbacks preset hook (additive): src/js/callbacks/track.ts seeds callback parameters as handles
+  // (`MongoClient.connect(url, (err, client) => ...)`), then re-runs the solver so derived bindings follow.
+  seedBinding(binding: Binding | undefined, kind: Kind | undefined): boolean {
+    return this.setBinding(binding, kind);
+  }
+
+  // callbacks preset hook (additive): re-run the fixed-point solver after seedBinding().
+  resolve(): void {
+    this.solve();
+  }
+
   bindingKind(binding: Binding | undefined): Kind | undefined {
     return binding ? this.bindingKinds.get(binding) : undefined;
   }
@@ -748,8 +844,16 @@ export class Tracker {
     const callee = p.get('callee') as NodePath;
     if (node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments[0]?.type === 'StringLiteral') {
       if (p.scope.hasBinding('require')) return undefined;
-      const origin = this.originOf(node.arguments[0].value);
-      return origin ? { t: 'module', origin } : undefined;
+      const spec = node.arguments[0].value;
+      const origin = this.originOf(spec);
+      if (origin) return { t: 'module', origin };
+      if (spec.startsWith('.') && this.classify.localExports) {
+        const exports = this.classify.localExports(spec);
+        const k = exports && requiredValue(exports);
+        if (k) this.localHandleImports++;
+        return k;
+      }
+      return undefined;
     }
     if (node.callee.type === 'Import' && node.arguments[0]?.type === 'StringLiteral') {
       const origin = this.originOf(node.arguments[0].value);

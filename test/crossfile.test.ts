@@ -1,0 +1,63 @@
+/**
+ * Cross-file provenance: handles exported by one file of the run (ESM and CommonJS shapes) are followed into the
+ * files that import them, which never mention the wrapper themselves; unrelated local modules stay untouched.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runFiles } from '../src/runner/run.js';
+
+function write(dir: string, files: Record<string, string>) {
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+}
+
+async function run(dir: string) {
+  return runFiles({ mode: 'run', preset: 'auto', wrapperModules: [], wrapperSpecs: [], toList: 'loop', cwd: dir, paths: ['.'], dryRun: false });
+}
+
+test('CommonJS and ESM handle modules are followed into their importers', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-xfile-'));
+  write(dir, {
+    'lib/db.js': "const { AsyncIOMotorClient } = require('motor');\nconst client = new AsyncIOMotorClient(process.env.URL);\nconst db = client.getDatabase('app');\nmodule.exports = db;\n",
+    'lib/store.js': "const { AsyncIOMotorClient } = require('motor');\nconst client = new AsyncIOMotorClient(process.env.URL);\nexports.getDb = () => client.getDatabase('app');\nexports.client = client;\n",
+    'models/users.mjs': "import { AsyncIOMotorClient } from 'motor';\nexport const users = new AsyncIOMotorClient(process.env.URL).getDatabase('app').getCollection('users');\n",
+    'routes/a.js': "const db = require('../lib/db');\nexports.list = async () => {\n  const rows = await db.getCollection('a').find().toList();\n  return rows;\n};\n",
+    'routes/b.js': "const { getDb, client } = require('../lib/store');\nexports.count = () => getDb().getCollection('b').countDocuments();\nexports.stop = async () => {\n  client.close();\n};\n",
+    'routes/c.mjs': "import { users } from '../models/users.mjs';\nexport const all = () => users.find().toList();\n",
+    'routes/decoy.js': "const cache = require('../lib/cache');\nexports.x = () => cache.getCollection('a').find().toList();\n",
+    'lib/cache.js': "module.exports = { getCollection: () => ({ find: () => ({ toList: async () => [] }) }) };\n",
+  });
+  const r = await run(dir);
+  const read = (rel: string) => fs.readFileSync(path.join(dir, rel), 'utf8');
+  assert.equal(
+    read('routes/a.js'),
+    "const db = require('../lib/db');\nexports.list = async () => {\n  const rows = [];\n  for await (const row of db.collection('a').find()) {\n    rows.push(row);\n  }\n  return rows;\n};\n",
+  );
+  assert.equal(
+    read('routes/b.js'),
+    "const { getDb, client } = require('../lib/store');\nexports.count = () => getDb().collection('b').countDocuments();\nexports.stop = async () => {\n  await client.close();\n};\n",
+  );
+  assert.equal(read('routes/c.mjs'), "import { users } from '../models/users.mjs';\nexport const all = () => users.find().toArray();\n");
+  assert.equal(read('routes/decoy.js'), "const cache = require('../lib/cache');\nexports.x = () => cache.getCollection('a').find().toList();\n");
+  assert.equal(read('lib/cache.js'), "module.exports = { getCollection: () => ({ find: () => ({ toList: async () => [] }) }) };\n");
+  assert.equal(r.files.filter((f) => f.status === 'changed').length, 6);
+
+  // Second run: the handle modules are native now; nothing changes, nothing is flagged.
+  const again = await run(dir);
+  assert.equal(again.files.filter((f) => f.status === 'changed').length, 0);
+  assert.deepEqual(again.findings, []);
+
+  // A legacy call left in an importer is still caught by check, through the native exports.
+  fs.appendFileSync(path.join(dir, 'routes/a.js'), "exports.old = () => db.getCollection('x');\n");
+  const check = await runFiles({ mode: 'check', preset: 'auto', wrapperModules: [], wrapperSpecs: [], toList: 'loop', cwd: dir, paths: ['.'], dryRun: true });
+  assert.deepEqual(
+    check.findings.map((f) => [f.ruleId, f.file, f.line]),
+    [['native/unknown-method', 'routes/a.js', 9]],
+  );
+  fs.rmSync(dir, { recursive: true, force: true });
+});
