@@ -6,7 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineFinding, EngineOptions, Finding } from '../core/types.js';
 import { engineFor, engineRuns } from '../engines.js';
-import { isPythonDependencyFile, isPythonLockfile, migratePythonDependencyFile, pythonLockfileFinding } from '../python/deps.js';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import Tinypool from 'tinypool';
+import { isPythonDependencyFile, isPythonLockfile } from '../python/deps.js';
+import { MAX_FILE_BYTES, processCandidate, type FileReport, type Outcome } from './process.js';
+import { wrapperMatcher } from '../js/modules.js';
 import { pythonModuleHandles } from '../python/engine.js';
 import { discover } from './discover.js';
 import { unifiedDiff } from './diff.js';
@@ -16,15 +21,7 @@ import { LineIndex } from '../core/text.js';
 import { isBareSpecifier, normalisePath, packageName, wrapperModulesOf } from '../js/modules.js';
 import { jsModuleExports, jsPrefilter } from '../js/engine.js';
 
-export const MAX_FILE_BYTES = 1024 * 1024;
-
-export type FileStatus = 'changed' | 'unchanged' | 'skipped' | 'error';
-
-export interface FileReport {
-  path: string;
-  status: FileStatus;
-  reason?: string;
-}
+export { MAX_FILE_BYTES, type FileStatus, type FileReport } from './process.js';
 
 export interface RunOptions extends EngineOptions {
   paths: string[];
@@ -44,9 +41,6 @@ export interface RunResult {
   texts: Map<string, string>;
 }
 
-const BOM = '\uFEFF';
-// ignoreBOM keeps a BOM in the decoded text (the default would drop it silently).
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function relativePath(cwd: string, abs: string): string {
   return path.relative(cwd, abs).split(path.sep).join('/');
@@ -62,19 +56,6 @@ function isSuppressed(lines: LineIndex, f: EngineFinding): boolean {
   return id === f.ruleId || id === '*' || (id.endsWith('/*') && f.ruleId.startsWith(id.slice(0, -1)));
 }
 
-function looksMinified(text: string): boolean {
-  if (text.length < 2000) return false;
-  let lines = 1;
-  let longest = 0;
-  let last = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
-    lines++;
-    longest = Math.max(longest, i - last);
-    last = i + 1;
-  }
-  longest = Math.max(longest, text.length - last);
-  return longest > 1000 && text.length / lines > 250;
-}
 
 /** A finding with the file attached, keys in the documented order. */
 function withFile(f: EngineFinding, file: string): Finding {
@@ -82,6 +63,17 @@ function withFile(f: EngineFinding, file: string): Finding {
   if (f.fix) out.fix = f.fix;
   return out;
 }
+
+/** Byte-level prefilter needles (no decoding): a file without any of them cannot concern any engine. */
+function scanNeedles(options: EngineOptions, extra: string[] = []): { js: Buffer[]; py: Buffer[] } {
+  const js = ['mongodb', ...wrapperMatcher(options).needles, ...extra].map((n) => Buffer.from(n));
+  // The Python engine's prefilter is /motor/i: a case-insensitive superset through 'otor' / 'OTOR'.
+  const py = ['otor', 'OTOR'].map((n) => Buffer.from(n));
+  return { js, py };
+}
+
+/** Candidates below this count are processed in-process: a worker pool costs more to start than it saves. */
+export const POOL_THRESHOLD = 48;
 
 export async function runFiles(options: RunOptions): Promise<RunResult> {
   const cwd = options.cwd;
@@ -91,13 +83,91 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     const e = engineFor(abs);
     return (!!e && engineRuns(e, options.preset)) || isPyDep(abs);
   });
-  if (pythonOn) options = { ...options, pythonImportedHandles: await pythonHandles(files, cwd, options) };
-  if (options.preset !== 'motor-python') options = { ...options, jsModuleExports: jsIndex(files, cwd, options) };
+
+  // Scan: read every file once; keep the bytes of candidates only (a byte search, no decoding, no parse).
+  const early = new Map<string, FileReport>();
+  const candidates = new Map<string, Buffer>();
+  const readBytes = (abs: string): Buffer | undefined => {
+    const rel = relativePath(cwd, abs);
+    try {
+      const st = fs.statSync(abs);
+      if (st.size > MAX_FILE_BYTES) {
+        early.set(abs, { path: rel, status: 'skipped', reason: `larger than ${MAX_FILE_BYTES} bytes` });
+        return undefined;
+      }
+      return fs.readFileSync(abs);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      early.set(abs, { path: rel, status: 'error', reason: code === 'ENOENT' ? 'vanished before it could be read' : `could not be read: ${(err as Error).message}` });
+      return undefined;
+    }
+  };
+  const needles = scanNeedles(options);
+  for (const abs of files) {
+    const buf = readBytes(abs);
+    if (!buf) continue;
+    const engine = engineFor(abs);
+    const list = !engine ? undefined : engine.id === 'js' ? needles.js : needles.py;
+    if (!list || list.some((n) => buf.includes(n))) candidates.set(abs, buf);
+  }
+
+  // First passes: handles exported across files (JS/TS and Python), then files that import them become candidates.
+  if (pythonOn) options = { ...options, pythonImportedHandles: await pythonHandles(candidates, cwd) };
+  if (options.preset !== 'motor-python') {
+    const index = jsIndex(files, candidates, cwd, options, readBytes);
+    options = { ...options, jsModuleExports: index };
+    if (Object.keys(index).length) {
+      const more = scanNeedles(options, Object.keys(index).map((k) => path.basename(k))).js;
+      for (const abs of files) {
+        if (candidates.has(abs) || early.has(abs) || engineFor(abs)?.id !== 'js') continue;
+        const buf = readBytes(abs);
+        if (buf && more.some((n) => buf.includes(n))) candidates.set(abs, buf);
+      }
+    }
+  }
+
+  // Process candidates: in a worker pool sized to the machine for large runs, in-process otherwise.
+  const { onFile, ...engineOptions } = options;
+  const outcomes = new Map<string, Outcome>();
+  let done = 0;
+  let changedSoFar = 0;
+  let findingsSoFar = 0;
+  const settle = (abs: string, o: Outcome) => {
+    outcomes.set(abs, o);
+    done++;
+    if (o.report.status === 'changed') changedSoFar++;
+    findingsSoFar += o.findings.length;
+    onFile?.(done + (files.length - candidates.size), files.length, changedSoFar, findingsSoFar);
+  };
+  const threads = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  if (candidates.size >= POOL_THRESHOLD && threads > 1) {
+    const pool = new Tinypool({
+      filename: fileURLToPath(new URL('./worker.js', import.meta.url)),
+      minThreads: 1,
+      maxThreads: Math.min(threads, Math.ceil(candidates.size / 16)),
+      idleTimeout: 100,
+    });
+    try {
+      await Promise.all(
+        [...candidates].map(([abs, buf]) =>
+          (pool.run({ abs, rel: relativePath(cwd, abs), buf, options: engineOptions }) as Promise<Outcome>).then(
+            (o) => settle(abs, o),
+            (err: Error) => settle(abs, { report: { path: relativePath(cwd, abs), status: 'error', reason: `internal error: ${err.message}` }, findings: [], replacedPackages: [] }),
+          ),
+        ),
+      );
+    } finally {
+      await pool.destroy();
+    }
+  } else {
+    for (const [abs, buf] of candidates) settle(abs, await processCandidate(abs, relativePath(cwd, abs), buf, engineOptions));
+  }
+  candidates.clear();
+
   const reports: FileReport[] = [];
   const findings: Finding[] = [];
   let suppressed = 0;
   let diff = '';
-  let changedCount = 0;
   const packagesByManifest = new Map<string, Set<string>>();
   const roots = (options.paths.length ? options.paths : ['.']).map((p) => path.resolve(cwd, p));
 
@@ -114,17 +184,15 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     }
   };
 
-  let done = 0;
+  // Report and write in file order, whatever order the pool finished in.
   for (const abs of files) {
     const rel = relativePath(cwd, abs);
-    const engine = engineFor(abs);
-    const outcome = engine && engineRuns(engine, options.preset) ? await processOne(abs, rel, engine, options) : processPythonDependency(abs, rel, options.mode);
+    const outcome: Outcome = outcomes.get(abs) ?? { report: early.get(abs) ?? { path: rel, status: 'unchanged' }, findings: [], replacedPackages: [] };
     if (options.mode === 'check' && outcome.report.status === 'changed') outcome.report.status = 'unchanged';
     reports.push(outcome.report);
     pushFindings(rel, outcome.text, outcome.findings);
     if (outcome.newText !== undefined && outcome.oldText !== undefined) {
       if (options.mode === 'run') {
-        changedCount++;
         if (options.dryRun) diff += unifiedDiff(rel, outcome.oldText, outcome.newText);
         else {
           try {
@@ -135,7 +203,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
           }
         }
       }
-      for (const pkg of engine?.id === 'js' ? outcome.replacedPackages : []) {
+      for (const pkg of engineFor(abs)?.id === 'js' ? outcome.replacedPackages : []) {
         const manifest = nearestPackageJson(path.dirname(abs), path.parse(abs).root);
         if (!manifest) continue;
         let set = packagesByManifest.get(manifest);
@@ -143,8 +211,6 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
         set.add(pkg);
       }
     }
-    done++;
-    options.onFile?.(done, files.length, changedCount, findings.length);
   }
 
   // Dependencies: package.json files that list migrated wrapper packages.
@@ -213,20 +279,15 @@ function dottedNames(rel: string): string[] {
 }
 
 /** First pass for Python: which module-level names of the run's files hold Motor handles (for `from app.db import db`). */
-async function pythonHandles(files: string[], cwd: string, options: RunOptions): Promise<Record<string, string>> {
+async function pythonHandles(candidates: Map<string, Buffer>, cwd: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const abs of files) {
+  for (const [abs, buf] of candidates) {
     if (!/\.pyi?$/.test(abs)) continue;
-    let text: string;
-    try {
-      text = fs.readFileSync(abs, 'utf8');
-    } catch {
-      continue;
-    }
+    const text = buf.toString('utf8').replace(/^\uFEFF/, '');
     if (!/motor/i.test(text)) continue;
     let handles: Record<string, string>;
     try {
-      handles = await pythonModuleHandles(text.replace(/^\uFEFF/, ''));
+      handles = await pythonModuleHandles(text);
     } catch {
       continue;
     }
@@ -236,7 +297,6 @@ async function pythonHandles(files: string[], cwd: string, options: RunOptions):
       else for (const mod of dottedNames(rel)) out[`${mod}.${name}`] = kind;
     }
   }
-  void options;
   return out;
 }
 
@@ -245,22 +305,26 @@ async function pythonHandles(files: string[], cwd: string, options: RunOptions):
  * `module.exports = db`, `exports.getDb = () => db` — so that files importing them (`require('./db').getCollection`)
  * migrate too. Repeated while new exporters appear (a models/ file re-exporting a collection of db.js), at most 4 rounds.
  */
-function jsIndex(files: string[], cwd: string, options: RunOptions): Record<string, Record<string, unknown>> {
+function jsIndex(
+  files: string[],
+  candidates: Map<string, Buffer>,
+  cwd: string,
+  options: RunOptions,
+  readBytes: (abs: string) => Buffer | undefined,
+): Record<string, Record<string, unknown>> {
   const index: Record<string, Record<string, unknown>> = {};
   const done = new Set<string>();
   const jsFiles = files.filter((f) => engineFor(f)?.id === 'js');
   for (let round = 0; round < 4; round++) {
-    const opts: EngineOptions = { ...options, jsModuleExports: round === 0 ? undefined : { ...index } };
+    const opts: EngineOptions = { ...options, onFile: undefined, jsModuleExports: round === 0 ? undefined : { ...index } } as EngineOptions;
     let added = false;
-    for (const abs of jsFiles) {
+    // Round 0 looks at the scan's candidates only; later rounds at files that may import a new exporter.
+    const pool = round === 0 ? jsFiles.filter((f) => candidates.has(f)) : jsFiles;
+    for (const abs of pool) {
       if (done.has(abs)) continue;
-      let text: string;
-      try {
-        if (fs.statSync(abs).size > MAX_FILE_BYTES) continue;
-        text = fs.readFileSync(abs, 'utf8').replace(/^\uFEFF/, '');
-      } catch {
-        continue;
-      }
+      const buf = candidates.get(abs) ?? readBytes(abs);
+      if (!buf) continue;
+      const text = buf.toString('utf8').replace(/^\uFEFF/, '');
       if (!jsPrefilter(text, opts)) continue;
       done.add(abs);
       const exported = jsModuleExports({ absPath: abs, relPath: relativePath(cwd, abs), text }, opts);
@@ -274,73 +338,3 @@ function jsIndex(files: string[], cwd: string, options: RunOptions): Record<stri
   return index;
 }
 
-/** requirements*.txt, pyproject.toml, setup.cfg, Pipfile (edited) and Python lockfiles (reported as stale). */
-function processPythonDependency(abs: string, rel: string, mode: 'run' | 'check'): Outcome {
-  const base = { replacedPackages: [] as string[], findings: [] as EngineFinding[] };
-  let raw: string;
-  try {
-    raw = decoder.decode(fs.readFileSync(abs));
-  } catch (err) {
-    return { ...base, report: { path: rel, status: 'skipped', reason: (err as Error).message.includes('encoded') ? 'not valid UTF-8' : `could not be read: ${(err as Error).message}` } };
-  }
-  const bom = raw.startsWith(BOM) ? BOM : '';
-  const text = bom ? raw.slice(1) : raw;
-  if (isPythonLockfile(rel)) {
-    const f = pythonLockfileFinding(rel, text);
-    return { ...base, text, findings: f ? [f] : [], report: { path: rel, status: 'unchanged' } };
-  }
-  const { output, findings } = migratePythonDependencyFile(rel, text, mode);
-  if (output === null || output === text) return { ...base, text, findings, report: { path: rel, status: 'unchanged' } };
-  return { ...base, text, findings, oldText: raw, newText: bom + output, report: { path: rel, status: 'changed' } };
-}
-
-interface Outcome {
-  report: FileReport;
-  findings: EngineFinding[];
-  text?: string;
-  oldText?: string;
-  newText?: string;
-  replacedPackages: string[];
-}
-
-async function processOne(abs: string, rel: string, engine: NonNullable<ReturnType<typeof engineFor>>, options: RunOptions): Promise<Outcome> {
-  const base = { replacedPackages: [] as string[], findings: [] as EngineFinding[] };
-  let buf: Buffer;
-  try {
-    const st = fs.statSync(abs);
-    if (st.size > MAX_FILE_BYTES) return { ...base, report: { path: rel, status: 'skipped', reason: `larger than ${MAX_FILE_BYTES} bytes` } };
-    buf = fs.readFileSync(abs);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'vanished before it could be read' : `could not be read: ${(err as Error).message}`;
-    return { ...base, report: { path: rel, status: 'error', reason } };
-  }
-  if (buf.includes(0)) return { ...base, report: { path: rel, status: 'skipped', reason: 'binary (contains NUL bytes)' } };
-  let raw: string;
-  try {
-    raw = decoder.decode(buf);
-  } catch {
-    return { ...base, report: { path: rel, status: 'skipped', reason: 'not valid UTF-8' } };
-  }
-  const bom = raw.startsWith(BOM) ? BOM : '';
-  const text = bom ? raw.slice(1) : raw;
-  if (!engine.prefilter(text, options)) return { ...base, report: { path: rel, status: 'unchanged' } };
-  if (looksMinified(text)) return { ...base, report: { path: rel, status: 'skipped', reason: 'minified' } };
-  if (/@generated\b/.test(text.slice(0, 1000))) return { ...base, report: { path: rel, status: 'skipped', reason: 'generated (@generated marker)' } };
-  let result;
-  try {
-    result = await engine.process({ absPath: abs, relPath: rel, text }, options);
-  } catch (err) {
-    return { ...base, text, report: { path: rel, status: 'error', reason: `internal error: ${(err as Error).message}` } };
-  }
-  if (result.error) return { ...base, text, findings: result.findings, report: { path: rel, status: 'error', reason: result.error } };
-  if (result.output === null || result.output === text) return { ...base, text, findings: result.findings, report: { path: rel, status: 'unchanged' } };
-  return {
-    text,
-    findings: result.findings,
-    oldText: raw,
-    newText: bom + result.output,
-    replacedPackages: result.replacedPackages ?? [],
-    report: { path: rel, status: 'changed' },
-  };
-}
