@@ -2,7 +2,7 @@
 // transform as CommonJS (dist/transforms/*.cjs), because jscodeshift loads transforms with require() and an ESM
 // build crashes its worker while it still exits 0; the tree-sitter-python wasm is copied into dist/wasm.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,14 +37,21 @@ process.chdir(root);
   );
 }
 
-rmSync('dist', { recursive: true, force: true });
+// Build into a fresh folder and swap it in at the end, so a build never leaves a half-empty dist/ behind.
+const out = `dist.tmp-${process.pid}`;
+rmSync(out, { recursive: true, force: true });
 const tsc = require.resolve('typescript/bin/tsc');
-execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { stdio: 'inherit' });
+let tscFailed = false;
+try {
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--outDir', out], { stdio: 'inherit' });
+} catch {
+  tscFailed = true; // tsc still emitted; fail after the swap so the error is reported
+}
 
-mkdirSync('dist/wasm', { recursive: true });
+mkdirSync(`${out}/wasm`, { recursive: true });
 const wasmCandidates = ['node_modules/tree-sitter-python/tree-sitter-python.wasm', 'vendor/tree-sitter-python.wasm'];
 const wasm = wasmCandidates.find((p) => existsSync(p));
-if (wasm) cpSync(wasm, 'dist/wasm/tree-sitter-python.wasm');
+if (wasm) cpSync(wasm, `${out}/wasm/tree-sitter-python.wasm`);
 
 let esbuild;
 try {
@@ -56,7 +63,7 @@ const entries = readdirSync('transforms').filter((f) => f.endsWith('.ts'));
 if (esbuild && entries.length) {
   await esbuild.build({
     entryPoints: entries.map((f) => path.join('transforms', f)),
-    outdir: 'dist/transforms',
+    outdir: `${out}/transforms`,
     outExtension: { '.js': '.cjs' },
     bundle: true,
     platform: 'node',
@@ -72,4 +79,11 @@ if (esbuild && entries.length) {
 } else if (entries.length) {
   // A consumer installing from the registry gets the prebuilt dist/; esbuild is only needed to rebuild it.
   console.warn('esbuild not installed: dist/transforms/*.cjs were not rebuilt');
+}
+
+rmSync('dist', { recursive: true, force: true });
+renameSync(out, 'dist');
+if (tscFailed) {
+  console.error('build: tsc reported errors');
+  process.exit(1);
 }

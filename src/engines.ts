@@ -1,8 +1,8 @@
 /** The engines the runner dispatches to, by file extension. */
 import path from 'node:path';
 import type { Engine } from './core/types.js';
-import { jsEngine } from './js/engine.js';
-import { pythonEngine } from './python/engine.js';
+import { jsEngine } from './js/index.js';
+import { pythonEngine } from './python/index.js';
 
 export const ENGINES: Engine[] = [jsEngine, pythonEngine];
 

@@ -239,3 +239,137 @@ describe('mongo-codemod CLI', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('mongo-codemod CLI: config file, baselines, --quiet, CI formats', () => {
+  const ids = (stdout: string): string[] => JSON.parse(stdout).findings.map((f: { ruleId: string }) => f.ruleId);
+
+  test('mongo-codemod.config.json sets options, CLI flags override it, --no-config ignores it', () => {
+    const dir = project();
+    fs.writeFileSync(path.join(dir, 'mongo-codemod.config.json'), JSON.stringify({ preset: 'native', format: 'json', ignore: ['src/windows.js'] }));
+    const viaConfig = cli(['check', 'src'], dir);
+    assert.equal(viaConfig.code, 0, viaConfig.stdout + viaConfig.stderr);
+    assert.ok(!ids(viaConfig.stdout).includes('motor/legacy-import'), 'preset native from the config');
+    const overridden = cli(['check', '--preset', 'auto', 'src'], dir);
+    assert.equal(overridden.code, 1);
+    const report = JSON.parse(overridden.stdout);
+    assert.ok(ids(overridden.stdout).includes('motor/legacy-import'), '--preset overrides the config');
+    assert.ok(!report.findings.some((f: { file: string }) => f.file === 'src/windows.js'), 'ignore patterns from the config');
+    const text = cli(['check', '--preset', 'auto', '--format', 'text', 'src'], dir);
+    assert.match(text.stdout, /^\d+ findings? \(/m, '--format overrides the config');
+    const noConfig = cli(['check', '--no-config', '--format', 'json', 'src'], dir);
+    assert.ok(JSON.parse(noConfig.stdout).findings.some((f: { file: string }) => f.file === 'src/windows.js'));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the mongo-codemod key of package.json is read when there is no config file; unknown keys exit 2 naming the key', () => {
+    const dir = project();
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ ...pkg, 'mongo-codemod': { format: 'json', quiet: true } }));
+    const r = cli(['check', '.'], dir);
+    assert.equal(r.code, 1);
+    assert.equal(JSON.parse(r.stdout).tool, 'mongo-codemod');
+    fs.writeFileSync(path.join(dir, 'mongo-codemod.config.json'), '{ "preset": "motor", "wrapperModule": ["x"] }');
+    const bad = cli(['check', '.'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /mongo-codemod\.config\.json: unknown key 'wrapperModule'/);
+    fs.writeFileSync(path.join(dir, 'mongo-codemod.config.json'), '{ "toList": "array" }');
+    assert.match(cli(['run', '--dry-run', '.'], dir).stderr, /'toList' must be 'loop' or 'to-array'/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('--write-baseline records the findings; --baseline fails only on new ones, even when code moves', () => {
+    const dir = project();
+    const w = cli(['check', '--write-baseline', 'mongo-baseline.json', '--format', 'json', '.'], dir);
+    assert.equal(w.code, 0, w.stderr);
+    assert.match(w.stderr, /wrote \d+ findings to the baseline mongo-baseline\.json/);
+    const baseline = JSON.parse(fs.readFileSync(path.join(dir, 'mongo-baseline.json'), 'utf8'));
+    const total = JSON.parse(w.stdout).summary.findings;
+    assert.equal(baseline.findings.length, total);
+    const same = cli(['check', '--baseline', 'mongo-baseline.json', '--format', 'json', '.'], dir);
+    assert.equal(same.code, 0, same.stdout);
+    const rep = JSON.parse(same.stdout);
+    assert.deepEqual([rep.summary.findings, rep.summary.baselined], [0, total]);
+    assert.deepEqual(Object.keys(rep.summary), ['filesScanned', 'filesChanged', 'filesSkipped', 'findings', 'suppressed', 'errors', 'baselined']);
+    // Code moves down: still the same findings.
+    const flagged = path.join(dir, 'src/flagged.js');
+    fs.writeFileSync(flagged, '// a header\n\n' + fs.readFileSync(flagged, 'utf8'));
+    assert.equal(cli(['check', '--baseline', 'mongo-baseline.json', '.'], dir).code, 0);
+    // A new legacy call fails, alone.
+    fs.appendFileSync(flagged, 'export const more = () => people.find({ more: true }).toList(0);\n');
+    const fresh = cli(['check', '--baseline', 'mongo-baseline.json', '--format', 'text', '.'], dir);
+    assert.equal(fresh.code, 1);
+    assert.match(fresh.stdout, /^1 finding \(1 error, 0 warnings, 0 info\).*, \d+ in baseline;/m);
+    assert.match(fresh.stdout, /src\/flagged\.js\n {2}15:\d+ {2}error/);
+    // The baseline can come from the config file too; a missing baseline is a usage error.
+    fs.writeFileSync(path.join(dir, 'mongo-codemod.config.json'), '{ "baseline": "mongo-baseline.json" }');
+    assert.match(cli(['check', '--format', 'stylish', '.'], dir).stdout, /\d+ in baseline/);
+    const missing = cli(['check', '--baseline', 'nope.json', '.'], dir);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--baseline nope\.json: file not found/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('--quiet reports only errors; exit codes do not change', () => {
+    const dir = project();
+    fs.writeFileSync(path.join(dir, 'src/reexport.js'), "export * from 'motor';\n");
+    const all = cli(['check', '--format', 'json', '.'], dir);
+    const quiet = cli(['check', '--quiet', '--format', 'json', '.'], dir);
+    assert.equal(quiet.code, all.code);
+    const sev = (s: string) => JSON.parse(s).findings.map((f: { severity: string }) => f.severity);
+    assert.ok(sev(all.stdout).some((s: string) => s !== 'error'), 'the project has non-error findings');
+    assert.ok(sev(quiet.stdout).length > 0);
+    assert.ok(sev(quiet.stdout).every((s: string) => s === 'error'));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('--format sarif and --format github (with $GITHUB_STEP_SUMMARY) keep the exit codes', () => {
+    const dir = project();
+    const sarif = cli(['check', '--format', 'sarif', '.'], dir);
+    assert.equal(sarif.code, 1);
+    const log = JSON.parse(sarif.stdout);
+    assert.equal(log.version, '2.1.0');
+    assert.match(log.$schema, /sarif/);
+    const result = log.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'motor/to-list-zero');
+    assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'src/flagged.js');
+    assert.ok(result.partialFingerprints['mongoCodemod/v1']);
+    const summary = path.join(dir, '..', path.basename(dir) + '-summary.md');
+    fs.writeFileSync(summary, '');
+    const gh = cli(['check', '--format', 'github', '.'], dir, { GITHUB_STEP_SUMMARY: summary });
+    assert.equal(gh.code, 1);
+    assert.match(gh.stdout, /^::error file=src\/flagged\.js,line=11,endLine=11,col=10,endColumn=\d+,title=/m);
+    assert.match(fs.readFileSync(summary, 'utf8'), /^#+ .*mongo-codemod/im);
+    const clean = cli(['check', '--format', 'github', 'src/decoy.js'], dir, { GITHUB_STEP_SUMMARY: summary });
+    assert.equal(clean.code, 0);
+    const dry = cli(['run', '--dry-run', '--format', 'sarif', '.'], dir);
+    assert.equal(dry.code, 0);
+    assert.equal(JSON.parse(dry.stderr).version, '2.1.0');
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(summary, { force: true });
+  });
+
+
+  test('config ignore patterns also keep `run` away from the files', () => {
+    const dir = project();
+    fs.writeFileSync(path.join(dir, 'mongo-codemod.config.json'), '{ "ignore": ["src/service.js"] }');
+    git(dir, 'add', '-A');
+    git(dir, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'config');
+    assert.equal(cli(['run', '.'], dir).code, 0);
+    assert.equal(fs.readFileSync(path.join(dir, 'src/service.js'), 'utf8'), SERVICE);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('run --annotate leaves markers; check fails on them; a second run adds none', () => {
+    const dir = project();
+    assert.equal(cli(['run', '--annotate', '.'], dir).code, 0);
+    const text = fs.readFileSync(path.join(dir, 'src/flagged.js'), 'utf8');
+    assert.match(text, /^ {2}\/\/ mongo-codemod: motor\/to-list-zero — /m);
+    git(dir, 'add', '-A');
+    git(dir, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'annotated');
+    assert.equal(cli(['run', '--annotate', '.'], dir).code, 0);
+    assert.equal(fs.readFileSync(path.join(dir, 'src/flagged.js'), 'utf8'), text);
+    const r = cli(['check', '--format', 'json', '.'], dir);
+    assert.equal(r.code, 1);
+    assert.ok(ids(r.stdout).includes('mongo-codemod/marker'));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -1,8 +1,9 @@
 /**
  * The project configuration: `mongo-codemod.config.json` in the working directory, or else the `mongo-codemod` key
  * of ./package.json. CLI flags override it (a repeatable flag given on the command line replaces the config list).
- * Paths in it (wrappers, wrapperModules that are paths, reportFile, baseline) are relative to the working directory,
- * which is where the config file lives. Unknown keys are a ConfigError naming the key (exit 2).
+ * Paths in it (wrappers, wrapperModules that are paths, reportFile, baseline) are relative to the folder of the config
+ * file (the working directory, unless --config names a file elsewhere); `ignore` patterns always match paths relative
+ * to the working directory. Unknown keys are a ConfigError naming the key (exit 2).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,6 +42,8 @@ export interface LoadedConfig {
   config: ProjectConfig;
   /** Where it came from (`mongo-codemod.config.json` or `package.json#mongo-codemod`), undefined when there is none. */
   source?: string;
+  /** Absolute directory its relative paths are resolved against (the config file's folder). */
+  dir: string;
 }
 
 type Check = (value: unknown) => boolean;
@@ -107,24 +110,24 @@ export function loadConfig(cwd: string, explicit?: string): LoadedConfig {
   if (explicit) {
     const abs = path.resolve(cwd, explicit);
     if (!fs.existsSync(abs)) throw new ConfigError(`--config ${explicit}: file not found`);
-    return { config: validateConfig(readJson(abs, explicit), explicit), source: explicit };
+    return { config: validateConfig(readJson(abs, explicit), explicit), source: explicit, dir: path.dirname(abs) };
   }
   const file = path.join(cwd, CONFIG_FILE);
-  if (fs.existsSync(file)) return { config: validateConfig(readJson(file, CONFIG_FILE), CONFIG_FILE), source: CONFIG_FILE };
+  if (fs.existsSync(file)) return { config: validateConfig(readJson(file, CONFIG_FILE), CONFIG_FILE), source: CONFIG_FILE, dir: cwd };
   const pkgFile = path.join(cwd, 'package.json');
   if (fs.existsSync(pkgFile)) {
     let pkg: unknown;
     try {
       pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8').replace(/^\uFEFF/, ''));
     } catch {
-      return { config: {} };
+      return { config: {}, dir: cwd };
     }
     if (pkg && typeof pkg === 'object' && PACKAGE_KEY in pkg) {
       const where = `package.json#${PACKAGE_KEY}`;
-      return { config: validateConfig((pkg as Record<string, unknown>)[PACKAGE_KEY], where), source: where };
+      return { config: validateConfig((pkg as Record<string, unknown>)[PACKAGE_KEY], where), source: where, dir: cwd };
     }
   }
-  return { config: {} };
+  return { config: {}, dir: cwd };
 }
 
 /** A compiled matcher for `ignore` patterns (gitignore semantics, via the `ignore` package). */

@@ -45,6 +45,12 @@ export interface EngineOptions {
    * (its absolute path without extension or /index), export name -> tracked kind (`=` for `module.exports = x`).
    */
   jsModuleExports?: Record<string, Record<string, unknown>>;
+  /** Callback presets: the driver major the old code ran on (default: read from package.json / lockfile). */
+  from?: number;
+  /** Callback presets: the target major, 6 or 7 (default 7). */
+  target?: number;
+  /** Callback presets: `.value` reads of findOneAnd* results: drop them (`document`) or keep the metadata (`metadata`). */
+  modifyResult?: 'document' | 'metadata';
 }
 
 /** A declarative description of an in-house Motor-style wrapper whose names differ from Motor's. */

@@ -7,6 +7,8 @@ import { applyEdits, OverlapError } from '../core/text.js';
 import { parseSource, ParseError, JS_EXTENSIONS } from './parse.js';
 import path from 'node:path';
 import { normalisePath, wrapperMatcher } from './modules.js';
+import { jsPrefilter } from './prefilter.js';
+export { jsPrefilter, jsIndexPrefilter, LEGACY_TOKENS } from './prefilter.js';
 import type { Kind } from '../presets/kinds.js';
 import { Tracker, Vocabulary } from '../tracking/tracker.js';
 import { RuleContext } from './context.js';
@@ -15,7 +17,6 @@ import { clientRule } from './rules/client.js';
 import { cursorRule, toListRule } from './rules/cursor.js';
 import { importsRule } from './rules/imports.js';
 import './rules/meta.js';
-import { NATIVE_MODULE } from '../presets/motor.js';
 import { callbackPresetApplies, callbacksRules } from './callbacks/index.js'; // callbacks preset hook
 import { isLegacySpecifier } from '../presets/mongodb-legacy.js'; // callbacks preset hook
 
@@ -25,20 +26,6 @@ function vocabulary(options: EngineOptions): Vocabulary {
   let v = vocabCache.get(options.wrapperSpecs);
   if (!v) vocabCache.set(options.wrapperSpecs, (v = new Vocabulary(options.wrapperSpecs)));
   return v;
-}
-
-const localNeedles = new WeakMap<object, string[]>();
-
-export function jsPrefilter(text: string, options: EngineOptions): boolean {
-  if (text.includes(NATIVE_MODULE)) return true;
-  for (const n of wrapperMatcher(options).needles) if (text.includes(n)) return true;
-  const index = options.jsModuleExports;
-  if (index) {
-    let needles = localNeedles.get(index);
-    if (!needles) localNeedles.set(index, (needles = [...new Set(Object.keys(index).map((k) => path.basename(k)))]));
-    for (const n of needles) if (text.includes(n)) return true;
-  }
-  return false;
 }
 
 function trackerFor(file: FileInput, options: EngineOptions, ast: ReturnType<typeof parseSource>): Tracker {
@@ -127,36 +114,3 @@ export function processJs(file: FileInput, options: EngineOptions): EngineResult
   return { output, findings: ctx.findings, replacedPackages: [...ctx.replacedPackages] };
 }
 
-export const jsEngine: Engine = {
-  id: 'js',
-  extensions: JS_EXTENSIONS,
-  presets: [
-    {
-      name: 'motor',
-      language: 'js',
-      description: 'A Motor-style async wrapper (module `motor`, every --wrapper-module, and --wrapper spec files) onto mongodb 6/7.',
-      modules: ['motor'],
-    },
-    {
-      name: 'native',
-      language: 'js',
-      description: 'Code already on `mongodb`: reports legacy methods (toList, each, ...) still called on native handles.',
-      modules: ['mongodb'],
-    },
-    // callbacks preset hook
-    {
-      name: 'mongodb-legacy',
-      language: 'js',
-      description: "`mongodb-legacy` (the callback bridge) onto mongodb 6/7: the import becomes 'mongodb' and callbacks become promises.",
-      modules: ['mongodb-legacy'],
-    },
-    {
-      name: 'mongodb-callbacks',
-      language: 'js',
-      description: 'Code written for mongodb 2.x-4.x (callbacks, insert/update/remove/count/findAndModify, fields, returnOriginal, old result shapes) onto mongodb 6/7.',
-      modules: ['mongodb'],
-    },
-  ],
-  prefilter: jsPrefilter,
-  process: processJs,
-};

@@ -2,7 +2,7 @@
 import { parse, type ParserPlugin } from '@babel/parser';
 import type { File } from '@babel/types';
 
-export const JS_EXTENSIONS = ['.js', '.jsx', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts'] as const;
+export { JS_EXTENSIONS } from './extensions.js';
 
 export type Dialect = 'ts' | 'tsx' | 'dts' | 'babel';
 

@@ -13,32 +13,14 @@ import { importFlags, stringFlags, fixtureFlags } from './rules/flags.js';
 import { renamePhase } from './rename.js';
 import { selectEdits, OffsetMap } from './passes.js';
 
-export const PYTHON_EXTENSIONS = ['.py', '.pyi'] as const;
+export { PYTHON_EXTENSIONS } from './prefilter.js';
+import { PYTHON_EXTENSIONS } from './prefilter.js';
 const MAX_PASSES = 8;
 /** Text that looks like real Motor use (a syntax error in a file that merely says "motorcycle" is not our business). */
 const MOTOR_USE = /(^|[^\w.])(import\s+motor\b|from\s+motor\b|motor\.motor_\w+|AsyncIOMotor\w+|mongomock_motor)/m;
 
-/**
- * Cheap test: every file the engine changes or flags mentions motor (any case: AsyncIOMotor*, mongomock_motor, ...),
- * or, when cross-module handles are injected, names one of them.
- */
-export function prefilterPython(text: string, options?: EngineOptions): boolean {
-  if (/motor/i.test(text)) return true;
-  const injected = injectedHandles(options);
-  for (const key of Object.keys(injected)) {
-    const name = key.split(/[.:]/).pop();
-    if (name && text.includes(name)) return true;
-  }
-  return false;
-}
-
-function injectedHandles(options: EngineOptions | undefined): InjectedHandles {
-  const raw = (options as unknown as { pythonImportedHandles?: unknown } | undefined)?.pythonImportedHandles;
-  if (!raw || typeof raw !== 'object') return {};
-  const out: InjectedHandles = {};
-  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
-  return out;
-}
+export { prefilterPython } from './prefilter.js';
+import { prefilterPython, injectedHandles } from './prefilter.js';
 
 export interface TransformResult {
   output: string;

@@ -86,7 +86,7 @@ export function plainList(report: Report): string[] {
 function summaryLine(report: Report): string {
   const s = report.summary;
   return (
-    `${plural(report.findings.length, 'finding')} (${countsText(severityCounts(report.findings))}), ${s.suppressed} suppressed; ` +
+    `${plural(report.findings.length, 'finding')} (${countsText(severityCounts(report.findings))}), ${s.suppressed} suppressed${s.baselined !== undefined ? `, ${s.baselined} in baseline` : ''}; ` +
     `${s.filesScanned} files scanned, ${s.filesChanged} changed, ${s.filesSkipped} skipped, ${s.errors} with errors`
   );
 }

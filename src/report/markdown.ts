@@ -106,6 +106,7 @@ export function formatMarkdown(report: Report, options: MarkdownOptions = {}): s
   out.push(`| Files with errors | ${s.errors} |`);
   out.push(`| Findings | ${report.findings.length} (${countsText(c)}) |`);
   out.push(`| Suppressed | ${s.suppressed} |`);
+  if (s.baselined !== undefined) out.push(`| In baseline | ${s.baselined} |`);
   out.push('');
 
   if (report.findings.length) {

@@ -15,6 +15,8 @@ export interface Report {
     findings: number;
     suppressed: number;
     errors: number;
+    /** Findings dropped because `check --baseline` lists them (present only with a baseline). */
+    baselined?: number;
   };
   files: FileReport[];
   findings: Finding[];

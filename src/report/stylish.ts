@@ -69,7 +69,8 @@ export function formatStylish(report: Report, color = false): string {
   out.push(
     c.dim(
       `${plural(s.filesScanned, 'file')} scanned, ${s.filesChanged} changed, ${s.filesSkipped} skipped, ${s.errors} with errors; ` +
-        `${s.suppressed} finding${s.suppressed === 1 ? '' : 's'} suppressed`,
+        `${s.suppressed} finding${s.suppressed === 1 ? '' : 's'} suppressed` +
+        (s.baselined !== undefined ? `, ${s.baselined} in baseline` : ''),
     ),
   );
 

@@ -3,6 +3,9 @@
  * Pure of I/O but for the engine itself, so it runs the same in the main thread and in pool workers.
  */
 import type { EngineFinding, EngineOptions } from '../core/types.js';
+import { LineIndex } from '../core/text.js';
+import { defineRules } from '../core/rules.js';
+import { annotateMigrated, findMarkers, MARKER_TAG } from '../report/annotate.js';
 import { engineFor } from '../engines.js';
 import { isPythonLockfile, migratePythonDependencyFile, pythonLockfileFinding } from '../python/deps.js';
 
@@ -29,6 +32,35 @@ export interface Outcome {
   replacedPackages: string[];
 }
 
+defineRules({
+  'mongo-codemod/marker': {
+    severity: 'error',
+    description: 'A `mongo-codemod:` marker left by `run --annotate`: a flagged site still waits for its manual fix.',
+    help: 'Apply the fix the marker describes, then delete the marker comment.',
+  },
+});
+
+/** Options the runner adds for processing (they travel to pool workers with the engine options). */
+export interface ProcessOptions extends EngineOptions {
+  /** `run --annotate`: leave a marker comment above every flagged site. */
+  annotate?: boolean;
+}
+
+/**
+ * `mongo-codemod-ignore <ruleId> -- <reason>` on the line above a finding suppresses it. `*` and `prefix/*` match
+ * several rules; the rule's name also matches under another preset's prefix (`motor/cursor-each` keeps suppressing
+ * the same site once the migrated code reports it as `mongodb-callbacks/cursor-each`).
+ */
+export function isSuppressed(lines: LineIndex, f: EngineFinding): boolean {
+  if (f.line < 2) return false;
+  const above = lines.lineText(f.line - 1);
+  const m = /mongo-codemod-ignore\s+([\w@/.*-]+)/.exec(above);
+  if (!m) return false;
+  const id = m[1]!;
+  const name = (r: string) => r.slice(r.lastIndexOf('/') + 1);
+  return id === f.ruleId || id === '*' || (id.endsWith('/*') && f.ruleId.startsWith(id.slice(0, -1))) || (id.includes('/') && name(id) === name(f.ruleId));
+}
+
 export function looksMinified(text: string): boolean {
   if (text.length < 2000) return false;
   let lines = 1;
@@ -52,7 +84,39 @@ export function decode(buf: Uint8Array): string | undefined {
   }
 }
 
-export async function processCandidate(abs: string, rel: string, buf: Uint8Array, options: EngineOptions): Promise<Outcome> {
+export async function processCandidate(abs: string, rel: string, buf: Uint8Array, options: ProcessOptions): Promise<Outcome> {
+  const o = await processEngine(abs, rel, buf, options);
+  const engine = engineFor(abs);
+  if (!engine || o.text === undefined || o.report.status === 'error' || o.report.status === 'skipped') return o;
+  const language = engine.id === 'python' ? 'python' : 'js';
+  // check: markers left by `run --annotate` keep failing until the manual fix is made.
+  if (options.mode === 'check' && o.text.includes(MARKER_TAG)) {
+    const lines = new LineIndex(o.text);
+    for (const m of findMarkers(o.text, language)) {
+      const end = lines.lineText(m.line).length + 1;
+      o.findings.push({ ruleId: 'mongo-codemod/marker', severity: 'error', message: `Marker left by run --annotate: ${m.ruleId} still needs its manual fix.`, line: m.line, column: m.column, endLine: m.line, endColumn: end, fix: 'Apply the fix the marker describes, then delete the marker comment.' });
+    }
+  }
+  // run --annotate: a marker comment above every flagged site that is not suppressed.
+  if (options.mode === 'run' && options.annotate) {
+    const lines = new LineIndex(o.text);
+    const flagged = o.findings.filter((f) => (f.severity === 'error' || f.severity === 'warning') && !isSuppressed(lines, f));
+    if (flagged.length) {
+      const bom = o.oldText?.startsWith(BOM) || (o.oldText === undefined && decode(buf)?.startsWith(BOM)) ? BOM : '';
+      const before = o.text;
+      const after = o.newText !== undefined ? o.newText.slice(bom.length) : before;
+      const annotated = annotateMigrated(before, after, flagged, language);
+      if (annotated !== after) {
+        o.oldText ??= bom + before;
+        o.newText = bom + annotated;
+        o.report = { path: rel, status: 'changed' };
+      }
+    }
+  }
+  return o;
+}
+
+async function processEngine(abs: string, rel: string, buf: Uint8Array, options: ProcessOptions): Promise<Outcome> {
   const base = { replacedPackages: [] as string[], findings: [] as EngineFinding[] };
   const engine = engineFor(abs);
   if (!engine) return processPythonDependency(rel, buf, options.mode);
@@ -61,7 +125,7 @@ export async function processCandidate(abs: string, rel: string, buf: Uint8Array
   if (raw === undefined) return { ...base, report: { path: rel, status: 'skipped', reason: 'not valid UTF-8' } };
   const bom = raw.startsWith(BOM) ? BOM : '';
   const text = bom ? raw.slice(1) : raw;
-  if (!engine.prefilter(text, options)) return { ...base, report: { path: rel, status: 'unchanged' } };
+  if (!engine.prefilter(text, options)) return { ...base, text, report: { path: rel, status: 'unchanged' } };
   if (looksMinified(text)) return { ...base, report: { path: rel, status: 'skipped', reason: 'minified' } };
   if (/@generated\b/.test(text.slice(0, 1000))) return { ...base, report: { path: rel, status: 'skipped', reason: 'generated (@generated marker)' } };
   let result;

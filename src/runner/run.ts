@@ -10,20 +10,23 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
 import { isPythonDependencyFile, isPythonLockfile } from '../python/deps.js';
-import { MAX_FILE_BYTES, processCandidate, type FileReport, type Outcome } from './process.js';
+import { isSuppressed, MAX_FILE_BYTES, processCandidate, type FileReport, type Outcome, type ProcessOptions } from './process.js';
+import { pathFilter } from '../core/config.js';
+import { MARKER_TAG } from '../report/annotate.js';
 import { wrapperMatcher } from '../js/modules.js';
-import { pythonModuleHandles } from '../python/engine.js';
 import { discover } from './discover.js';
 import { unifiedDiff } from './diff.js';
 import { writeAtomic } from './write.js';
 import { listedPackages, migratePackageJson, nearestPackageJson, positionAt, staleLockfiles } from './deps.js';
 import { LineIndex } from '../core/text.js';
 import { isBareSpecifier, normalisePath, packageName, wrapperModulesOf } from '../js/modules.js';
-import { jsModuleExports, jsPrefilter } from '../js/engine.js';
+import { jsIndexPrefilter } from '../js/prefilter.js';
 
 export { MAX_FILE_BYTES, type FileStatus, type FileReport } from './process.js';
 
-export interface RunOptions extends EngineOptions {
+export interface RunOptions extends ProcessOptions {
+  /** Paths (cwd-relative, gitignore patterns) that the config file tells to skip. */
+  ignorePaths?: string[];
   paths: string[];
   dryRun: boolean;
   /** Called after each file (progress). */
@@ -46,15 +49,6 @@ export function relativePath(cwd: string, abs: string): string {
   return path.relative(cwd, abs).split(path.sep).join('/');
 }
 
-/** `mongo-codemod-ignore <ruleId> -- <reason>` on the line above a finding suppresses it. */
-function isSuppressed(lines: LineIndex, f: EngineFinding): boolean {
-  if (f.line < 2) return false;
-  const above = lines.lineText(f.line - 1);
-  const m = /mongo-codemod-ignore\s+([\w@/.*-]+)/.exec(above);
-  if (!m) return false;
-  const id = m[1]!;
-  return id === f.ruleId || id === '*' || (id.endsWith('/*') && f.ruleId.startsWith(id.slice(0, -1)));
-}
 
 
 /** A finding with the file attached, keys in the documented order. */
@@ -66,9 +60,9 @@ function withFile(f: EngineFinding, file: string): Finding {
 
 /** Byte-level prefilter needles (no decoding): a file without any of them cannot concern any engine. */
 function scanNeedles(options: EngineOptions, extra: string[] = []): { js: Buffer[]; py: Buffer[] } {
-  const js = ['mongodb', ...wrapperMatcher(options).needles, ...extra].map((n) => Buffer.from(n));
+  const js = ['mongodb', MARKER_TAG, ...wrapperMatcher(options).needles, ...extra].map((n) => Buffer.from(n));
   // The Python engine's prefilter is /motor/i: a case-insensitive superset through 'otor' / 'OTOR'.
-  const py = ['otor', 'OTOR'].map((n) => Buffer.from(n));
+  const py = ['otor', 'OTOR', MARKER_TAG].map((n) => Buffer.from(n));
   return { js, py };
 }
 
@@ -79,7 +73,9 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   const cwd = options.cwd;
   const pythonOn = options.preset === 'auto' || options.preset === 'motor-python';
   const isPyDep = (abs: string) => pythonOn && (isPythonDependencyFile(relativePath(cwd, abs)) || isPythonLockfile(relativePath(cwd, abs)));
+  const ignored = pathFilter(options.ignorePaths);
   const { files, missing } = discover(options.paths, cwd, (abs) => {
+    if (ignored(relativePath(cwd, abs))) return false;
     const e = engineFor(abs);
     return (!!e && engineRuns(e, options.preset)) || isPyDep(abs);
   });
@@ -112,9 +108,22 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   }
 
   // First passes: handles exported across files (JS/TS and Python), then files that import them become candidates.
-  if (pythonOn) options = { ...options, pythonImportedHandles: await pythonHandles(candidates, cwd) };
+  if (pythonOn) {
+    const handles = await pythonHandles(candidates, cwd);
+    options = { ...options, pythonImportedHandles: handles };
+    // Python files that import those modules (`from app.db import db`) never mention motor: scan for the names.
+    const names = new Set(Object.keys(handles).map((k) => (k.startsWith('fixture:') ? k.slice(8) : k.slice(0, k.lastIndexOf('.')).split('.').pop()!)));
+    if (names.size) {
+      const more = [...names].filter(Boolean).map((n) => Buffer.from(n));
+      for (const abs of files) {
+        if (candidates.has(abs) || early.has(abs) || engineFor(abs)?.id !== 'python') continue;
+        const buf = readBytes(abs);
+        if (buf && more.some((n) => buf.includes(n))) candidates.set(abs, buf);
+      }
+    }
+  }
   if (options.preset !== 'motor-python') {
-    const index = jsIndex(files, candidates, cwd, options, readBytes);
+    const index = await jsIndex(files, candidates, cwd, options, readBytes);
     options = { ...options, jsModuleExports: index };
     if (Object.keys(index).length) {
       const more = scanNeedles(options, Object.keys(index).map((k) => path.basename(k))).js;
@@ -287,6 +296,7 @@ async function pythonHandles(candidates: Map<string, Buffer>, cwd: string): Prom
     if (!/motor/i.test(text)) continue;
     let handles: Record<string, string>;
     try {
+      const { pythonModuleHandles } = await import('../python/engine.js');
       handles = await pythonModuleHandles(text);
     } catch {
       continue;
@@ -305,15 +315,16 @@ async function pythonHandles(candidates: Map<string, Buffer>, cwd: string): Prom
  * `module.exports = db`, `exports.getDb = () => db` — so that files importing them (`require('./db').getCollection`)
  * migrate too. Repeated while new exporters appear (a models/ file re-exporting a collection of db.js), at most 4 rounds.
  */
-function jsIndex(
+async function jsIndex(
   files: string[],
   candidates: Map<string, Buffer>,
   cwd: string,
   options: RunOptions,
   readBytes: (abs: string) => Buffer | undefined,
-): Record<string, Record<string, unknown>> {
+): Promise<Record<string, Record<string, unknown>>> {
   const index: Record<string, Record<string, unknown>> = {};
   const done = new Set<string>();
+  let jsModuleExports: typeof import('../js/engine.js').jsModuleExports | undefined;
   const jsFiles = files.filter((f) => engineFor(f)?.id === 'js');
   for (let round = 0; round < 4; round++) {
     const opts: EngineOptions = { ...options, onFile: undefined, jsModuleExports: round === 0 ? undefined : { ...index } } as EngineOptions;
@@ -325,8 +336,9 @@ function jsIndex(
       const buf = candidates.get(abs) ?? readBytes(abs);
       if (!buf) continue;
       const text = buf.toString('utf8').replace(/^\uFEFF/, '');
-      if (!jsPrefilter(text, opts)) continue;
+      if (!jsIndexPrefilter(text, opts)) continue;
       done.add(abs);
+      jsModuleExports ??= (await import('../js/engine.js')).jsModuleExports; // the parser loads only when needed
       const exported = jsModuleExports({ absPath: abs, relPath: relativePath(cwd, abs), text }, opts);
       if (Object.keys(exported).length) {
         index[normalisePath(abs)] = exported;

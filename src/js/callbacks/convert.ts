@@ -28,6 +28,7 @@ interface Decision {
   endsFunction: boolean;
   /** v2 connect: the callback parameter is a Db. */
   v2: boolean;
+  v2Names?: { client: string; db: string };
 }
 
 export interface ConvertState {
@@ -58,7 +59,7 @@ function tailInfo(stmt: NodePath, state: ConvertState, ctx: RuleContext): { tail
         if (!isReturn) return { tail: false, endsFunction: false, fn: null };
         ends = false;
       }
-      if (parent.isProgram()) return { tail: ctx.allowsTopLevelAwait, endsFunction: ends, fn: null };
+      if (parent.isProgram()) return { tail: ctx.allowsTopLevelAwait, endsFunction: ends, fn: parent };
       const gp = parent.parentPath!;
       if (gp.isFunction()) {
         const d = state.inlined.get(gp.node);
@@ -108,8 +109,9 @@ function usesThisOrArguments(fn: FnPath): boolean {
       if (p.node.name === 'arguments' && p.findParent((x) => x.isFunction() && !x.isArrowFunctionExpression())?.node === fn.node) found = true;
     },
   });
-  if (fn.node.id) {
-    const b = fn.scope.getBinding(fn.node.id.name);
+  const id = (fn.node as t.FunctionExpression).id;
+  if (id) {
+    const b = fn.scope.getBinding(id.name);
     if (b && b.referencePaths.length > 0) found = true;
   }
   return found;
@@ -197,7 +199,9 @@ export function decide(ctx: RuleContext, dc: DriverCall, state: ConvertState): D
     return { ...base, style: 'inline' };
   }
 
-  if (isInlineFn(cb) && (shape.t === 'guard' || shape.t === 'ignore') && tail.tail && asyncContext(call, state, ctx) && inlineOk(cb)) {
+  // At the top level of a module there is nothing to return from: a callback that returns early stays a function.
+  const atTop = form !== 'S3' && (tail as { fn: NodePath | null }).fn?.isProgram() === true;
+  if (isInlineFn(cb) && (shape.t === 'guard' || shape.t === 'ignore') && tail.tail && asyncContext(call, state, ctx) && inlineOk(cb) && !(atTop && ownReturns(cb).length > 0)) {
     return { ...base, style: 'await' };
   }
   if (shape.t === 'guard') {
@@ -344,7 +348,7 @@ function adapter(ctx: RuleContext, d: Decision, prelude: (indent: string) => str
   const cb = dc.cb!;
   const shape = d.shape;
   if (shape.t === 'ident' || shape.t === 'pass') {
-    const f = shape.t === 'ident' ? ctx.render(cb.node.start!, cb.node.end!) : ctx.slice(shape.fn.node);
+    const f = shape.t === 'ident' ? ctx.slice(cb.node) : ctx.slice(shape.fn.node);
     const op = renderOp(ctx, dc);
     if (dc.meta?.sync) {
       placeAdapter(ctx, d, `${f}(null, ${op})`);
@@ -352,7 +356,8 @@ function adapter(ctx: RuleContext, d: Decision, prelude: (indent: string) => str
     }
     const r = f === 'result' ? 'res' : 'result';
     const e = f === 'err' ? 'error' : 'err';
-    placeAdapter(ctx, d, `${op}.then((${r}) => ${f}(null, ${r}), (${e}) => ${f}(${e}))`);
+    if (shape.t === 'pass' && (cb as FnPath).node.params.length === 1) placeAdapter(ctx, d, `${op}.then(() => ${f}(null), (${e}) => ${f}(${e}))`);
+    else placeAdapter(ctx, d, `${op}.then((${r}) => ${f}(null, ${r}), (${e}) => ${f}(${e}))`);
     return;
   }
   const fn = cb as FnPath;
@@ -376,12 +381,12 @@ function adapter(ctx: RuleContext, d: Decision, prelude: (indent: string) => str
   if (shape.t !== 'guard') return;
   const h = shape.handler;
   let handlerBlock: string;
-  if (h.isBlockStatement()) handlerBlock = ctx.render(h.node.start!, h.node.end!);
+  if (h.isBlockStatement()) handlerBlock = multiline ? reindent(ctx.render(h.node.start!, h.node.end!), bodyIndent, closeIndent) : ctx.render(h.node.start!, h.node.end!);
   else handlerBlock = multiline ? `{${ctx.eol}${bodyIndent}${ctx.render(h.node.start!, h.node.end!)}${ctx.eol}${closeIndent}}` : `{ ${ctx.render(h.node.start!, h.node.end!)} }`;
   let restBlock: string;
   if (shape.elseBlock) {
     const e = shape.elseBlock;
-    restBlock = e.isBlockStatement() ? ctx.render(e.node.start!, e.node.end!) : `{ ${ctx.render(e.node.start!, e.node.end!)} }`;
+    restBlock = e.isBlockStatement() ? (multiline ? reindent(ctx.render(e.node.start!, e.node.end!), bodyIndent, closeIndent) : ctx.render(e.node.start!, e.node.end!)) : `{ ${ctx.render(e.node.start!, e.node.end!)} }`;
   } else {
     restBlock = '{' + ctx.render(shape.ifStmt.node.end!, body.node.end!);
   }
@@ -425,16 +430,6 @@ function awaitOrInline(ctx: RuleContext, d: Decision, v2: { client: string; db: 
       fixReturn(ctx, r, !!lastOfHandler && !needReturnAfter);
     } else {
       fixReturn(ctx, r, false);
-    }
-  }
-  // v2: db.close() -> client.close()
-  if (v2) {
-    const b = fn.scope.getOwnBinding(paramName(fn, 1)!);
-    for (const ref of b?.referencePaths ?? []) {
-      const m = ref.parentPath;
-      if (m?.isMemberExpression() && m.node.object === ref.node && !m.node.computed && m.node.property.type === 'Identifier' && m.node.property.name === 'close') {
-        ctx.edit(ref.node.start!, ref.node.end!, v2.client);
-      }
     }
   }
 
@@ -509,34 +504,37 @@ function awaitOrInline(ctx: RuleContext, d: Decision, v2: { client: string; db: 
   ctx.edit(range.start!, range.end!, text);
 }
 
+/**
+ * Before any rewrite: a v2 connect callback's Db parameter is derived from a client; `db.close()` becomes
+ * `client.close()` (made now, so the inner rewrites render it).
+ */
+export function prepare(ctx: RuleContext, d: Decision): void {
+  const { dc } = d;
+  if (!d.v2 || !isInlineFn(dc.cb)) return;
+  const fn = dc.cb;
+  const dbName = paramName(fn, 1)!;
+  const avoid = new Set<string>();
+  fn.traverse({
+    Identifier(p) {
+      avoid.add(p.node.name);
+    },
+  });
+  const v2 = { client: freshName(d.style === 'await' ? d.stmt : fn, 'client', avoid), db: dbName };
+  d.v2Names = v2;
+  const b = fn.scope.getOwnBinding(dbName);
+  for (const ref of b?.referencePaths ?? []) {
+    const m = ref.parentPath;
+    if (m?.isMemberExpression() && m.node.object === ref.node && !m.node.computed && m.node.property.type === 'Identifier' && m.node.property.name === 'close') ctx.edit(ref.node.start!, ref.node.end!, v2.client);
+  }
+}
+
 /** Apply one decision (inner sites first). */
 export function apply(ctx: RuleContext, d: Decision): void {
   const { dc } = d;
-  let v2: { client: string; db: string } | undefined;
-  if (d.v2 && isInlineFn(dc.cb)) {
-    const fn = dc.cb;
-    const dbName = paramName(fn, 1)!;
-    const avoid = new Set<string>();
-    fn.traverse({
-      Identifier(p) {
-        avoid.add(p.node.name);
-      },
-    });
-    v2 = { client: freshName(d.style === 'await' ? d.stmt : fn, 'client', avoid), db: dbName };
-  }
-  if (dc.receiver === 'module') {
-    // require('mongodb').connect(...) -> require('mongodb').MongoClient.connect(...)
-    const prop = dc.callee.node.property;
-    ctx.edit(prop.start!, prop.start!, 'MongoClient.');
-  }
+  const v2 = d.v2Names;
   if (d.style === 'adapter') {
     if (v2) {
       const fn = dc.cb as FnPath;
-      const b = fn.scope.getOwnBinding(v2.db);
-      for (const ref of b?.referencePaths ?? []) {
-        const m = ref.parentPath;
-        if (m?.isMemberExpression() && m.node.object === ref.node && m.node.property.type === 'Identifier' && m.node.property.name === 'close') ctx.edit(ref.node.start!, ref.node.end!, v2.client);
-      }
       // The success function receives the client; the Db is derived from it.
       const p = fn.node.params[1]!;
       ctx.edit(p.start!, p.end!, v2.client);

@@ -122,6 +122,11 @@ defineRules({
     description: 'MongoClient.connect() callback parameter used both as a Db (mongodb 2) and as a client: it cannot be migrated safely.',
     help: 'On mongodb 2 the callback received a Db: `const client = await MongoClient.connect(url); const db = client.db();`, and db.close() becomes client.close().',
   },
+  'mongodb-callbacks/untracked-callback': {
+    severity: 'warning',
+    description: 'A driver-looking call passes a callback, but its receiver could not be followed to a mongodb handle.',
+    help: 'If it is a driver call, convert it by hand (await it, or `.then((res) => cb(null, res), (err) => cb(err))`); annotating the handle (`@param {Collection} users`, a TS type) lets the codemod follow it.',
+  },
   'mongodb-callbacks/aggregate-callback': {
     severity: 'error',
     description: 'aggregate() with a callback: v2 passed an array and v3 a cursor; the driver version is unknown or the shape is not convertible.',

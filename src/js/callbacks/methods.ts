@@ -26,6 +26,8 @@ export interface MethodEnv {
   modifyResult: 'document' | 'metadata';
   /** Positions (start offsets) of nodes this preset handled, so the generic native checks do not report them again. */
   handled: Set<number>;
+  /** Callback-taking calls that were flagged and left as they are (they keep a mongodb-legacy import in place). */
+  blocked: number;
 }
 
 function keyOf(p: t.ObjectProperty | t.ObjectMethod | t.SpreadElement): string | undefined {
@@ -204,7 +206,7 @@ export function rewriteMethod(ctx: RuleContext, dc: DriverCall, env: MethodEnv):
         const r = ctx.slice(recv.node);
         ctx.edit(dc.call.node.start!, dc.call.node.start!, `(${d}._id != null ? `);
         renameCallee(ctx, dc, 'replaceOne');
-        ctx.edit(doc.node.start!, doc.node.end!, `{ _id: ${d}._id }, ${d}, { upsert: true }) : ${r}.insertOne(${d}`);
+        ctx.edit(doc.node.start!, doc.node.end!, `{ _id: ${d}._id }, ${d}, { upsert: true }) : ${r}.insertOne(${d})`);
         return 'save';
       }
       case 'count': {
@@ -215,7 +217,8 @@ export function rewriteMethod(ctx: RuleContext, dc: DriverCall, env: MethodEnv):
         }
         const q = objectLiteral(args[0]);
         if (q) {
-          const bad = q.node.properties.map((p) => keyOf(p)).filter((k) => k === '$where' || k === '$near' || k === '$nearSphere');
+          const keys = q.node.properties.flatMap((p) => [keyOf(p), ...(p.type === 'ObjectProperty' && p.value.type === 'ObjectExpression' ? p.value.properties.map((x) => keyOf(x)) : [])]);
+          const bad = keys.filter((k) => k === '$where' || k === '$near' || k === '$nearSphere');
           if (bad.length) return flag('mongodb-callbacks/count-query', `count() with ${bad.join(', ')}: countDocuments() rejects it.`);
         }
         renameCallee(ctx, dc, 'countDocuments');
@@ -228,7 +231,10 @@ export function rewriteMethod(ctx: RuleContext, dc: DriverCall, env: MethodEnv):
     }
   }
   const rename = METHOD_RENAMES[kind as keyof typeof METHOD_RENAMES]?.[method];
-  if (rename) {
+  // nextObject is also Motor's synchronous read of a buffered document (left flagged by the motor preset): only the
+  // driver's asynchronous form (a callback, or awaited) is renamed.
+  const asyncForm = dc.cbIndex >= 0 || dc.call.parentPath?.isAwaitExpression();
+  if (rename && (method !== 'nextObject' || asyncForm)) {
     env.handled.add(at.start!);
     renameCallee(ctx, dc, rename);
     return rename;
@@ -254,6 +260,7 @@ export function rewriteMethod(ctx: RuleContext, dc: DriverCall, env: MethodEnv):
   }
   const flagged = FLAGGED_METHODS[kind as keyof typeof FLAGGED_METHODS]?.[method];
   if (flagged) {
+    if (dc.cbIndex >= 0 || method === 'each') env.blocked++;
     const rule = method === 'each' ? 'mongodb-callbacks/cursor-each' : method === 'pipe' || method === 'on' ? (kind === 'cursor' ? 'mongodb-callbacks/cursor-stream' : 'mongodb-callbacks/removed-method') : 'mongodb-callbacks/removed-method';
     return flag(rule, `${method}() no longer exists on the native ${kind}.`, flagged.fix);
   }
@@ -511,6 +518,9 @@ export function rewriteClientOptions(ctx: RuleContext, optsPath: NodePath | unde
       } else if (p.shorthand) ctx.edit(p.start!, p.end!, `${to}: ${k}`);
       else ctx.edit(p.key.start!, p.key.end!, to);
     } else if (!nativeAcceptsClientOption(k)) {
+      // The generic native check already reports it on `new MongoClient(...)`: keep that one.
+      const pos = ctx.lines.position(p.start!);
+      if (ctx.findings.some((f) => f.ruleId === 'native/client-option' && f.line === pos.line && f.column === pos.column)) continue;
       env.handled.add(p.start!);
       ctx.report('mongodb-callbacks/client-option', p, `The MongoClient of mongodb 7 rejects the option '${k}' (MongoParseError: option ${k.toLowerCase()} is not supported).`);
     }

@@ -29,6 +29,18 @@ export function clientRule(ctx: RuleContext): void {
         ctx.report('native/close-not-awaited', call.node, 'client.close() returns a promise that this synchronous code does not wait for.');
         continue;
       }
+      // A Motor toList left on a native cursor keeps the rule id `run` reported it under (stable ignores, baselines, markers).
+      if (name === 'toList' && (recv.kind === 'cursor' || recv.kind === 'commandCursor') && call.node.arguments.length === 1) {
+        const a = call.node.arguments[0]!;
+        if (a.type === 'NumericLiteral' && a.value === 0) {
+          ctx.report('motor/to-list-zero', call.node, 'toList(0) returned [] in Motor; the native driver has no such call.');
+          continue;
+        }
+        if (a.type !== 'NullLiteral' && !(a.type === 'Identifier' && a.name === 'undefined')) {
+          ctx.report('motor/to-list-length', call.node, 'toList(n) does not exist on native cursors; read at most n documents with a next() loop.');
+          continue;
+        }
+      }
       if (!nativeHas(recv.kind, name) && !CURSOR_BUILDERS.includes(name)) {
         const hint = METHOD_HINTS[name];
         ctx.report('native/unknown-method', callee.node.property, `${name}() does not exist on the native ${recv.kind} object.`, hint ? `Use ${hint}.` : undefined);

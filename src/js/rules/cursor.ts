@@ -143,6 +143,9 @@ function receiverText(ctx: RuleContext, receiver: NodePath): string {
   return ctx.render(node.start!, node.end!);
 }
 
+/** Names the loop rewrites declared, per enclosing block (a WeakMap: it lives as long as the AST). */
+const declaredHere = new WeakMap<object, Set<string>>();
+
 function rewriteToList(ctx: RuleContext, site: ToListSite): void {
   const { call, receiver } = site;
   const len = lengthArg(call.node);
@@ -205,7 +208,12 @@ function rewriteToList(ctx: RuleContext, site: ToListSite): void {
     lines.push('}');
   } else {
     if (!receiver.isIdentifier()) {
-      const cursorName = freshName(stmt, ['cursor'], avoid);
+      // Names this pass already declared in the same block count as taken (two toList(n) in one function).
+      const block = stmt.parentPath!.node;
+      let taken = declaredHere.get(block);
+      if (!taken) declaredHere.set(block, (taken = new Set()));
+      const cursorName = freshName(stmt, ['cursor'], new Set([...avoid, ...taken]));
+      taken.add(cursorName);
       avoid.add(cursorName);
       lines.unshift(`const ${cursorName} = ${recv}${semi}`);
       recv = cursorName;

@@ -1,0 +1,285 @@
+/**
+ * Entry point of the `mongodb-legacy` and `mongodb-callbacks` rules (called by src/js/engine.ts after the motor
+ * rules). Every rewrite is keyed on an old-API site (a callback argument, a removed method or option, an old
+ * result field, an ObjectID, a mongodb-legacy import), so code already on the promise API is left byte-identical.
+ */
+import type { NodePath, Binding } from '@babel/traverse';
+import type * as t from '@babel/types';
+import type { RuleContext } from '../context.js';
+import { memberName } from '../../tracking/tracker.js';
+import { isLegacySpecifier } from '../../presets/mongodb-legacy.js';
+import { FLAGGED_EXPORTS } from '../../presets/mongodb-callbacks.js';
+import { driverCall, isCallbackArg, type DriverCall } from './calls.js';
+import { seedCallbackHandles } from './track.js';
+import { apply, decide, prepare, type ConvertState } from './convert.js';
+import { rewriteClientOptions, rewriteMethod, rewriteOptions, rewriteResults, type MethodEnv } from './methods.js';
+import { callbackOptions, driverMajor } from './era.js';
+import './meta.js';
+
+/** Method names distinctive enough that a call passing a callback is a driver call even on an untracked receiver. */
+const DISTINCTIVE = new Set([
+  'toArray', 'findOne', 'insertOne', 'insertMany', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'replaceOne', 'countDocuments',
+  'estimatedDocumentCount', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'bulkWrite', 'createIndex', 'createIndexes',
+  'ensureIndex', 'dropIndex', 'findAndModify', 'findAndRemove', 'dropCollection', 'dropDatabase', 'createCollection', 'hasNext', 'nextObject', 'collection',
+]);
+
+export const CALLBACK_PRESETS = ['mongodb-legacy', 'mongodb-callbacks'];
+
+/** Does the preset selected for this run apply the callback rules? */
+export function callbackPresetApplies(preset: string): boolean {
+  return preset === 'auto' || CALLBACK_PRESETS.includes(preset);
+}
+
+function quoteOf(ctx: RuleContext, lit: t.StringLiteral): string {
+  const q = ctx.text[lit.start!];
+  return q === '"' || q === '`' ? q : "'";
+}
+
+/** Where a binding comes from `mongodb`/`mongodb-legacy`: the exported name it was imported as. */
+function driverExportOf(binding: Binding | undefined): string | undefined {
+  if (!binding) return undefined;
+  const p = binding.path;
+  if (p.isImportSpecifier()) {
+    const decl = p.parentPath!.node as t.ImportDeclaration;
+    if (decl.source.value !== 'mongodb' && !isLegacySpecifier(decl.source.value)) return undefined;
+    return p.node.imported.type === 'Identifier' ? p.node.imported.name : p.node.imported.value;
+  }
+  if (p.isVariableDeclarator()) {
+    const init = p.node.init;
+    const isReq = (n: t.Node | null | undefined): boolean =>
+      n?.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments[0]?.type === 'StringLiteral' && (n.arguments[0].value === 'mongodb' || isLegacySpecifier(n.arguments[0].value));
+    if (p.node.id.type === 'ObjectPattern' && isReq(init)) {
+      for (const pr of p.node.id.properties) {
+        if (pr.type === 'ObjectProperty' && pr.value.type === 'Identifier' && pr.value.name === binding.identifier.name && pr.key.type === 'Identifier') return pr.key.name;
+      }
+    }
+    if (p.node.id.type === 'Identifier' && init?.type === 'MemberExpression' && isReq(init.object) && init.property.type === 'Identifier') return init.property.name;
+  }
+  return undefined;
+}
+
+function typeRefsOf(ctx: RuleContext, binding: Binding): NodePath[] {
+  const out: NodePath[] = [];
+  for (const r of ctx.tracker.collected.typeRefs) {
+    const n = r.node.typeName;
+    if (n.type === 'Identifier' && n.name === binding.identifier.name && r.scope.getBinding(n.name) === binding) out.push(r.get('typeName') as NodePath);
+  }
+  return out;
+}
+
+/** ObjectID -> ObjectId (imports, requires, members, references), ObjectId(x) -> new ObjectId(x), removed exports flagged. */
+function bsonRules(ctx: RuleContext): void {
+  const tracker = ctx.tracker;
+  const program = tracker.programPath;
+  const renamed = new Set<Binding>();
+  const renameBinding = (binding: Binding, keyEdit: () => void, aliasEdit: () => void) => {
+    const refs = [...binding.referencePaths, ...typeRefsOf(ctx, binding)];
+    const clash = program.scope.hasBinding('ObjectId') || refs.some((r) => r.scope.hasBinding('ObjectId') && r.scope.getBinding('ObjectId') !== binding);
+    if (clash) {
+      aliasEdit();
+      return;
+    }
+    keyEdit();
+    renamed.add(binding);
+    const seen = new Set<number>();
+    for (const r of refs) {
+      if (seen.has(r.node.start!)) continue;
+      seen.add(r.node.start!);
+      const pn = r.parentPath?.node;
+      if (pn?.type === 'ObjectProperty' && (pn as t.ObjectProperty).shorthand) ctx.edit(r.node.start!, r.node.end!, `${binding.identifier.name}: ObjectId`);
+      else ctx.edit(r.node.start!, r.node.end!, 'ObjectId');
+    }
+  };
+  for (const site of tracker.imports) {
+    if (site.origin !== 'native') continue;
+    if (site.form === 'esm') {
+      const decl = site.path.node as t.ImportDeclaration;
+      for (const spec of decl.specifiers) {
+        if (spec.type !== 'ImportSpecifier') continue;
+        const imported = spec.imported.type === 'Identifier' ? spec.imported.name : spec.imported.value;
+        if (FLAGGED_EXPORTS[imported]) ctx.report('mongodb-callbacks/removed-export', spec, `'${imported}' is no longer exported by mongodb.`, FLAGGED_EXPORTS[imported]);
+        if (imported !== 'ObjectID') continue;
+        const binding = site.path.scope.getBinding(spec.local.name);
+        if (spec.local.name === 'ObjectID' && binding) {
+          renameBinding(
+            binding,
+            () => ctx.edit(spec.start!, spec.end!, 'ObjectId'),
+            () => ctx.edit(spec.imported.start!, spec.imported.end!, 'ObjectId as ObjectID'),
+          );
+        } else ctx.edit(spec.imported.start!, spec.imported.end!, 'ObjectId');
+      }
+    } else if (site.form === 'require') {
+      const d = site.path.parentPath;
+      if (!d?.isVariableDeclarator() || d.node.id.type !== 'ObjectPattern') continue;
+      for (const pr of d.node.id.properties) {
+        if (pr.type !== 'ObjectProperty' || pr.key.type !== 'Identifier') continue;
+        const k = pr.key.name;
+        if (FLAGGED_EXPORTS[k]) ctx.report('mongodb-callbacks/removed-export', pr, `'${k}' is no longer exported by mongodb.`, FLAGGED_EXPORTS[k]);
+        if (k !== 'ObjectID' || pr.value.type !== 'Identifier') continue;
+        const binding = d.scope.getBinding(pr.value.name);
+        if (pr.shorthand && binding) {
+          renameBinding(
+            binding,
+            () => ctx.edit(pr.start!, pr.end!, 'ObjectId'),
+            () => ctx.edit(pr.start!, pr.end!, 'ObjectId: ObjectID'),
+          );
+        } else ctx.edit(pr.key.start!, pr.key.end!, 'ObjectId');
+      }
+    }
+  }
+  // mongodb.ObjectID, require('mongodb').ObjectID, removed exports read from the module object
+  for (const m of tracker.collected.members) {
+    const name = memberName(m.node);
+    if (!name || m.node.computed) continue;
+    if (name !== 'ObjectID' && name !== 'ObjectId' && !FLAGGED_EXPORTS[name]) continue;
+    const k = tracker.kindOf(m.get('object') as NodePath);
+    if (k?.t !== 'module' || k.origin !== 'native') continue;
+    if (FLAGGED_EXPORTS[name]) {
+      ctx.report('mongodb-callbacks/removed-export', m.node.property, `'${name}' is no longer exported by mongodb.`, FLAGGED_EXPORTS[name]);
+      continue;
+    }
+    if (name === 'ObjectID') ctx.edit(m.node.property.start!, m.node.property.end!, 'ObjectId');
+  }
+  // ObjectId(x) without new
+  for (const c of tracker.collected.calls) {
+    const callee = c.node.callee;
+    let isOid = false;
+    if (callee.type === 'Identifier') {
+      const exp = driverExportOf(c.scope.getBinding(callee.name));
+      isOid = exp === 'ObjectId' || exp === 'ObjectID';
+    } else if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && (callee.property.name === 'ObjectId' || callee.property.name === 'ObjectID')) {
+      const k = tracker.kindOf(c.get('callee.object') as NodePath);
+      isOid = k?.t === 'module' && k.origin === 'native';
+    }
+    if (isOid) ctx.edit(c.node.start!, c.node.start!, 'new ');
+  }
+  void renamed;
+}
+
+export function callbacksRules(ctx: RuleContext, absPath: string): void {
+  const tracker = ctx.tracker;
+  const preset = ctx.options.preset;
+  if (!callbackPresetApplies(preset)) return;
+  const nativeSites = tracker.imports.filter((s) => s.origin === 'native');
+  if (nativeSites.length === 0) return;
+  const legacySites = nativeSites.filter((s) => isLegacySpecifier(s.specifier));
+  if (preset === 'mongodb-legacy' && legacySites.length === 0) return;
+  const opts = callbackOptions(ctx.options);
+  const env: MethodEnv = { era: driverMajor(ctx.options, absPath, legacySites.length > 0), modifyResult: opts.modifyResult, handled: new Set(), blocked: 0 };
+
+  const v2 = seedCallbackHandles(tracker);
+  bsonRules(ctx);
+
+  let blocked = 0;
+  const calls: DriverCall[] = [];
+  for (const c of tracker.collected.calls) {
+    const dc = driverCall(tracker, c as NodePath<t.CallExpression>);
+    if (dc) calls.push(dc);
+  }
+  for (const dc of calls) {
+    if (dc.kind === 'static') {
+      const args = dc.call.get('arguments') as NodePath[];
+      const optIndex = 1;
+      if (args[optIndex] && optIndex !== dc.cbIndex) rewriteClientOptions(ctx, args[optIndex], env, { args, index: optIndex });
+      if (dc.receiver === 'module') {
+        // require('mongodb').connect(...) -> require('mongodb').MongoClient.connect(...) (the module is no longer callable/connectable)
+        const prop = dc.callee.node.property;
+        ctx.edit(prop.start!, prop.start!, 'MongoClient.');
+      }
+      continue;
+    }
+    const method = rewriteMethod(ctx, dc, env);
+    if (method === undefined) continue;
+    rewriteOptions(ctx, dc, method, env);
+    rewriteResults(ctx, dc, method, env, dc.cbIndex >= 0);
+    if (dc.method === 'aggregate' && dc.kind === 'collection') {
+      const args = dc.call.node.arguments;
+      const last = args[args.length - 1];
+      if (last && (last.type === 'ArrowFunctionExpression' || last.type === 'FunctionExpression')) {
+        ctx.report('mongodb-callbacks/aggregate-callback', dc.callee.node.property, 'aggregate() with a callback: v2 passed an array and v3 a cursor.');
+        blocked++;
+      }
+    }
+  }
+  for (const n of tracker.collected.news) {
+    const k = tracker.kindOf(n);
+    if (k?.t !== 'handle' || k.kind !== 'client' || k.origin !== 'native') continue;
+    const args = n.get('arguments') as NodePath[];
+    if (args[1]) rewriteClientOptions(ctx, args[1], env, { args, index: 1 });
+  }
+
+  // Calls that look like driver calls with a callback on a receiver the tracker could not follow: reported, and
+  // they keep a mongodb-legacy import in place (mongodb would silently ignore their callbacks).
+  let untracked = 0;
+  const tracked = new Set(calls.map((dc) => dc.call.node));
+  for (const c of tracker.collected.calls) {
+    if (tracked.has(c.node)) continue;
+    const callee = c.node.callee;
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') continue;
+    const name = callee.property.name;
+    const args = c.get('arguments') as NodePath[];
+    const last = args[args.length - 1];
+    if (!last || !DISTINCTIVE.has(name)) continue;
+    if (name === 'collection' && (args.length < 2 || !args[0]!.isStringLiteral())) continue;
+    if (!isCallbackArg(last, args.length - 1, name === 'toArray' || name === 'hasNext' || name === 'nextObject' ? 0 : 9)) continue;
+    untracked++;
+    ctx.report('mongodb-callbacks/untracked-callback', callee.property, `${name}() is passed a callback, but its receiver could not be followed to a mongodb handle; it was left unchanged.`);
+  }
+
+  // Callbacks: decide outer-first, apply inner-first.
+  const sites = calls.filter((dc) => dc.cb).sort((a, b) => a.call.node.start! - b.call.node.start!);
+  const state: ConvertState = { v2, inlined: new Map(), guards: new Set() };
+  const decisions = [];
+  let unconverted = untracked + blocked + env.blocked;
+  for (const dc of sites) {
+    if (ctx.options.mode === 'check') ctx.report('mongodb-callbacks/callback', dc.callee.node.property, `${dc.method}() is passed a callback; mongodb 5+ ignores it.`);
+    const d = decide(ctx, dc, state);
+    if ('flag' in d) {
+      ctx.report(d.flag, dc.callee.node.property, d.why);
+      if (d.flag === 'mongodb-callbacks/callback-return-used') env.handled.add(dc.callee.node.property.start!);
+      env.handled.add(dc.callee.node.property.start!);
+      unconverted++;
+      continue;
+    }
+    if (d.v2 && dc.cb) {
+      // v2 connect: only when the Db parameter is not also used as a client
+    }
+    if (d.style !== 'adapter' && dc.cb) {
+      state.inlined.set(dc.cb.node, d);
+      if (d.shape.t === 'guard') state.guards.add(d.shape.ifStmt.node);
+    }
+    decisions.push(d);
+  }
+  // Callbacks inlined into an async function: the generic "close() not awaited in sync code" check saw the old callback.
+  const inlinedRanges = decisions.filter((d) => d.style !== 'adapter' && d.dc.cb).map((d) => [d.dc.cb!.node.start!, d.dc.cb!.node.end!] as const);
+  for (let i = ctx.findings.length - 1; i >= 0; i--) {
+    const f = ctx.findings[i]!;
+    if (f.ruleId !== 'native/close-not-awaited') continue;
+    const off = ctx.lines.lineStart(f.line) + f.column - 1;
+    if (inlinedRanges.some(([a, b]) => off >= a && off < b)) ctx.findings.splice(i, 1);
+  }
+  for (const d of decisions) prepare(ctx, d);
+  for (const d of decisions.reverse()) apply(ctx, d);
+
+  // mongodb-legacy -> mongodb, unless a callback was left in place (mongodb would silently ignore it).
+  for (const site of legacySites) {
+    if (unconverted > 0) {
+      ctx.report('mongodb-legacy/legacy-import', site.source, `'${site.specifier}' was kept: ${unconverted} callback call site(s) could not be converted, and mongodb would silently ignore their callbacks.`, 'Convert the flagged callbacks by hand, then run again.');
+      continue;
+    }
+    if (ctx.options.mode === 'check') ctx.report('mongodb-legacy/legacy-import', site.source, `'${site.specifier}' can be replaced by 'mongodb'.`);
+    const q = quoteOf(ctx, site.source);
+    ctx.edit(site.source.start!, site.source.end!, `${q}mongodb${site.specifier.slice('mongodb-legacy'.length)}${q}`);
+    ctx.replacedPackages.add('mongodb-legacy');
+  }
+
+  // The generic native checks (motor rules) do not report what this preset handled or flagged.
+  const at = new Set([...env.handled].map((o) => {
+    const p = ctx.lines.position(o);
+    return `${p.line}:${p.column}`;
+  }));
+  for (let i = ctx.findings.length - 1; i >= 0; i--) {
+    const f = ctx.findings[i]!;
+    if ((f.ruleId === 'native/unknown-method' || f.ruleId === 'native/client-option') && at.has(`${f.line}:${f.column}`)) ctx.findings.splice(i, 1);
+  }
+}

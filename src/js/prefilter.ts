@@ -1,0 +1,50 @@
+/** The JS/TS prefilter: cheap text tests that decide which files deserve a parse (no parser loaded here). */
+import path from 'node:path';
+import type { EngineOptions } from '../core/types.js';
+import { isBareSpecifier, normalisePath, wrapperModulesOf } from './modules.js';
+import { MOTOR_MODULES, NATIVE_MODULE } from '../presets/motor.js';
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const patternCache = new WeakMap<object, RegExp>();
+
+/**
+ * The prefilter: a file is parsed only when a module specifier it could import appears in quotes — `'mongodb'`,
+ * `"motor/x"`, `'../lib/motor.js'`, or a local module of the cross-file index — not merely the word in a comment.
+ */
+export function jsPrefilter(text: string, options: EngineOptions): boolean {
+  if (specifierMatch(text, options)) return true;
+  // Code already on `mongodb` is parsed only when it shows a token of a legacy API (what `check` looks for there).
+  return NATIVE_IMPORT.test(text) && LEGACY_TOKENS.test(text);
+}
+
+/** For the cross-file index: files that import a wrapper or an indexed module, and in `check` any `mongodb` importer. */
+export function jsIndexPrefilter(text: string, options: EngineOptions): boolean {
+  return specifierMatch(text, options) || (options.mode === 'check' && NATIVE_IMPORT.test(text));
+}
+
+function specifierMatch(text: string, options: EngineOptions): boolean {
+  let re = patternCache.get(options);
+  if (!re) {
+    const bare = new Set<string>([...MOTOR_MODULES, 'mongodb-legacy']);
+    const files = new Set<string>();
+    for (const m of wrapperModulesOf(options)) {
+      if (isBareSpecifier(m)) bare.add(m);
+      else files.add(path.basename(normalisePath(m)));
+    }
+    for (const k of Object.keys(options.jsModuleExports ?? {})) files.add(path.basename(k));
+    const parts = [`['"\`](?:${[...bare].map(escapeRe).join('|')})(?=['"\`/-])`];
+    if (files.size) parts.push(`[/'"\`](?:${[...files].map(escapeRe).join('|')})(?:\\.[cm]?[jt]sx?)?(?:/index(?:\\.[cm]?[jt]sx?)?)?['"\`]`);
+    re = new RegExp(parts.join('|'));
+    patternCache.set(options, re);
+  }
+  return re.test(text);
+}
+
+const NATIVE_IMPORT = new RegExp(`['"\`]${NATIVE_MODULE}['"\`/]`);
+/**
+ * Tokens of legacy APIs that can linger on native handles: Motor-style names and flagged properties, rejected
+ * client options, and callback-era shapes (err-first callbacks, removed methods) for the callback presets.
+ */
+export const LEGACY_TOKENS =
+  /\b(?:toList|fetchNext|nextObject|getDatabase|getCollection|getDefaultDatabase|ioLoop|getIoLoop|delegate|each|listCollectionNames|listDatabaseNames|insert|update|remove|save|count|findAndModify|findAndRemove|ensureIndex|ObjectID|useNewUrlParser|useUnifiedTopology|poolSize|keepAlive)\b|\(\s*err\b|function\s*\(\s*err\b|\.close\(\s*\)|\b(?:toArray|hasNext|next|nextObject)\(\s*[^)\s]|,\s*(?:function\b|\([\w\s,]*\)\s*=>|[\w$]+\s*=>)|\b(?:done|cb|callback|next)\s*\)/;
+

@@ -1,0 +1,210 @@
+/**
+ * The `mongodb-callbacks` preset: code written against `mongodb` 2.x-4.x (callbacks, removed methods and options,
+ * old result shapes) onto `mongodb` 6/7. Declarative tables only; the rules in src/js/callbacks read them.
+ * Every row cites the reference (../shared/reference/js-wrappers.md §3-§5) by its verdict.
+ */
+import type { HandleKind } from './kinds.js';
+import type { Verdict } from './motor.js';
+
+/**
+ * Methods that took a trailing err-first callback, per handle kind, with the number of non-callback parameters
+ * they accept (a call with more arguments than that ends with a callback). `returns`: what the callback's result
+ * parameter holds when it is a handle.
+ */
+export interface CallbackMethod {
+  arity: number;
+  returns?: HandleKind;
+  /** Synchronous natively (the callback was called at once with the value): the call is inlined, never awaited. */
+  sync?: boolean;
+}
+
+export const CALLBACK_METHODS: Partial<Record<HandleKind, Record<string, CallbackMethod>>> = {
+  client: {
+    connect: { arity: 0, returns: 'client' },
+    close: { arity: 1 },
+  },
+  db: {
+    collection: { arity: 2, returns: 'collection', sync: true },
+    command: { arity: 2 },
+    removeUser: { arity: 2 },
+    createCollection: { arity: 2, returns: 'collection' },
+    dropCollection: { arity: 2 },
+    createIndex: { arity: 3 },
+    dropDatabase: { arity: 1 },
+    indexInformation: { arity: 2 },
+    profilingLevel: { arity: 1 },
+    setProfilingLevel: { arity: 2 },
+    renameCollection: { arity: 3, returns: 'collection' },
+    stats: { arity: 1 },
+    collections: { arity: 1 },
+  },
+  collection: {
+    bulkWrite: { arity: 2 },
+    count: { arity: 2 },
+    countDocuments: { arity: 2 },
+    estimatedDocumentCount: { arity: 1 },
+    createIndex: { arity: 2 },
+    createIndexes: { arity: 2 },
+    ensureIndex: { arity: 2 },
+    dropIndex: { arity: 2 },
+    dropIndexes: { arity: 1 },
+    dropAllIndexes: { arity: 0 },
+    deleteMany: { arity: 2 },
+    deleteOne: { arity: 2 },
+    distinct: { arity: 3 },
+    drop: { arity: 1 },
+    findOne: { arity: 2 },
+    findOneAndDelete: { arity: 2 },
+    findOneAndReplace: { arity: 3 },
+    findOneAndUpdate: { arity: 3 },
+    findAndModify: { arity: 4 },
+    findAndRemove: { arity: 3 },
+    indexExists: { arity: 2 },
+    indexInformation: { arity: 1 },
+    indexes: { arity: 1 },
+    insert: { arity: 2 },
+    insertMany: { arity: 2 },
+    insertOne: { arity: 2 },
+    isCapped: { arity: 1 },
+    options: { arity: 1 },
+    remove: { arity: 2 },
+    rename: { arity: 2, returns: 'collection' },
+    replaceOne: { arity: 3 },
+    save: { arity: 2 },
+    update: { arity: 3 },
+    updateMany: { arity: 3 },
+    updateOne: { arity: 3 },
+    find: { arity: 2, returns: 'cursor', sync: true },
+  },
+  cursor: {
+    toArray: { arity: 0 },
+    next: { arity: 0 },
+    nextObject: { arity: 0 },
+    hasNext: { arity: 0 },
+    tryNext: { arity: 0 },
+    close: { arity: 1 },
+    count: { arity: 2 },
+    explain: { arity: 1 },
+  },
+  commandCursor: {
+    toArray: { arity: 0 },
+    next: { arity: 0 },
+    hasNext: { arity: 0 },
+    tryNext: { arity: 0 },
+    close: { arity: 1 },
+    explain: { arity: 1 },
+  },
+  changeStream: {
+    next: { arity: 0 },
+    hasNext: { arity: 0 },
+    tryNext: { arity: 0 },
+    close: { arity: 0 },
+  },
+  session: {
+    abortTransaction: { arity: 0 },
+    commitTransaction: { arity: 0 },
+    endSession: { arity: 1 },
+  },
+  bucket: {
+    delete: { arity: 1 },
+    rename: { arity: 2 },
+    drop: { arity: 0 },
+  },
+};
+
+/** Plain renames (AUTO): same arguments, same result. */
+export const METHOD_RENAMES: Partial<Record<HandleKind, Record<string, string>>> = {
+  collection: { ensureIndex: 'createIndex', dropAllIndexes: 'dropIndexes' },
+  cursor: { nextObject: 'next', setReadPreference: 'withReadPreference' },
+  commandCursor: { setReadPreference: 'withReadPreference' },
+};
+
+/** Methods renamed with argument analysis (AUTO-WITH-CARE), handled one by one by src/js/callbacks/methods.ts. */
+export const CAREFUL_METHODS = new Set(['insert', 'update', 'remove', 'save', 'count', 'findAndModify', 'findAndRemove']);
+
+/** Removed features with no mechanical equivalent (FLAG), with the manual fix. */
+export const FLAGGED_METHODS: Partial<Record<HandleKind, Record<string, { verdict: Verdict; fix: string }>>> = {
+  client: {
+    isConnected: { verdict: 'FLAG', fix: 'Remove the check: operations auto-connect since 4.7; to probe the server use `await client.db().admin().ping()`.' },
+    logout: { verdict: 'FLAG', fix: 'Put the credentials in the URI or the `auth` option; close the client to end the session.' },
+  },
+  db: {
+    eval: { verdict: 'FLAG', fix: 'The server removed eval in 4.2: rewrite the server-side JavaScript as queries or aggregation pipelines.' },
+    authenticate: { verdict: 'FLAG', fix: 'Put the credentials in the URI or the MongoClient `auth` option.' },
+    logout: { verdict: 'FLAG', fix: 'Remove it; close the client to end the session.' },
+    open: { verdict: 'FLAG', fix: 'Use `await client.connect()` (or rely on auto-connect).' },
+    addUser: { verdict: 'FLAG', fix: "Use `await db.command({ createUser: name, pwd: password, roles: [...] })` (addUser without roles had different defaults)." },
+    on: { verdict: 'FLAG', fix: 'Db no longer emits events: listen on the MongoClient for SDAM/CMAP events (topologyClosed, serverHeartbeatFailed, connectionPoolCleared, ...).' },
+    once: { verdict: 'FLAG', fix: 'Db no longer emits events: listen on the MongoClient for SDAM/CMAP events (topologyClosed, serverHeartbeatFailed, connectionPoolCleared, ...).' },
+    executeDbAdminCommand: { verdict: 'FLAG', fix: 'Use `await db.admin().command(cmd)`.' },
+    profilingInfo: { verdict: 'FLAG', fix: "Use `await db.collection('system.profile').find().toArray()`." },
+    unref: { verdict: 'FLAG', fix: 'Remove the call: it no longer exists.' },
+  },
+  collection: {
+    group: { verdict: 'FLAG', fix: 'Rewrite as `aggregate([{ $match: cond }, { $group: ... }])`; the JavaScript reduce/finalize must be translated by hand (the server removed group in 4.2).' },
+    mapReduce: { verdict: 'FLAG', fix: 'Rewrite as an aggregation pipeline, or run `db.command({ mapReduce: name, map: String(map), reduce: String(reduce), out })`.' },
+    geoNear: { verdict: 'FLAG', fix: 'Use `aggregate([{ $geoNear: { near, distanceField, ... } }, ...])` ($geoNear must be the first stage).' },
+    geoHaystackSearch: { verdict: 'FLAG', fix: 'Use a `$geoWithin` query (haystack indexes were removed by the server).' },
+    parallelCollectionScan: { verdict: 'FLAG', fix: 'Remove it: there is no replacement; iterate one find() cursor.' },
+    reIndex: { verdict: 'FLAG', fix: 'Run `db.command({ reIndex: name })` (standalone servers only) or drop and recreate the indexes.' },
+    stats: { verdict: 'AUTO-WITH-CARE', fix: "Use `await db.command({ collStats: name })` or `aggregate([{ $collStats: { storageStats: {} } }])`." },
+    slaveOk: { verdict: 'FLAG', fix: 'Pass a `readPreference` option instead.' },
+  },
+  cursor: {
+    each: { verdict: 'AUTO-WITH-CARE', fix: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop, `return false` becomes `break`, and the error branch goes to a try/catch around the loop." },
+    snapshot: { verdict: 'FLAG', fix: 'Remove it (the server removed snapshot); consider a hint on _id.' },
+    maxScan: { verdict: 'FLAG', fix: 'Remove it (the server removed maxScan in 4.2); consider maxTimeMS.' },
+    isClosed: { verdict: 'AUTO', fix: 'Read the `cursor.closed` property.' },
+    pipe: { verdict: 'AUTO-WITH-CARE', fix: 'Cursors are no longer streams: use `cursor.stream().pipe(...)`.' },
+    on: { verdict: 'AUTO-WITH-CARE', fix: "Cursors are no longer streams: use `cursor.stream().on('data', ...)`, or `for await (const doc of cursor)`." },
+    destroy: { verdict: 'AUTO', fix: 'Use `await cursor.close()`.' },
+  },
+  commandCursor: {
+    each: { verdict: 'AUTO-WITH-CARE', fix: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop, `return false` becomes `break`, and the error branch goes to a try/catch around the loop." },
+  },
+  session: {},
+};
+
+/** Client options that the v7 MongoClient rejects and that can simply be deleted (AUTO; reference §3.3, §5.1). */
+export const CLIENT_OPTIONS_DELETE = new Set(['useNewUrlParser', 'useUnifiedTopology', 'useCreateIndex', 'useFindAndModify']);
+
+/** Client options renamed one to one (AUTO). */
+export const CLIENT_OPTIONS_RENAME: Record<string, string> = {
+  poolSize: 'maxPoolSize',
+  minSize: 'minPoolSize',
+  sslCA: 'tlsCAFile',
+  sslCRL: 'tlsCRLFile',
+  sslValidate: 'tlsAllowInvalidCertificates',
+};
+
+/** Find/findOne/findOneAnd* option renames (AUTO): `fields` was silently ignored from 4.0 on (data exposure). */
+export const FIND_OPTION_RENAMES: Record<string, string> = { fields: 'projection' };
+
+/** Methods whose options object takes `projection` (and used to take `fields`). */
+export const PROJECTION_METHODS: Record<string, number> = {
+  find: 1,
+  findOne: 1,
+  findOneAndDelete: 1,
+  findOneAndUpdate: 2,
+  findOneAndReplace: 2,
+};
+
+/** findOneAnd* methods: `returnOriginal` -> `returnDocument`, and results read through `.value` before 6.0. */
+export const FIND_ONE_AND: Record<string, number> = { findOneAndDelete: 1, findOneAndUpdate: 2, findOneAndReplace: 2 };
+
+/** v2 find() options that mark the second argument as options rather than a projection (D2 testForFields). */
+export const V2_FIND_OPTION_KEYS = new Set([
+  'limit', 'sort', 'fields', 'skip', 'hint', 'explain', 'snapshot', 'timeout', 'tailable', 'tailableRetryInterval', 'numberOfRetries',
+  'awaitdata', 'awaitData', 'exhaust', 'batchSize', 'returnKey', 'maxScan', 'min', 'max', 'showDiskLoc', 'comment', 'raw', 'readPreference',
+  'partial', 'read', 'dbName', 'oplogReplay', 'connection', 'maxTimeMS', 'transforms', 'collation', 'noCursorTimeout', 'projection',
+]);
+
+/** Module-level exports of the old driver with no counterpart (FLAG). */
+export const FLAGGED_EXPORTS: Record<string, string> = {
+  GridStore: 'Use GridFSBucket (openUploadStream / openDownloadStream); the 4.0 upgrade guide has snippets.',
+  instrument: "Use `new MongoClient(uri, { monitorCommands: true }).on('commandStarted', ...)`.",
+  Logger: 'Use the MONGODB_LOG_* environment variables or the mongodbLogPath client option.',
+};
+
+/** Default target major of `mongodb`. */
+export const DEFAULT_TARGET = 7;
