@@ -71,6 +71,11 @@ export const POOL_THRESHOLD = 48;
 
 export async function runFiles(options: RunOptions): Promise<RunResult> {
   const cwd = options.cwd;
+  // MONGO_CODEMOD_DEBUG=1 prints the time of each phase on stderr.
+  const t0 = performance.now();
+  const phase = (name: string) => {
+    if (process.env.MONGO_CODEMOD_DEBUG) process.stderr.write(`[mongo-codemod] ${name}: ${(performance.now() - t0).toFixed(0)} ms\n`);
+  };
   const pythonOn = options.preset === 'auto' || options.preset === 'motor-python';
   const isPyDep = (abs: string) => pythonOn && (isPythonDependencyFile(relativePath(cwd, abs)) || isPythonLockfile(relativePath(cwd, abs)));
   const ignored = pathFilter(options.ignorePaths);
@@ -80,6 +85,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     return (!!e && engineRuns(e, options.preset)) || isPyDep(abs);
   });
 
+  phase(`discovered ${files.length} files`);
   // Scan: read every file once; keep the bytes of candidates only (a byte search, no decoding, no parse).
   const early = new Map<string, FileReport>();
   const candidates = new Map<string, Buffer>();
@@ -107,6 +113,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     if (!list || list.some((n) => buf.includes(n))) candidates.set(abs, buf);
   }
 
+  phase(`scanned, ${candidates.size} candidates`);
   // First passes: handles exported across files (JS/TS and Python), then files that import them become candidates.
   if (pythonOn) {
     const handles = await pythonHandles(candidates, cwd);
@@ -135,6 +142,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     }
   }
 
+  phase(`cross-file index, ${candidates.size} candidates`);
   // Process candidates: in a worker pool sized to the machine for large runs, in-process otherwise.
   const { onFile, ...engineOptions } = options;
   const outcomes = new Map<string, Outcome>();
@@ -148,7 +156,8 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     findingsSoFar += o.findings.length;
     onFile?.(done + (files.length - candidates.size), files.length, changedSoFar, findingsSoFar);
   };
-  const threads = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  // MONGO_CODEMOD_THREADS caps the pool (1 = everything in-process).
+  const threads = Math.max(1, Number(process.env.MONGO_CODEMOD_THREADS) || (os.availableParallelism?.() ?? os.cpus().length));
   if (candidates.size >= POOL_THRESHOLD && threads > 1) {
     const pool = new Tinypool({
       filename: fileURLToPath(new URL('./worker.js', import.meta.url)),
@@ -172,6 +181,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     for (const [abs, buf] of candidates) settle(abs, await processCandidate(abs, relativePath(cwd, abs), buf, engineOptions));
   }
   candidates.clear();
+  phase('processed');
 
   const reports: FileReport[] = [];
   const findings: Finding[] = [];
@@ -182,7 +192,8 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
 
   const texts = new Map<string, string>();
   const pushFindings = (rel: string, text: string | undefined, list: EngineFinding[]) => {
-    if (text !== undefined && list.length) texts.set(rel, text);
+    if (!list.length) return;
+    if (text !== undefined) texts.set(rel, text);
     const lines = text !== undefined ? new LineIndex(text) : undefined;
     for (const f of list) {
       if (lines && isSuppressed(lines, f)) {
