@@ -23,7 +23,8 @@ test('dist/transforms/motor.cjs under the jscodeshift CLI reproduces the fixture
     fs.writeFileSync(f, c.input);
     files.push(f);
   }
-  const out = execFileSync(process.execPath, [JSCODESHIFT, '-t', TRANSFORM, '--fail-on-error', ...files], { encoding: 'utf8', cwd: dir });
+  // jscodeshift colours its summary when CI is set: strip the escape codes before reading it.
+  const out = execFileSync(process.execPath, [JSCODESHIFT, '-t', TRANSFORM, '--fail-on-error', ...files], { encoding: 'utf8', cwd: dir }).replace(/\x1b\[[0-9;]*m/g, '');
   assert.match(out, /\b0 errors\b/, out);
   const changed = picked.filter((c) => c.expected !== c.input).length;
   assert.match(out, new RegExp(`\\b${changed} ok\\b`), out);
