@@ -5,34 +5,10 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import fs from 'node:fs';
-import { processJs } from '../src/js/engine.js';
-import type { EngineOptions } from '../src/core/types.js';
-import { FIXTURES, loadCases, normaliseFindings, type Case } from './helpers/fixtures.js';
+import { loadCases } from './helpers/fixtures.js';
+import { assertNoStrayFiles, describeCases } from './helpers/js-cases.js';
 
 const PRESETS = ['mongodb-legacy', 'mongodb-callbacks'];
-
-export function callbackOptionsFor(c: Case, mode: 'run' | 'check' = 'run'): EngineOptions {
-  const dir = path.join(FIXTURES, c.preset);
-  const extra = c.options as Record<string, unknown>;
-  const o: EngineOptions & Record<string, unknown> = {
-    mode,
-    preset: c.options.preset ?? 'auto',
-    wrapperModules: [],
-    wrapperSpecs: [],
-    toList: c.options.toList ?? 'loop',
-    cwd: dir,
-  };
-  for (const k of ['from', 'target', 'modifyResult']) if (extra[k] !== undefined) o[k] = extra[k];
-  return o;
-}
-
-function run(c: Case, text: string, mode: 'run' | 'check' = 'run') {
-  const dir = path.join(FIXTURES, c.preset);
-  const virtual = path.join(dir, c.options.as ?? `${c.name}${c.ext}`);
-  return processJs({ absPath: virtual, relPath: path.relative(dir, virtual), text }, callbackOptionsFor(c, mode));
-}
 
 const all = PRESETS.flatMap((p) => loadCases(p));
 
@@ -44,39 +20,9 @@ describe('callback presets fixtures', () => {
     assert.ok(all.some((c) => /require\(/.test(c.input)) && all.some((c) => /^import /m.test(c.input)), 'cases must cover CommonJS and ESM');
   });
 
-  for (const c of all) {
-    describe(`${c.preset}/${c.name}`, () => {
-      test('output matches the expected output byte for byte', () => {
-        const r = run(c, c.input);
-        assert.equal(r.error, undefined, r.error);
-        assert.equal(r.output ?? c.input, c.expected);
-      });
-      test('findings match', () => {
-        const r = run(c, c.input);
-        assert.deepEqual(normaliseFindings(r.findings), normaliseFindings(c.findings));
-      });
-      test('idempotent: running on the expected output changes nothing', () => {
-        const r = run(c, c.expected);
-        assert.equal(r.error, undefined, r.error);
-        assert.equal(r.output ?? c.expected, c.expected);
-      });
-      if (c.name.startsWith('decoy-')) {
-        test('decoy: nothing is changed', () => {
-          assert.equal(c.expected, c.input);
-        });
-      }
-    });
-  }
+  describeCases(all, (c) => `${c.preset}/${c.name}`);
 
   for (const preset of PRESETS) {
-    test(`${preset}: every case has its files and no stray files`, () => {
-      const dir = path.join(FIXTURES, preset);
-      const names = new Set(all.filter((c) => c.preset === preset).map((c) => c.name));
-      for (const f of fs.readdirSync(dir)) {
-        const m = /^(.*?)\.(input|output|findings|options)\./.exec(f);
-        if (!m) continue;
-        assert.ok(names.has(m[1]!), `${f} belongs to no case`);
-      }
-    });
+    test(`${preset}: every case has its files and no stray files`, () => assertNoStrayFiles(preset, all));
   }
 });

@@ -1,0 +1,69 @@
+/** Running JS/TS fixture cases through the engine: the checks every preset's fixture suite shares. */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { processJs } from '../../src/js/engine.js';
+import type { EngineOptions } from '../../src/core/types.js';
+import { loadWrapperSpec } from '../../src/core/spec.js';
+import { FIXTURES, normaliseFindings, type Case } from './fixtures.js';
+
+/** Engine options of a case: its .options.json (wrapper modules and specs relative to the preset folder, toList, preset, and the callback presets' from / target / modifyResult). */
+export function optionsFor(c: Case, mode: 'run' | 'check' = 'run'): EngineOptions {
+  const dir = path.join(FIXTURES, c.preset);
+  const extra = c.options as Record<string, unknown>;
+  const o: EngineOptions & Record<string, unknown> = {
+    mode,
+    preset: c.options.preset ?? 'auto',
+    wrapperModules: (c.options.wrapperModules ?? []).map((m) => (m.startsWith('.') ? path.resolve(dir, m) : m)),
+    wrapperSpecs: (c.options.wrapperSpecs ?? []).map((s) => loadWrapperSpec(s, dir)),
+    toList: c.options.toList ?? 'loop',
+    cwd: dir,
+  };
+  for (const k of ['from', 'target', 'modifyResult']) if (extra[k] !== undefined) o[k] = extra[k];
+  return o;
+}
+
+export function runCase(c: Case, text: string, mode: 'run' | 'check' = 'run') {
+  const dir = path.join(FIXTURES, c.preset);
+  const virtual = path.join(dir, c.options.as ?? `${c.name}${c.ext}`);
+  return processJs({ absPath: virtual, relPath: path.relative(dir, virtual), text }, optionsFor(c, mode));
+}
+
+/** Per case: exact output, exact findings, idempotence on the expected output; decoys stay unchanged. */
+export function describeCases(cases: Case[], label: (c: Case) => string): void {
+  for (const c of cases) {
+    describe(label(c), () => {
+      test('output matches the expected output byte for byte', () => {
+        const r = runCase(c, c.input);
+        assert.equal(r.error, undefined, r.error);
+        assert.equal(r.output ?? c.input, c.expected);
+      });
+      test('findings match', () => {
+        const r = runCase(c, c.input);
+        assert.deepEqual(normaliseFindings(r.findings), normaliseFindings(c.findings));
+      });
+      test('idempotent: running on the expected output changes nothing', () => {
+        const r = runCase(c, c.expected);
+        assert.equal(r.error, undefined, r.error);
+        assert.equal(r.output ?? c.expected, c.expected);
+      });
+      if (c.name.startsWith('decoy-')) {
+        test('decoy: nothing is changed', () => {
+          assert.equal(c.expected, c.input);
+        });
+      }
+    });
+  }
+}
+
+/** Every fixture file of a preset folder belongs to one of its cases. */
+export function assertNoStrayFiles(preset: string, cases: Case[]): void {
+  const dir = path.join(FIXTURES, preset);
+  const names = new Set(cases.filter((c) => c.preset === preset).map((c) => c.name));
+  for (const f of fs.readdirSync(dir)) {
+    const m = /^(.*?)\.(input|output|findings|options)\./.exec(f);
+    if (!m) continue;
+    assert.ok(names.has(m[1]!), `${f} belongs to no case`);
+  }
+}
