@@ -94,7 +94,10 @@ export function processJs(file: FileInput, options: EngineOptions): EngineResult
   cursorRule(ctx);
   importsRule(ctx);
   toListRule(ctx);
+  const editsBefore = ctx.edits.length;
   callbacksRules(ctx, file.absPath); // callbacks preset hook
+  // Old-API code that was migrated needs a current driver: package.json's `mongodb` is raised to the target major.
+  if (ctx.edits.length > editsBefore && tracker.imports.some((s) => s.origin === 'native')) ctx.replacedPackages.add('mongodb');
   if (ctx.edits.length === 0) return { output: null, findings: ctx.findings };
   let output: string;
   try {

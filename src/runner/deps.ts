@@ -33,7 +33,7 @@ function find(text: string, offset: number): Pick<EngineFinding, 'line' | 'colum
 }
 
 /** Rewrite a package.json text: each listed package becomes `mongodb` (or is dropped when mongodb is already there). */
-export function migratePackageJson(text: string, packages: string[]): { output: string | null; findings: EngineFinding[] } {
+export function migratePackageJson(text: string, packages: string[], targetMajor = 7): { output: string | null; findings: EngineFinding[] } {
   let json: Record<string, Record<string, string> | undefined>;
   try {
     json = JSON.parse(text);
@@ -43,6 +43,7 @@ export function migratePackageJson(text: string, packages: string[]): { output: 
   let out = text;
   const findings: EngineFinding[] = [];
   for (const pkg of packages) {
+    if (pkg === NATIVE_MODULE) continue; // raised below
     for (const section of SECTIONS) {
       const deps = json[section];
       if (!deps || typeof deps !== 'object' || !(pkg in deps)) continue;
@@ -67,7 +68,7 @@ export function migratePackageJson(text: string, packages: string[]): { output: 
           }
         }
       } else {
-        replacement = `${m[1]}"${NATIVE_MODULE}"${m[2]}"${NATIVE_RANGE}"${m[3]}${m[4] ?? ''}`;
+        replacement = `${m[1]}"${NATIVE_MODULE}"${m[2]}"${targetMajor === 7 ? NATIVE_RANGE : `^${targetMajor}.0.0`}"${m[3]}${m[4] ?? ''}`;
       }
       out = out.slice(0, at) + replacement + out.slice(at + m[0].length);
       findings.push({
@@ -75,6 +76,29 @@ export function migratePackageJson(text: string, packages: string[]): { output: 
         severity: 'info',
         message: hasNative ? `Removed '${pkg}' from ${section} (mongodb is already listed).` : `Replaced '${pkg}' with mongodb@${NATIVE_RANGE} in ${section}.`,
         ...find(text, Math.max(0, offsetInOriginal)),
+        fix: 'Run your package manager to refresh the lockfile.',
+      });
+    }
+  }
+  // `mongodb` itself: an old major is raised to the target (code migrated off its callback-era API needs it).
+  if (packages.includes(NATIVE_MODULE)) {
+    for (const section of SECTIONS) {
+      const deps = json[section];
+      const range = deps && typeof deps === 'object' ? deps[NATIVE_MODULE] : undefined;
+      if (typeof range !== 'string') continue;
+      const major = Number(/(\d+)/.exec(range)?.[1]);
+      if (!Number.isFinite(major) || major >= targetMajor) continue;
+      const sectionStart = out.search(new RegExp(`"${escapeRe(section)}"\\s*:\\s*\\{`));
+      const re = new RegExp(`("${NATIVE_MODULE}"\\s*:\\s*)"[^"]*"`);
+      const m = sectionStart >= 0 ? re.exec(out.slice(sectionStart)) : null;
+      if (!m) continue;
+      const at = sectionStart + m.index;
+      out = out.slice(0, at) + `${m[1]}"^${targetMajor}.0.0"` + out.slice(at + m[0].length);
+      findings.push({
+        ruleId: 'motor/dependency',
+        severity: 'info',
+        message: `Raised mongodb from ${range} to ^${targetMajor}.0.0 in ${section}.`,
+        ...find(text, Math.max(0, text.indexOf(`"${NATIVE_MODULE}"`, text.search(new RegExp(`"${escapeRe(section)}"\\s*:\\s*\\{`))))),
         fix: 'Run your package manager to refresh the lockfile.',
       });
     }

@@ -244,7 +244,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       } catch {
         continue;
       }
-      const { output, findings: depFindings } = migratePackageJson(text, [...pkgs]);
+      const { output, findings: depFindings } = migratePackageJson(text, [...pkgs], options.target ?? 7);
       if (!output) continue;
       if (!inside) {
         for (const f of depFindings)
