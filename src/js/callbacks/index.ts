@@ -12,7 +12,7 @@ import { FLAGGED_EXPORTS } from '../../presets/mongodb-callbacks.js';
 import { driverCall, isCallbackArg, type DriverCall } from './calls.js';
 import { seedCallbackHandles } from './track.js';
 import { apply, decide, prepare, type ConvertState } from './convert.js';
-import { rewriteClientOptions, rewriteMethod, rewriteOptions, rewriteResults, type MethodEnv } from './methods.js';
+import { rewriteClientOptions, rewriteMethod, rewriteOptions, rewriteWriteConcern, rewriteResults, type MethodEnv } from './methods.js';
 import { callbackOptions, driverMajor } from './era.js';
 import './meta.js';
 
@@ -191,6 +191,7 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
     const method = rewriteMethod(ctx, dc, env);
     if (method === undefined) continue;
     rewriteOptions(ctx, dc, method, env);
+    rewriteWriteConcern(ctx, dc, method);
     rewriteResults(ctx, dc, method, env, dc.cbIndex >= 0);
     if (dc.method === 'aggregate' && dc.kind === 'collection') {
       const args = dc.call.node.arguments;

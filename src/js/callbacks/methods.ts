@@ -492,6 +492,40 @@ export function rewriteOptions(ctx: RuleContext, dc: DriverCall, method: string,
   }
 }
 
+/** Where write methods take their options (by the name after any rename). */
+const WRITE_OPTIONS_INDEX: Record<string, number> = {
+  insertOne: 1, insertMany: 1, updateOne: 2, updateMany: 2, replaceOne: 2, deleteOne: 1, deleteMany: 1,
+  findOneAndUpdate: 2, findOneAndReplace: 2, findOneAndDelete: 1, bulkWrite: 1,
+};
+/** Operation-level write-concern options (silently ignored since 4.0) and their place in `writeConcern`. */
+const WRITE_CONCERN_KEYS: Record<string, string> = { w: 'w', j: 'j', wtimeout: 'wtimeoutMS', wtimeoutMS: 'wtimeoutMS', fsync: 'fsync' };
+
+/** `{ w: 1, j: true, wtimeout: 500 }` on a write -> `{ writeConcern: { w: 1, j: true, wtimeoutMS: 500 } }` (inline literals only). */
+export function rewriteWriteConcern(ctx: RuleContext, dc: DriverCall, method: string): void {
+  if (dc.kind !== 'collection') return;
+  const idx = WRITE_OPTIONS_INDEX[method];
+  if (idx === undefined) return;
+  const optPath = realArgs(dc)[idx];
+  const lit = objectLiteral(optPath);
+  if (!lit) return;
+  const obj = lit.node;
+  const props = obj.properties;
+  const wc = props.filter((p): p is t.ObjectProperty => p.type === 'ObjectProperty' && !p.computed && (keyOf(p) ?? '') in WRITE_CONCERN_KEYS);
+  if (!wc.length) return;
+  // A shared options object (a const) may serve other calls; an existing writeConcern or a spread leaves the merge to a person.
+  if (!optPath!.isObjectExpression() || props.some((p) => p.type === 'SpreadElement' || keyOf(p) === 'writeConcern')) {
+    ctx.report('mongodb-callbacks/write-concern-option', wc[0]!, `${wc.map((p) => keyOf(p)).join(', ')} on ${method}() are ignored by mongodb 4+.`);
+    return;
+  }
+  const parts = wc.map((p) => `${WRITE_CONCERN_KEYS[keyOf(p)!]}: ${p.shorthand ? keyOf(p) : ctx.render(p.value.start!, p.value.end!)}`);
+  const first = wc[0]!;
+  ctx.edit(first.start!, first.end!, `writeConcern: { ${parts.join(', ')} }`);
+  for (const p of wc.slice(1)) {
+    const i = props.indexOf(p);
+    ctx.edit(props[i - 1]!.end!, p.end!, '');
+  }
+}
+
 /** Client options: delete those the v7 client rejects and that did nothing, rename the one-to-one ones, flag the rest. */
 export function rewriteClientOptions(ctx: RuleContext, optsPath: NodePath | undefined, env: MethodEnv, removable: { args: NodePath[]; index: number } | undefined): void {
   const lit = objectLiteral(optsPath);
