@@ -373,3 +373,14 @@ describe('mongo-codemod CLI: config file, baselines, --quiet, CI formats', () =>
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+test('the worker pool produces exactly what in-process processing produces', () => {
+  const dir = project();
+  const inProcess = cli(['run', '--dry-run', '--format', 'json', '.'], dir, { MONGO_CODEMOD_THREADS: '1' });
+  const pooled = cli(['run', '--dry-run', '--format', 'json', '.'], dir, { MONGO_CODEMOD_THREADS: '2' });
+  assert.equal(pooled.code, inProcess.code);
+  assert.equal(pooled.stdout, inProcess.stdout);
+  assert.ok(pooled.stdout.length > 0);
+  assert.deepEqual(JSON.parse(pooled.stderr).findings, JSON.parse(inProcess.stderr).findings);
+  fs.rmSync(dir, { recursive: true, force: true });
+});

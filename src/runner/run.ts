@@ -66,8 +66,8 @@ function scanNeedles(options: EngineOptions, extra: string[] = []): { js: Buffer
   return { js, py };
 }
 
-/** Candidates below this count are processed in-process: a worker pool costs more to start than it saves. */
-export const POOL_THRESHOLD = 48;
+/** Candidates below this count are processed in-process: measured on 2 cores, a pool (module and wasm loading per worker) costs more than it saves on ~100 candidates. */
+export const POOL_THRESHOLD = 400;
 
 export async function runFiles(options: RunOptions): Promise<RunResult> {
   const cwd = options.cwd;
@@ -158,13 +158,16 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   };
   // MONGO_CODEMOD_THREADS caps the pool (1 = everything in-process).
   const threads = Math.max(1, Number(process.env.MONGO_CODEMOD_THREADS) || (os.availableParallelism?.() ?? os.cpus().length));
-  if (candidates.size >= POOL_THRESHOLD && threads > 1) {
+  // MONGO_CODEMOD_THREADS=N (N > 1) forces the pool whatever the count (tests exercise the pool this way).
+  const forced = Number(process.env.MONGO_CODEMOD_THREADS) > 1;
+  if ((candidates.size >= POOL_THRESHOLD || forced) && candidates.size > 0 && threads > 1) {
     const pool = new Tinypool({
       filename: fileURLToPath(new URL('./worker.js', import.meta.url)),
       minThreads: 1,
-      maxThreads: Math.min(threads, Math.ceil(candidates.size / 16)),
+      maxThreads: forced ? threads : Math.min(threads, Math.ceil(candidates.size / 16)),
       idleTimeout: 100,
     });
+    phase(`worker pool: up to ${forced ? threads : Math.min(threads, Math.ceil(candidates.size / 16))} threads`);
     try {
       await Promise.all(
         [...candidates].map(([abs, buf]) =>
