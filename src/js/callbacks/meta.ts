@@ -107,6 +107,11 @@ defineRules({
     description: 'The old driver export no longer exists.',
     help: 'Rewrite the code with the native API (see the fix).',
   },
+  'mongodb-callbacks/dependency-held': {
+    severity: 'warning',
+    description: 'package.json keeps its old mongodb (or mongodb-legacy) because callback-era call sites remain unconverted.',
+    help: 'Migrate the flagged call sites, run again (or raise mongodb by hand), then refresh the lockfile.',
+  },
   'mongodb-callbacks/write-concern-option': {
     severity: 'error',
     description: 'Operation-level `w`, `j`, `wtimeout` or `fsync` options are silently ignored since 4.0.',
