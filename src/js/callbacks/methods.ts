@@ -363,7 +363,18 @@ function needsMetadata(ctx: RuleContext, dc: DriverCall, env: MethodEnv, old: bo
 /** Rewrite reads of old write-result fields on the result binding of a (renamed) write call. */
 export function rewriteResults(ctx: RuleContext, dc: DriverCall, method: string, env: MethodEnv, callbackEra: boolean): void {
   const b = resultBinding(dc);
-  if (!b) return;
+  if (!b) {
+    // A findOneAnd* result handed to an opaque callback (`cb`, `done`) before driver 6 had the { value, ok } shape:
+    // ask for it again, so that callback keeps receiving what it always received.
+    const cbNode = dc.cbIndex >= 0 ? dc.call.node.arguments[dc.cbIndex] : undefined;
+    const opaque = cbNode !== undefined && cbNode.type !== 'ArrowFunctionExpression' && cbNode.type !== 'FunctionExpression';
+    const idx = FIND_ONE_AND[method];
+    if (idx !== undefined && opaque && callbackEra && (env.era === undefined || env.era < 6)) {
+      const args = realArgs(dc);
+      if (args.length >= idx) addOption(ctx, dc, args, idx, 'includeResultMetadata: true');
+    }
+    return;
+  }
   const name = b.identifier.name;
   const args = realArgs(dc);
   if (method.endsWith(':meta-decided')) {
