@@ -14,7 +14,7 @@ import { renamePhase } from './rename.js';
 import { selectEdits, OffsetMap } from './passes.js';
 
 export { PYTHON_EXTENSIONS } from './prefilter.js';
-import { PYTHON_EXTENSIONS } from './prefilter.js';
+import { pythonEngine as descriptor } from './index.js';
 const MAX_PASSES = 8;
 /** Text that looks like real Motor use (a syntax error in a file that merely says "motorcycle" is not our business). */
 const MOTOR_USE = /(^|[^\w.])(import\s+motor\b|from\s+motor\b|motor\.motor_\w+|AsyncIOMotor\w+|mongomock_motor)/m;
@@ -194,17 +194,9 @@ export async function pythonModuleHandles(text: string): Promise<Record<string, 
   }
 }
 
+/** The engine itself: the light descriptor of ./index.ts (id, extensions, presets) with the real `process`. */
 export const pythonEngine: Engine = {
-  id: 'python',
-  extensions: PYTHON_EXTENSIONS,
-  presets: [
-    {
-      name: 'motor-python',
-      language: 'python',
-      description: 'Motor (motor.motor_asyncio) -> PyMongo native async API (pymongo.AsyncMongoClient, PyMongo >= 4.13).',
-      modules: ['motor', 'motor.motor_asyncio', 'motor.core', 'motor.motor_gridfs', 'motor.motor_tornado'],
-    },
-  ],
+  ...descriptor,
   prefilter(text: string, options: EngineOptions): boolean {
     return prefilterPython(text, options);
   },
