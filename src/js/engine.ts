@@ -2,12 +2,11 @@
  * The JS/TS engine: parse with @babel/parser (parser per extension), track provenance, run the rule modules,
  * splice their edits into the original text. Untouched code stays byte-identical because nothing is reprinted.
  */
-import type { Engine, EngineOptions, EngineResult, FileInput } from '../core/types.js';
+import type { EngineOptions, EngineResult, FileInput } from '../core/types.js';
 import { applyEdits, OverlapError } from '../core/text.js';
-import { parseSource, ParseError, JS_EXTENSIONS } from './parse.js';
+import { parseSource, ParseError } from './parse.js';
 import path from 'node:path';
 import { normalisePath, wrapperMatcher } from './modules.js';
-import { jsPrefilter } from './prefilter.js';
 export { jsPrefilter, jsIndexPrefilter, LEGACY_TOKENS } from './prefilter.js';
 import type { Kind } from '../presets/kinds.js';
 import { Tracker, Vocabulary } from '../tracking/tracker.js';
@@ -67,9 +66,6 @@ export function jsModuleExports(file: FileInput, options: EngineOptions): Record
 
 export function processJs(file: FileInput, options: EngineOptions): EngineResult {
   const matcher = wrapperMatcher(options);
-  const wantWrapper = options.preset === 'auto' || options.preset === 'motor';
-  const wantNative = options.preset === 'auto' || options.preset === 'native' || options.preset === 'motor';
-  const wantCallbacks = callbackPresetApplies(options.preset); // callbacks preset hook
   // The in-house wrapper module itself is left alone.
   if (matcher.isWrapperFile(file.absPath)) {
     return {

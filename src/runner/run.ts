@@ -77,12 +77,13 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     if (process.env.MONGO_CODEMOD_DEBUG) process.stderr.write(`[mongo-codemod] ${name}: ${(performance.now() - t0).toFixed(0)} ms\n`);
   };
   const pythonOn = options.preset === 'auto' || options.preset === 'motor-python';
-  const isPyDep = (abs: string) => pythonOn && (isPythonDependencyFile(relativePath(cwd, abs)) || isPythonLockfile(relativePath(cwd, abs)));
+  const isPyDep = (rel: string) => pythonOn && (isPythonDependencyFile(rel) || isPythonLockfile(rel));
   const ignored = pathFilter(options.ignorePaths);
   const { files, missing } = discover(options.paths, cwd, (abs) => {
-    if (ignored(relativePath(cwd, abs))) return false;
+    const rel = relativePath(cwd, abs);
+    if (ignored(rel)) return false;
     const e = engineFor(abs);
-    return (!!e && engineRuns(e, options.preset)) || isPyDep(abs);
+    return (!!e && engineRuns(e, options.preset)) || isPyDep(rel);
   });
 
   phase(`discovered ${files.length} files`);
