@@ -95,7 +95,7 @@ export interface Engine {
   /** Presets this engine implements (for `presets` and `--preset`). */
   presets: readonly PresetInfo[];
   /** Cheap text test: does this file deserve a parse? Must not have false negatives for files the engine would change or flag. */
-  prefilter(text: string, options: EngineOptions): boolean;
+  prefilter(text: string, options: EngineOptions, file?: string): boolean;
   process(file: FileInput, options: EngineOptions): EngineResult | Promise<EngineResult>;
 }
 

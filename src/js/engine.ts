@@ -18,6 +18,8 @@ import { importsRule } from './rules/imports.js';
 import './rules/meta.js';
 import { callbackPresetApplies, callbacksRules } from './callbacks/index.js'; // callbacks preset hook
 import { isLegacySpecifier } from '../presets/mongodb-legacy.js'; // callbacks preset hook
+import { jsPrefilter } from './prefilter.js';
+import { keepAst, takeAst } from './ast-cache.js';
 
 const vocabCache = new WeakMap<object, Vocabulary>();
 
@@ -59,6 +61,8 @@ export function jsModuleExports(file: FileInput, options: EngineOptions): Record
   } catch {
     return {};
   }
+  // The processing of this file (in this thread) will reuse the tree.
+  if (jsPrefilter(file.text, options, file.relPath)) keepAst(file.absPath, file.text, ast);
   const tracker = trackerFor(file, options, ast);
   if (tracker.imports.length === 0 && tracker.localHandleImports === 0) return {};
   return tracker.exportedKinds();
@@ -75,12 +79,14 @@ export function processJs(file: FileInput, options: EngineOptions): EngineResult
       ],
     };
   }
-  let ast;
-  try {
-    ast = parseSource(file.text, file.relPath);
-  } catch (err) {
-    if (err instanceof ParseError) return { output: null, findings: [], error: `parse error at ${err.line}:${err.column}: ${err.message}` };
-    throw err;
+  let ast = takeAst(file.absPath, file.text);
+  if (!ast) {
+    try {
+      ast = parseSource(file.text, file.relPath);
+    } catch (err) {
+      if (err instanceof ParseError) return { output: null, findings: [], error: `parse error at ${err.line}:${err.column}: ${err.message}` };
+      throw err;
+    }
   }
   const tracker = trackerFor(file, options, ast);
   if (tracker.imports.length === 0 && tracker.localHandleImports === 0) return { output: null, findings: [] };

@@ -11,15 +11,17 @@ const patternCache = new WeakMap<object, RegExp>();
  * The prefilter: a file is parsed only when a module specifier it could import appears in quotes — `'mongodb'`,
  * `"motor/x"`, `'../lib/motor.js'`, or a local module of the cross-file index — not merely the word in a comment.
  */
-export function jsPrefilter(text: string, options: EngineOptions): boolean {
+export function jsPrefilter(text: string, options: EngineOptions, file?: string): boolean {
   if (specifierMatch(text, options)) return true;
+  // A declaration file holds no calls: nothing in it can use a legacy API on a `mongodb` handle.
+  if (file !== undefined && DECLARATION_FILE.test(file)) return false;
   // Code already on `mongodb` is parsed only when it shows a token of a legacy API (what `check` looks for there).
-  return NATIVE_IMPORT.test(text) && LEGACY_TOKENS.test(text);
+  return importsNative(text) && LEGACY_TOKENS.test(text);
 }
 
 /** For the cross-file index: files that import a wrapper or an indexed module, and in `check` any `mongodb` importer. */
-export function jsIndexPrefilter(text: string, options: EngineOptions): boolean {
-  return specifierMatch(text, options) || (options.mode === 'check' && NATIVE_IMPORT.test(text));
+export function jsIndexPrefilter(text: string, options: EngineOptions, file?: string): boolean {
+  return specifierMatch(text, options) || (options.mode === 'check' && !(file !== undefined && DECLARATION_FILE.test(file)) && importsNative(text));
 }
 
 function specifierMatch(text: string, options: EngineOptions): boolean {
@@ -40,7 +42,26 @@ function specifierMatch(text: string, options: EngineOptions): boolean {
   return re.test(text);
 }
 
-const NATIVE_IMPORT = new RegExp(`['"\`]${NATIVE_MODULE}['"\`/]`);
+const DECLARATION_FILE = /\.d\.[cm]?ts$/;
+/** `from 'mongodb'`, `require('mongodb')`, `import('mongodb/x')`, `import 'mongodb'`: the forms the tracker follows. */
+const NATIVE_IMPORT = new RegExp(`(?:\\bfrom|\\brequire\\s*\\(|\\bimport\\s*\\(?)\\s*['"\`]${NATIVE_MODULE}['"\`/]`, 'g');
+
+/**
+ * Does the file import `mongodb`? A string such as `default: 'mongodb'` is not an import, and neither is one on a
+ * comment line (`* import { MongoClient } from 'mongodb'` in a JSDoc example): only a cheap line test, erring on
+ * the side of a parse.
+ */
+export function importsNative(text: string): boolean {
+  NATIVE_IMPORT.lastIndex = 0;
+  for (let m = NATIVE_IMPORT.exec(text); m; m = NATIVE_IMPORT.exec(text)) {
+    const lineStart = text.lastIndexOf('\n', m.index) + 1;
+    const before = text.slice(lineStart, m.index).trimStart();
+    const commentLine = before.startsWith('//') || before.startsWith('*') || (before.startsWith('/*') && !before.includes('*/'));
+    if (!commentLine) return true;
+  }
+  return false;
+}
+
 /**
  * Tokens of legacy APIs that can linger on native handles: Motor-style names and flagged properties, rejected
  * client options, and callback-era shapes (err-first callbacks, removed methods) for the callback presets.

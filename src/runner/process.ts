@@ -125,7 +125,7 @@ async function processEngine(abs: string, rel: string, buf: Uint8Array, options:
   if (raw === undefined) return { ...base, report: { path: rel, status: 'skipped', reason: 'not valid UTF-8' } };
   const bom = raw.startsWith(BOM) ? BOM : '';
   const text = bom ? raw.slice(1) : raw;
-  if (!engine.prefilter(text, options)) return { ...base, text, report: { path: rel, status: 'unchanged' } };
+  if (!engine.prefilter(text, options, rel)) return { ...base, text, report: { path: rel, status: 'unchanged' } };
   if (looksMinified(text)) return { ...base, report: { path: rel, status: 'skipped', reason: 'minified' } };
   if (/@generated\b/.test(text.slice(0, 1000))) return { ...base, report: { path: rel, status: 'skipped', reason: 'generated (@generated marker)' } };
   let result;

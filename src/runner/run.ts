@@ -21,6 +21,7 @@ import { listedPackages, migratePackageJson, nearestPackageJson, positionAt, sta
 import { LineIndex } from '../core/text.js';
 import { isBareSpecifier, normalisePath, packageName, wrapperModulesOf } from '../js/modules.js';
 import { jsIndexPrefilter } from '../js/prefilter.js';
+import { releaseAsts } from '../js/ast-cache.js';
 
 export { MAX_FILE_BYTES, type FileStatus, type FileReport } from './process.js';
 
@@ -46,6 +47,11 @@ export interface RunResult {
 
 
 export function relativePath(cwd: string, abs: string): string {
+  // Fast path for the usual case (a file under cwd, already normalised): a slice instead of path.relative.
+  if (abs.length > cwd.length + 1 && abs.startsWith(cwd) && abs[cwd.length] === path.sep && !cwd.endsWith(path.sep)) {
+    const rel = abs.slice(cwd.length + 1);
+    if (!rel.includes(`${path.sep}.`) && !rel.startsWith('.')) return path.sep === '/' ? rel : rel.split(path.sep).join('/');
+  }
   return path.relative(cwd, abs).split(path.sep).join('/');
 }
 
@@ -59,8 +65,8 @@ function withFile(f: EngineFinding, file: string): Finding {
 }
 
 /** Byte-level prefilter needles (no decoding): a file without any of them cannot concern any engine. */
-function scanNeedles(options: EngineOptions, extra: string[] = []): { js: Buffer[]; py: Buffer[] } {
-  const js = ['mongodb', MARKER_TAG, ...wrapperMatcher(options).needles, ...extra].map((n) => Buffer.from(n));
+function scanNeedles(options: EngineOptions): { js: Buffer[]; py: Buffer[] } {
+  const js = ['mongodb', MARKER_TAG, ...wrapperMatcher(options).needles].map((n) => Buffer.from(n));
   // The Python engine's prefilter is /motor/i: a case-insensitive superset through 'otor' / 'OTOR'.
   const py = ['otor', 'OTOR', MARKER_TAG].map((n) => Buffer.from(n));
   return { js, py };
@@ -68,6 +74,9 @@ function scanNeedles(options: EngineOptions, extra: string[] = []): { js: Buffer
 
 /** Candidates below this count are processed in-process: measured on 2 cores, a pool (module and wasm loading per worker) costs more than it saves on ~100 candidates. */
 export const POOL_THRESHOLD = 400;
+
+/** Bytes of non-candidate files kept in memory between the scan and the cross-file index (beyond it, they are read again). */
+const KEEP_BUDGET = 128 * 1024 * 1024;
 
 export async function runFiles(options: RunOptions): Promise<RunResult> {
   const cwd = options.cwd;
@@ -79,11 +88,11 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   const pythonOn = options.preset === 'auto' || options.preset === 'motor-python';
   const isPyDep = (rel: string) => pythonOn && (isPythonDependencyFile(rel) || isPythonLockfile(rel));
   const ignored = pathFilter(options.ignorePaths);
+  const filtering = !!options.ignorePaths?.length;
   const { files, missing } = discover(options.paths, cwd, (abs) => {
-    const rel = relativePath(cwd, abs);
-    if (ignored(rel)) return false;
+    if (filtering && ignored(relativePath(cwd, abs))) return false;
     const e = engineFor(abs);
-    return (!!e && engineRuns(e, options.preset)) || isPyDep(rel);
+    return (!!e && engineRuns(e, options.preset)) || isPyDep(relativePath(cwd, abs));
   });
 
   phase(`discovered ${files.length} files`);
@@ -91,27 +100,46 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   const early = new Map<string, FileReport>();
   const candidates = new Map<string, Buffer>();
   const readBytes = (abs: string): Buffer | undefined => {
-    const rel = relativePath(cwd, abs);
+    let fd: number | undefined;
     try {
-      const st = fs.statSync(abs);
-      if (st.size > MAX_FILE_BYTES) {
-        early.set(abs, { path: rel, status: 'skipped', reason: `larger than ${MAX_FILE_BYTES} bytes` });
+      // One open, one fstat, one read (what readFileSync does, with the size limit checked before reading).
+      fd = fs.openSync(abs, 'r');
+      const size = fs.fstatSync(fd).size;
+      if (size > MAX_FILE_BYTES) {
+        early.set(abs, { path: relativePath(cwd, abs), status: 'skipped', reason: `larger than ${MAX_FILE_BYTES} bytes` });
         return undefined;
       }
-      return fs.readFileSync(abs);
+      const buf = Buffer.allocUnsafe(size);
+      let got = 0;
+      while (got < size) {
+        const n = fs.readSync(fd, buf, got, size - got, got);
+        if (n === 0) break;
+        got += n;
+      }
+      return got === size ? buf : buf.subarray(0, got);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      early.set(abs, { path: rel, status: 'error', reason: code === 'ENOENT' ? 'vanished before it could be read' : `could not be read: ${(err as Error).message}` });
+      early.set(abs, { path: relativePath(cwd, abs), status: 'error', reason: code === 'ENOENT' ? 'vanished before it could be read' : `could not be read: ${(err as Error).message}` });
       return undefined;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
     }
   };
   const needles = scanNeedles(options);
+  // The bytes of non-candidate JS/TS files are kept (up to a budget) for the cross-file index, which looks for
+  // importers of local modules: it then searches memory instead of reading the tree again.
+  const kept = new Map<string, Buffer>();
+  let keptBytes = 0;
   for (const abs of files) {
     const buf = readBytes(abs);
     if (!buf) continue;
     const engine = engineFor(abs);
     const list = !engine ? undefined : engine.id === 'js' ? needles.js : needles.py;
     if (!list || list.some((n) => buf.includes(n))) candidates.set(abs, buf);
+    else if (engine?.id === 'js' && keptBytes + buf.length <= KEEP_BUDGET) {
+      kept.set(abs, buf);
+      keptBytes += buf.length;
+    }
   }
 
   phase(`scanned, ${candidates.size} candidates`);
@@ -131,17 +159,10 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     }
   }
   if (options.preset !== 'motor-python') {
-    const index = await jsIndex(files, candidates, cwd, options, readBytes);
+    const index = await jsIndex(files, candidates, cwd, options, (abs) => (early.has(abs) ? undefined : (kept.get(abs) ?? readBytes(abs))));
     options = { ...options, jsModuleExports: index };
-    if (Object.keys(index).length) {
-      const more = scanNeedles(options, Object.keys(index).map((k) => path.basename(k))).js;
-      for (const abs of files) {
-        if (candidates.has(abs) || early.has(abs) || engineFor(abs)?.id !== 'js') continue;
-        const buf = readBytes(abs);
-        if (buf && more.some((n) => buf.includes(n))) candidates.set(abs, buf);
-      }
-    }
   }
+  kept.clear();
 
   phase(`cross-file index, ${candidates.size} candidates`);
   // Process candidates: in a worker pool sized to the machine for large runs, in-process otherwise.
@@ -162,6 +183,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   // MONGO_CODEMOD_THREADS=N (N > 1) forces the pool whatever the count (tests exercise the pool this way).
   const forced = Number(process.env.MONGO_CODEMOD_THREADS) > 1;
   if ((candidates.size >= POOL_THRESHOLD || forced) && candidates.size > 0 && threads > 1) {
+    releaseAsts(); // workers parse for themselves
     const pool = new Tinypool({
       filename: fileURLToPath(new URL('./worker.js', import.meta.url)),
       minThreads: 1,
@@ -185,6 +207,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     for (const [abs, buf] of candidates) settle(abs, await processCandidate(abs, relativePath(cwd, abs), buf, engineOptions));
   }
   candidates.clear();
+  releaseAsts();
   phase('processed');
 
   const reports: FileReport[] = [];
@@ -357,32 +380,42 @@ async function jsIndex(
   candidates: Map<string, Buffer>,
   cwd: string,
   options: RunOptions,
-  readBytes: (abs: string) => Buffer | undefined,
+  bytesOf: (abs: string) => Buffer | undefined,
 ): Promise<Record<string, Record<string, unknown>>> {
   const index: Record<string, Record<string, unknown>> = {};
   const done = new Set<string>();
   let jsModuleExports: typeof import('../js/engine.js').jsModuleExports | undefined;
   const jsFiles = files.filter((f) => engineFor(f)?.id === 'js');
-  for (let round = 0; round < 4; round++) {
+  // Round 0 looks at the scan's candidates; each later round at the files whose bytes name a module that the
+  // previous round found exporting handles (they become candidates too).
+  let pool = jsFiles.filter((f) => candidates.has(f));
+  for (let round = 0; round < 4 && pool.length; round++) {
     const opts: EngineOptions = { ...options, onFile: undefined, jsModuleExports: round === 0 ? undefined : { ...index } } as EngineOptions;
-    let added = false;
-    // Round 0 looks at the scan's candidates only; later rounds at files that may import a new exporter.
-    const pool = round === 0 ? jsFiles.filter((f) => candidates.has(f)) : jsFiles;
+    const added: string[] = [];
     for (const abs of pool) {
-      if (done.has(abs)) continue;
-      const buf = candidates.get(abs) ?? readBytes(abs);
+      const buf = candidates.get(abs);
       if (!buf) continue;
       const text = buf.toString('utf8').replace(/^\uFEFF/, '');
-      if (!jsIndexPrefilter(text, opts)) continue;
+      if (!jsIndexPrefilter(text, opts, abs)) continue;
       done.add(abs);
       jsModuleExports ??= (await import('../js/engine.js')).jsModuleExports; // the parser loads only when needed
       const exported = jsModuleExports({ absPath: abs, relPath: relativePath(cwd, abs), text }, opts);
       if (Object.keys(exported).length) {
-        index[normalisePath(abs)] = exported;
-        added = true;
+        const key = normalisePath(abs);
+        if (!index[key]) added.push(key);
+        index[key] = exported;
       }
     }
-    if (!added) break;
+    if (!added.length) break;
+    const needles = [...new Set(added.map((k) => path.basename(k)))].map((n) => Buffer.from(n));
+    pool = [];
+    for (const abs of jsFiles) {
+      if (done.has(abs)) continue;
+      const buf = candidates.get(abs) ?? bytesOf(abs);
+      if (!buf || !needles.some((n) => buf.includes(n))) continue;
+      candidates.set(abs, buf);
+      pool.push(abs);
+    }
   }
   return index;
 }
