@@ -1,0 +1,59 @@
+/**
+ * The JS/TS prefilter decides which files are parsed at all: a false negative loses a migration, so each rule
+ * that lets a file through without a parse is pinned here (the fuzz suite checks the same property at random).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { importsNative, jsIndexPrefilter, jsPrefilter } from '../src/js/prefilter.js';
+import { processJs } from '../src/js/engine.js';
+import type { EngineOptions } from '../src/core/types.js';
+
+const run = { mode: 'run', preset: 'auto', wrapperModules: [], wrapperSpecs: [], toList: 'loop', cwd: '/p' } as unknown as EngineOptions;
+const check: EngineOptions = { ...run, mode: 'check' } as EngineOptions;
+
+test('importsNative: every import form the tracker follows', () => {
+  for (const text of [
+    "import { MongoClient } from 'mongodb';",
+    'import {\n  MongoClient,\n} from "mongodb";',
+    "const { MongoClient } = require('mongodb');",
+    "const MongoClient = require ( 'mongodb' ).MongoClient;",
+    "const m = await import('mongodb');",
+    "import 'mongodb';",
+    "export * from 'mongodb';",
+    "import type { Db } from 'mongodb/lib/db';",
+    "/* driver */ const mongo = require('mongodb');",
+    'const mongo = require(`mongodb`);',
+  ]) {
+    assert.equal(importsNative(text), true, text);
+  }
+});
+
+test('importsNative: strings and comment lines that are not imports', () => {
+  for (const text of [
+    "const opts = { srvServiceName: { default: 'mongodb' } };",
+    "const scheme = 'mongodb://localhost';",
+    " * @example\n * import { MongoClient } from 'mongodb';\n */",
+    "// const { MongoClient } = require('mongodb');",
+    "/* require('mongodb') */",
+    "const name = 'mongodb-memory-server';",
+  ]) {
+    assert.equal(importsNative(text), false, text);
+  }
+});
+
+test('a mongodb importer with a legacy token is parsed; the same text in a declaration file is not', () => {
+  const text = "import { MongoClient } from 'mongodb';\nexport async function n(db) { return db.collection('x').count(); }\n";
+  assert.equal(jsPrefilter(text, run, 'src/a.ts'), true);
+  assert.equal(jsPrefilter(text, run, 'types/a.d.ts'), false);
+  assert.equal(jsIndexPrefilter(text, check, 'src/a.ts'), true);
+  assert.equal(jsIndexPrefilter(text, check, 'types/a.d.mts'), false);
+  // What the prefilter lets through is what the engine acts on (so the first assertion is not vacuous).
+  const res = processJs({ absPath: '/p/src/a.js', relPath: 'src/a.js', text: "const { MongoClient } = require('mongodb');\nMongoClient.connect('mongodb://h', function (err, client) { if (err) throw err; client.db('x').collection('y').count(function (e, n) { console.log(n); }); });\n" }, run);
+  assert.ok(res.output !== null || res.findings.length > 0);
+});
+
+test('a file mentioning mongodb only in a string or a JSDoc example is not parsed', () => {
+  const text = "/**\n * import { MongoClient } from 'mongodb';\n */\nexport const defaults = { scheme: 'mongodb', update: (a, cb) => cb(null, a) };\n";
+  assert.equal(jsPrefilter(text, run, 'src/defaults.js'), false);
+  assert.equal(jsIndexPrefilter(text, check, 'src/defaults.js'), false);
+});
