@@ -1,6 +1,7 @@
 // Build: tsc compiles src/, test/, bench/ and transforms/ to dist/ (ESM); esbuild bundles each jscodeshift
 // transform as CommonJS (dist/transforms/*.cjs), because jscodeshift loads transforms with require() and an ESM
-// build crashes its worker while it still exits 0; the tree-sitter-python wasm is copied into dist/wasm.
+// build crashes its worker while it still exits 0, and the CLI as an ESM bundle (dist/bundle/, what bin/ runs);
+// the tree-sitter-python wasm is copied into dist/wasm.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -76,9 +77,29 @@ if (esbuild && entries.length) {
     banner: { js: "const __mongo_codemod_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'warning',
   });
-} else if (entries.length) {
+}
+// The CLI as one ESM bundle (plus lazily loaded chunks: the JS/TS engine with Babel, the Python engine, the pool
+// worker): loading ~600 small CommonJS modules of @babel/* and commander one by one cost a few hundred ms per run.
+// web-tree-sitter (finds its own wasm) and tinypool (starts workers from files) stay external.
+if (esbuild) {
+  await esbuild.build({
+    entryPoints: { cli: 'src/cli.ts', worker: 'src/runner/worker.ts' },
+    outdir: `${out}/bundle`,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    chunkNames: '[name]-[hash]',
+    external: ['web-tree-sitter', 'tinypool'],
+    // Bundled CommonJS code calls require() for Node built-ins.
+    banner: { js: "import { createRequire as __mongoCodemodCreateRequire } from 'node:module'; const require = __mongoCodemodCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+}
+if (!esbuild && entries.length) {
   // A consumer installing from the registry gets the prebuilt dist/; esbuild is only needed to rebuild it.
-  console.warn('esbuild not installed: dist/transforms/*.cjs were not rebuilt');
+  console.warn('esbuild not installed: dist/transforms/*.cjs and dist/bundle/ were not rebuilt');
 }
 
 rmSync('dist', { recursive: true, force: true });

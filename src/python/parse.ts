@@ -13,8 +13,11 @@ export type { Node, Tree };
 let ready: Promise<Parser> | null = null;
 
 function locateGrammar(): string {
-  const shipped = fileURLToPath(new URL('../../wasm/tree-sitter-python.wasm', import.meta.url));
-  if (existsSync(shipped)) return shipped;
+  // dist/src/python/parse.js (tsc output) or dist/bundle/<chunk>.js (the CLI bundle): both next to dist/wasm/.
+  for (const rel of ['../../wasm/tree-sitter-python.wasm', '../wasm/tree-sitter-python.wasm']) {
+    const shipped = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(shipped)) return shipped;
+  }
   const require = createRequire(import.meta.url);
   return require.resolve('tree-sitter-python/tree-sitter-python.wasm');
 }
