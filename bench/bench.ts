@@ -237,6 +237,10 @@ function measureOnce(cmd: string, args: string[], cwd: string, tmp: string): Mea
     env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --require ${preload}`.trim();
     env.BENCH_RSS_FILE = rssFile;
   }
+  // A report file left by the previous repetition is removed first: truncating a just-written file makes ext4
+  // flush it (auto_da_alloc), a stall of up to a few hundred ms that belongs to the file system, not the tool.
+  const reportAt = args.indexOf('--report-file');
+  if (reportAt >= 0 && args[reportAt + 1]) fs.rmSync(path.resolve(cwd, args[reportAt + 1]!), { force: true });
   const t0 = performance.now();
   const res = spawnSync(file, argv, { cwd, env, encoding: 'utf8', maxBuffer: 1 << 30 });
   const wallMs = performance.now() - t0;

@@ -61,3 +61,18 @@ test('CommonJS and ESM handle modules are followed into their importers', async 
   );
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('Python: a file that imports motor and a handle of another module is transformed with that handle (the cross-file pass result is not reused)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-xfile-py-'));
+  write(dir, {
+    'app/db.py': "from motor.motor_asyncio import AsyncIOMotorClient\n\nclient = AsyncIOMotorClient('mongodb://localhost')\ndatabase = client.app\n",
+    'app/x.py': 'import motor\nfrom app.db import database\n\nasync def f():\n    async for x in database.users.aggregate([]):\n        print(x)\n',
+    'app/alone.py': "import motor.motor_asyncio\n\nasync def g(client: motor.motor_asyncio.AsyncIOMotorClient):\n    client.close()\n",
+  });
+  await run(dir);
+  const read = (rel: string) => fs.readFileSync(path.join(dir, rel), 'utf8');
+  // Without the injected handle, x.py's aggregate would be left alone (and flagged as an unverified receiver).
+  assert.match(read('app/x.py'), /async for x in await database\.users\.aggregate\(\[\]\):/);
+  // A motor file that uses no handle of another module gets its first-pass result.
+  assert.match(read('app/alone.py'), /await client\.close\(\)/);
+});

@@ -29,7 +29,11 @@ export interface TransformResult {
 }
 
 /** Run every pass on text. Findings refer to the original text. */
-export async function transformPython(text: string, options: Partial<EngineOptions> & { mode?: 'run' | 'check' } = {}): Promise<TransformResult> {
+export async function transformPython(
+  text: string,
+  options: Partial<EngineOptions> & { mode?: 'run' | 'check' } = {},
+  onModuleHandles?: (handles: Record<string, string>) => void,
+): Promise<TransformResult> {
   const parser = await getParser();
   const lines = new LineIndex(text);
   const map = new OffsetMap();
@@ -49,6 +53,8 @@ export async function transformPython(text: string, options: Partial<EngineOptio
   let current = text;
   let tree: Tree = parseWith(parser, current);
   try {
+    // The cross-file pass wants the module-level handles of the original text (the same as pythonModuleHandles).
+    if (onModuleHandles) onModuleHandles(new Tracker(tree.rootNode, analyzeImports(tree.rootNode)).moduleHandles());
     const problem = firstSyntaxProblem(tree.rootNode);
     if (problem && !MOTOR_USE.test(text)) return { output: text, findings: [] };
     if (problem) {
@@ -194,6 +200,54 @@ export async function pythonModuleHandles(text: string): Promise<Record<string, 
   }
 }
 
+/**
+ * Results computed by the cross-file pass (pythonIndexFile), handed to the processing of the same file in this
+ * thread: parse and transform once. Valid while the text is the same and cannot use any handle that other modules
+ * export (see mayUse).
+ */
+const indexed = new Map<string, { text: string; result: EngineResult }>();
+
+export function releasePythonResults(): void {
+  indexed.clear();
+}
+
+/**
+ * Could this text use the injected handle `key`? A fixture is used by naming it; a module-level handle
+ * (`app.db.client`) through `from app.db import client`, `import app.db` + `app.db.client`: both name the module
+ * path and the handle. A cheap, conservative test (a false positive only costs a second transform).
+ */
+function mayUse(text: string, key: string): boolean {
+  if (key.startsWith('fixture:')) return text.includes(key.slice('fixture:'.length));
+  const dot = key.lastIndexOf('.');
+  return dot < 0 ? text.includes(key) : text.includes(key.slice(0, dot)) && text.includes(key.slice(dot + 1));
+}
+
+/** Cross-file pass for one file: its module-level handles; the engine result is kept for its processing. */
+export async function pythonIndexFile(file: FileInput, options: EngineOptions): Promise<Record<string, string>> {
+  let handles: Record<string, string> = {};
+  const result = await processPython(file, { ...options, pythonImportedHandles: {} } as EngineOptions, (h) => (handles = h));
+  indexed.set(file.absPath, { text: file.text, result });
+  return handles;
+}
+
+async function processPython(file: FileInput, options: EngineOptions, onModuleHandles?: (h: Record<string, string>) => void): Promise<EngineResult> {
+  try {
+    if (!onModuleHandles && !prefilterPython(file.text, options)) return { output: null, findings: [] };
+    const res = await transformPython(file.text, options, onModuleHandles);
+    const output = res.output === file.text ? null : res.output;
+    return {
+      output,
+      findings: res.findings,
+      // the project's dependency files should follow: motor -> pymongo>=4.13 (see deps.ts)
+      ...(output !== null && MOTOR_USE.test(file.text) ? { replacedPackages: ['motor'] } : {}),
+      ...(res.error ? { error: res.error } : {}),
+    };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    return { output: null, findings: [errorFinding(`The Python engine could not process this file: ${msg}`)], error: msg };
+  }
+}
+
 /** The engine itself: the light descriptor of ./index.ts (id, extensions, presets) with the real `process`. */
 export const pythonEngine: Engine = {
   ...descriptor,
@@ -201,20 +255,11 @@ export const pythonEngine: Engine = {
     return prefilterPython(text, options);
   },
   async process(file: FileInput, options: EngineOptions): Promise<EngineResult> {
-    try {
-      if (!prefilterPython(file.text, options)) return { output: null, findings: [] };
-      const res = await transformPython(file.text, options);
-      const output = res.output === file.text ? null : res.output;
-      return {
-        output,
-        findings: res.findings,
-        // the project's dependency files should follow: motor -> pymongo>=4.13 (see deps.ts)
-        ...(output !== null && MOTOR_USE.test(file.text) ? { replacedPackages: ['motor'] } : {}),
-        ...(res.error ? { error: res.error } : {}),
-      };
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      return { output: null, findings: [errorFinding(`The Python engine could not process this file: ${msg}`)], error: msg };
+    const hit = indexed.get(file.absPath);
+    if (hit) {
+      indexed.delete(file.absPath);
+      if (hit.text === file.text && !Object.keys(injectedHandles(options)).some((k) => mayUse(file.text, k))) return hit.result;
     }
+    return processPython(file, options);
   },
 };

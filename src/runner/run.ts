@@ -126,8 +126,8 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     }
   };
   const needles = scanNeedles(options);
-  // The bytes of non-candidate JS/TS files are kept (up to a budget) for the cross-file index, which looks for
-  // importers of local modules: it then searches memory instead of reading the tree again.
+  // The bytes of non-candidate source files are kept (up to a budget) for the cross-file passes, which look for
+  // importers of local modules: they then search memory instead of reading the tree again.
   const kept = new Map<string, Buffer>();
   let keptBytes = 0;
   for (const abs of files) {
@@ -136,7 +136,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     const engine = engineFor(abs);
     const list = !engine ? undefined : engine.id === 'js' ? needles.js : needles.py;
     if (!list || list.some((n) => buf.includes(n))) candidates.set(abs, buf);
-    else if (engine?.id === 'js' && keptBytes + buf.length <= KEEP_BUDGET) {
+    else if (engine && keptBytes + buf.length <= KEEP_BUDGET) {
       kept.set(abs, buf);
       keptBytes += buf.length;
     }
@@ -145,7 +145,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   phase(`scanned, ${candidates.size} candidates`);
   // First passes: handles exported across files (JS/TS and Python), then files that import them become candidates.
   if (pythonOn) {
-    const handles = await pythonHandles(candidates, cwd);
+    const handles = await pythonHandles(candidates, cwd, options);
     options = { ...options, pythonImportedHandles: handles };
     // Python files that import those modules (`from app.db import db`) never mention motor: scan for the names.
     const names = new Set(Object.keys(handles).map((k) => (k.startsWith('fixture:') ? k.slice(8) : k.slice(0, k.lastIndexOf('.')).split('.').pop()!)));
@@ -153,7 +153,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       const more = [...names].filter(Boolean).map((n) => Buffer.from(n));
       for (const abs of files) {
         if (candidates.has(abs) || early.has(abs) || engineFor(abs)?.id !== 'python') continue;
-        const buf = readBytes(abs);
+        const buf = kept.get(abs) ?? readBytes(abs);
         if (buf && more.some((n) => buf.includes(n))) candidates.set(abs, buf);
       }
     }
@@ -184,6 +184,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   const forced = Number(process.env.MONGO_CODEMOD_THREADS) > 1;
   if ((candidates.size >= POOL_THRESHOLD || forced) && candidates.size > 0 && threads > 1) {
     releaseAsts(); // workers parse for themselves
+    await releasePython();
     const pool = new Tinypool({
       filename: fileURLToPath(new URL('./worker.js', import.meta.url)),
       minThreads: 1,
@@ -208,6 +209,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   }
   candidates.clear();
   releaseAsts();
+  await releasePython();
   phase('processed');
 
   const reports: FileReport[] = [];
@@ -338,6 +340,12 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   return { files: reports, findings, suppressed, diff, missing, texts };
 }
 
+/** Drop the results the Python cross-file pass kept (only if that engine was loaded). */
+async function releasePython(): Promise<void> {
+  if (pythonLoaded) (await import('../python/engine.js')).releasePythonResults();
+}
+let pythonLoaded = false;
+
 /** Dotted module names a Python file can be imported as: every suffix of its path (src/app/db.py -> src.app.db, app.db, db). */
 function dottedNames(rel: string): string[] {
   const parts = rel.replace(/\.pyi?$/, '').split('/');
@@ -348,20 +356,22 @@ function dottedNames(rel: string): string[] {
 }
 
 /** First pass for Python: which module-level names of the run's files hold Motor handles (for `from app.db import db`). */
-async function pythonHandles(candidates: Map<string, Buffer>, cwd: string): Promise<Record<string, string>> {
+async function pythonHandles(candidates: Map<string, Buffer>, cwd: string, options: EngineOptions): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const [abs, buf] of candidates) {
     if (!/\.pyi?$/.test(abs)) continue;
     const text = buf.toString('utf8').replace(/^\uFEFF/, '');
     if (!/motor/i.test(text)) continue;
+    const rel = relativePath(cwd, abs);
     let handles: Record<string, string>;
     try {
-      const { pythonModuleHandles } = await import('../python/engine.js');
-      handles = await pythonModuleHandles(text);
+      // The whole file is processed here; its processing reuses the result (see pythonIndexFile).
+      const { pythonIndexFile } = await import('../python/engine.js');
+      pythonLoaded = true;
+      handles = await pythonIndexFile({ absPath: abs, relPath: rel, text }, options);
     } catch {
       continue;
     }
-    const rel = relativePath(cwd, abs);
     for (const [name, kind] of Object.entries(handles)) {
       if (name.startsWith('fixture:')) out[name] = kind;
       else for (const mod of dottedNames(rel)) out[`${mod}.${name}`] = kind;
