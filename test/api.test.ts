@@ -6,37 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { migrate, check, formatReport, buildReport, createBaseline, EXIT, type Finding, type Report } from '../src/index.js';
 import { formatBaseline } from '../src/report/baseline.js';
-
-const SERVICE = `import { AsyncIOMotorClient } from 'motor';
-
-const client = new AsyncIOMotorClient(process.env.MONGO_URL);
-const orders = client.getDatabase('shop').getCollection('orders');
-
-export async function open() {
-  const rows = await orders.find({ open: true }).toList();
-  return rows;
-}
-`;
-
-const FLAGGED = `import { AsyncIOMotorClient } from 'motor';
-
-const people = new AsyncIOMotorClient(process.env.MONGO_URL).getDatabase('hr').getCollection('people');
-
-export function each(cb) {
-  // mongo-codemod-ignore motor/cursor-each -- kept until the report job is rewritten
-  people.find({}).each(cb);
-}
-
-export async function none() {
-  return people.find({}).toList(0);
-}
-`;
+import { SERVICE, FLAGGED } from './helpers/sample-project.js';
 
 const PY_IN = `from motor import motor_asyncio
 
 client = motor_asyncio.AsyncIOMotorClient()
 db = client["reports"]
-
 
 async def monthly(coll: motor_asyncio.AsyncIOMotorCollection, month: int):
     cursor = coll.aggregate([{"$match": {"month": month}}])

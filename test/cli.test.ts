@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync, execFileSync } from 'node:child_process';
 import { ROOT } from './helpers/fixtures.js';
+import { SERVICE, FLAGGED } from './helpers/sample-project.js';
 
 const BIN = path.join(ROOT, 'bin/mongo-codemod.js');
 
@@ -20,31 +21,6 @@ function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
 function git(cwd: string, ...args: string[]) {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
-
-const SERVICE = `import { AsyncIOMotorClient } from 'motor';
-
-const client = new AsyncIOMotorClient(process.env.MONGO_URL);
-const orders = client.getDatabase('shop').getCollection('orders');
-
-export async function open() {
-  const rows = await orders.find({ open: true }).toList();
-  return rows;
-}
-`;
-
-const FLAGGED = `import { AsyncIOMotorClient } from 'motor';
-
-const people = new AsyncIOMotorClient(process.env.MONGO_URL).getDatabase('hr').getCollection('people');
-
-export function each(cb) {
-  // mongo-codemod-ignore motor/cursor-each -- kept until the report job is rewritten
-  people.find({}).each(cb);
-}
-
-export async function none() {
-  return people.find({}).toList(0);
-}
-`;
 
 const DECOY = `import { List } from 'immutable';
 export const names = List(['a']).toList();
@@ -346,7 +322,6 @@ describe('mongo-codemod CLI: config file, baselines, --quiet, CI formats', () =>
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(summary, { force: true });
   });
-
 
   test('config ignore patterns also keep `run` away from the files', () => {
     const dir = project();

@@ -14,17 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ROOT } from './helpers/fixtures.js';
-
-const SERVICE = `import { AsyncIOMotorClient } from 'motor';
-
-const client = new AsyncIOMotorClient(process.env.MONGO_URL);
-const orders = client.getDatabase('shop').getCollection('orders');
-
-export async function open() {
-  const rows = await orders.find({ open: true }).toList();
-  return rows;
-}
-`;
+import { SERVICE } from './helpers/sample-project.js';
 
 const MIGRATED = `import { MongoClient } from 'mongodb';
 
