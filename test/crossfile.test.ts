@@ -76,3 +76,39 @@ test('Python: a file that imports motor and a handle of another module is transf
   // A motor file that uses no handle of another module gets its first-pass result.
   assert.match(read('app/alone.py'), /await client\.close\(\)/);
 });
+
+test('worker threads (index and process in one pass) give exactly the in-process result, late exporters included', async () => {
+  const tree: Record<string, string> = {
+    'lib/db.js': "const { AsyncIOMotorClient } = require('motor');\nconst client = new AsyncIOMotorClient(process.env.URL);\nmodule.exports = client.getDatabase('app');\n",
+    // Mentions motor (a candidate of the first round), imports the handle module: processed before the index
+    // knew lib/db.js, so it must be processed again.
+    'routes/mixed.js': "// reads through the motor handle of ../lib/db\nconst db = require('../lib/db');\nexports.list = () => db.getCollection('a').find().toArray();\n",
+    // Never mentions motor: reached by the second round only.
+    'routes/plain.js': "const db = require('../lib/db');\nexports.n = () => db.getCollection('b').countDocuments();\n",
+    'models/users.js': "const db = require('../lib/db');\nmodule.exports = db.getCollection('users');\n",
+    'routes/users.js': "const users = require('../models/users');\nexports.all = () => users.find().toList();\n",
+    'routes/decoy.js': "// not motor\nconst cache = require('../lib/cache');\nexports.x = () => cache.getCollection('a');\n",
+    'lib/cache.js': 'module.exports = { getCollection: () => null };\n',
+  };
+  const results: { files: string; findings: string }[] = [];
+  for (const threads of ['1', '2']) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `mc-xfile-t${threads}-`));
+    write(dir, tree);
+    const saved = process.env.MONGO_CODEMOD_THREADS;
+    process.env.MONGO_CODEMOD_THREADS = threads;
+    try {
+      const r = await run(dir);
+      const out = Object.keys(tree).map((rel) => `${rel}\n${fs.readFileSync(path.join(dir, rel), 'utf8')}`);
+      results.push({ files: out.join('\n'), findings: JSON.stringify(r.findings) + JSON.stringify(r.files) });
+    } finally {
+      if (saved === undefined) delete process.env.MONGO_CODEMOD_THREADS;
+      else process.env.MONGO_CODEMOD_THREADS = saved;
+    }
+  }
+  assert.equal(results[1]!.files, results[0]!.files);
+  assert.equal(results[1]!.findings, results[0]!.findings);
+  assert.match(results[0]!.files, /routes\/mixed\.js\n[^]*db\.collection\('a'\)/);
+  assert.match(results[0]!.files, /routes\/plain\.js\n[^]*db\.collection\('b'\)/);
+  assert.match(results[0]!.files, /routes\/users\.js\n[^]*users\.find\(\)\.toArray\(\)/);
+  assert.match(results[0]!.files, /routes\/decoy\.js\n\/\/ not motor\nconst cache = require\('\.\.\/lib\/cache'\);\nexports\.x = \(\) => cache\.getCollection\('a'\);\n/);
+});

@@ -24,6 +24,16 @@ export function jsIndexPrefilter(text: string, options: EngineOptions, file?: st
   return specifierMatch(text, options) || (options.mode === 'check' && !(file !== undefined && DECLARATION_FILE.test(file)) && importsNative(text));
 }
 
+/** A quoted module specifier naming one of these local module basenames (`'./db'`, `"../lib/db.js"`, `'./db/index'`). */
+function localSpecifierPattern(basenames: Iterable<string>): string {
+  return `[/'"\`](?:${[...basenames].map(escapeRe).join('|')})(?:\\.[cm]?[jt]sx?)?(?:/index(?:\\.[cm]?[jt]sx?)?)?['"\`]`;
+}
+
+/** Does the text name one of these local modules in a specifier (the prefilter's test for indexed modules)? */
+export function importsLocalModule(text: string, basenames: string[]): boolean {
+  return basenames.length > 0 && new RegExp(localSpecifierPattern(basenames)).test(text);
+}
+
 function specifierMatch(text: string, options: EngineOptions): boolean {
   let re = patternCache.get(options);
   if (!re) {
@@ -35,7 +45,7 @@ function specifierMatch(text: string, options: EngineOptions): boolean {
     }
     for (const k of Object.keys(options.jsModuleExports ?? {})) files.add(path.basename(k));
     const parts = [`['"\`](?:${[...bare].map(escapeRe).join('|')})(?=['"\`/-])`];
-    if (files.size) parts.push(`[/'"\`](?:${[...files].map(escapeRe).join('|')})(?:\\.[cm]?[jt]sx?)?(?:/index(?:\\.[cm]?[jt]sx?)?)?['"\`]`);
+    if (files.size) parts.push(localSpecifierPattern(files));
     re = new RegExp(parts.join('|'));
     patternCache.set(options, re);
   }

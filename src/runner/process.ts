@@ -8,6 +8,8 @@ import { defineRules } from '../core/rules.js';
 import { annotateMigrated, findMarkers, MARKER_TAG } from '../report/annotate.js';
 import { engineFor } from '../engines.js';
 import { isPythonLockfile, migratePythonDependencyFile, pythonLockfileFinding } from '../python/deps.js';
+import { jsIndexPrefilter } from '../js/prefilter.js';
+import { releaseAsts } from '../js/ast-cache.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 export const BOM = '\uFEFF';
@@ -144,6 +146,31 @@ async function processEngine(abs: string, rel: string, buf: Uint8Array, options:
     replacedPackages: result.replacedPackages ?? [],
     report: { path: rel, status: 'changed' },
   };
+}
+
+/** A JS/TS candidate indexed and processed in one task (see the runner's jsSpeculative). */
+export interface Speculation {
+  /** The cross-file index's prefilter let it through (it was indexed). */
+  indexed: boolean;
+  /** The handles it exports, when indexed. */
+  exports?: Record<string, unknown>;
+  outcome: Outcome;
+}
+
+export async function indexAndProcess(abs: string, rel: string, buf: Uint8Array, options: ProcessOptions): Promise<Speculation> {
+  // The same text the runner's index pass reads (lossy decoding, BOM dropped).
+  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8').replace(/^\uFEFF/, '');
+  let indexed = false;
+  let exports: Record<string, unknown> | undefined;
+  try {
+    if (engineFor(abs)?.id === 'js' && jsIndexPrefilter(text, options, abs)) {
+      indexed = true;
+      exports = (await import('../js/engine.js')).jsModuleExports({ absPath: abs, relPath: rel, text }, options);
+    }
+    return { indexed, exports, outcome: await processCandidate(abs, rel, buf, options) };
+  } finally {
+    releaseAsts(); // a tree the processing did not take (a skipped file) is not kept
+  }
 }
 
 /** requirements*.txt, pyproject.toml, setup.cfg, Pipfile (edited) and Python lockfiles (reported as stale). */

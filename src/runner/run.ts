@@ -10,7 +10,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
 import { isPythonDependencyFile, isPythonLockfile } from '../python/deps.js';
-import { isSuppressed, MAX_FILE_BYTES, processCandidate, type FileReport, type Outcome, type ProcessOptions } from './process.js';
+import { isSuppressed, MAX_FILE_BYTES, processCandidate, type FileReport, type Outcome, type ProcessOptions, type Speculation } from './process.js';
 import { pathFilter } from '../core/config.js';
 import { MARKER_TAG } from '../report/annotate.js';
 import { wrapperMatcher } from '../js/modules.js';
@@ -20,7 +20,7 @@ import { writeAtomic } from './write.js';
 import { listedPackages, migratePackageJson, nearestPackageJson, positionAt, staleLockfiles } from './deps.js';
 import { LineIndex } from '../core/text.js';
 import { isBareSpecifier, normalisePath, packageName, wrapperModulesOf } from '../js/modules.js';
-import { jsIndexPrefilter } from '../js/prefilter.js';
+import { importsLocalModule, jsIndexPrefilter, jsPrefilter } from '../js/prefilter.js';
 import { releaseAsts } from '../js/ast-cache.js';
 
 export { MAX_FILE_BYTES, type FileStatus, type FileReport } from './process.js';
@@ -57,6 +57,13 @@ export function relativePath(cwd: string, abs: string): string {
 
 
 
+/** The options that travel to the engines (and to pool workers: no functions). */
+function withoutProgress(options: RunOptions): ProcessOptions {
+  const { onFile, ...rest } = options;
+  void onFile;
+  return rest;
+}
+
 /** A finding with the file attached, keys in the documented order. */
 function withFile(f: EngineFinding, file: string): Finding {
   const out: Finding = { ruleId: f.ruleId, severity: f.severity, message: f.message, file, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn };
@@ -74,6 +81,9 @@ function scanNeedles(options: EngineOptions): { js: Buffer[]; py: Buffer[] } {
 
 /** Candidates below this count are processed in-process: measured on 2 cores, a pool (module and wasm loading per worker) costs more than it saves on ~100 candidates. */
 export const POOL_THRESHOLD = 400;
+
+/** Runs over at least this many files (and 2+ threads) index and process their JS/TS candidates in worker threads. */
+export const SPECULATE_FILES = 2000;
 
 /** Bytes of non-candidate files kept in memory between the scan and the cross-file index (beyond it, they are read again). */
 const KEEP_BUDGET = 128 * 1024 * 1024;
@@ -96,6 +106,17 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   });
 
   phase(`discovered ${files.length} files`);
+  // MONGO_CODEMOD_THREADS caps the pool (1 = everything in-process).
+  const threads = Math.max(1, Number(process.env.MONGO_CODEMOD_THREADS) || (os.availableParallelism?.() ?? os.cpus().length));
+  // MONGO_CODEMOD_THREADS=N (N > 1) forces the pool whatever the count (tests exercise the pool this way).
+  const forced = Number(process.env.MONGO_CODEMOD_THREADS) > 1;
+  // Large runs: JS/TS candidates go to worker threads that load the engine while this thread still reads the tree,
+  // and that index and process each file in one go (see jsSpeculative).
+  const speculate = threads > 1 && options.preset !== 'motor-python' && (forced || files.length >= SPECULATE_FILES);
+  let pool: Tinypool | undefined;
+  const getPool = (): Tinypool =>
+    (pool ??= new Tinypool({ filename: fileURLToPath(new URL('./worker.js', import.meta.url)), minThreads: threads, maxThreads: threads, idleTimeout: 100 }));
+  let warming: Promise<unknown> | undefined;
   // Scan: read every file once; keep the bytes of candidates only (a byte search, no decoding, no parse).
   const early = new Map<string, FileReport>();
   const candidates = new Map<string, Buffer>();
@@ -135,8 +156,14 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     if (!buf) continue;
     const engine = engineFor(abs);
     const list = !engine ? undefined : engine.id === 'js' ? needles.js : needles.py;
-    if (!list || list.some((n) => buf.includes(n))) candidates.set(abs, buf);
-    else if (engine && keptBytes + buf.length <= KEEP_BUDGET) {
+    if (!list || list.some((n) => buf.includes(n))) {
+      candidates.set(abs, buf);
+      if (speculate && !warming && engine?.id === 'js') {
+        const p = getPool();
+        // One core stays with this thread's scan; the other workers load the engine with their first file.
+        warming = Promise.all(Array.from({ length: Math.max(1, threads - 1) }, () => p.run({ warm: true }).catch(() => undefined)));
+      }
+    } else if (engine && keptBytes + buf.length <= KEEP_BUDGET) {
       kept.set(abs, buf);
       keptBytes += buf.length;
     }
@@ -158,54 +185,56 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       }
     }
   }
-  if (options.preset !== 'motor-python') {
-    const index = await jsIndex(files, candidates, cwd, options, (abs) => (early.has(abs) ? undefined : (kept.get(abs) ?? readBytes(abs))));
-    options = { ...options, jsModuleExports: index };
-  }
-  kept.clear();
-
-  phase(`cross-file index, ${candidates.size} candidates`);
-  // Process candidates: in a worker pool sized to the machine for large runs, in-process otherwise.
-  const { onFile, ...engineOptions } = options;
+  const onFile = options.onFile;
   const outcomes = new Map<string, Outcome>();
   let done = 0;
   let changedSoFar = 0;
   let findingsSoFar = 0;
   const settle = (abs: string, o: Outcome) => {
+    if (!outcomes.has(abs)) done++;
     outcomes.set(abs, o);
-    done++;
     if (o.report.status === 'changed') changedSoFar++;
     findingsSoFar += o.findings.length;
     onFile?.(done + (files.length - candidates.size), files.length, changedSoFar, findingsSoFar);
   };
-  // MONGO_CODEMOD_THREADS caps the pool (1 = everything in-process).
-  const threads = Math.max(1, Number(process.env.MONGO_CODEMOD_THREADS) || (os.availableParallelism?.() ?? os.cpus().length));
-  // MONGO_CODEMOD_THREADS=N (N > 1) forces the pool whatever the count (tests exercise the pool this way).
-  const forced = Number(process.env.MONGO_CODEMOD_THREADS) > 1;
-  if ((candidates.size >= POOL_THRESHOLD || forced) && candidates.size > 0 && threads > 1) {
-    releaseAsts(); // workers parse for themselves
-    await releasePython();
-    const pool = new Tinypool({
-      filename: fileURLToPath(new URL('./worker.js', import.meta.url)),
-      minThreads: 1,
-      maxThreads: forced ? threads : Math.min(threads, Math.ceil(candidates.size / 16)),
-      idleTimeout: 100,
-    });
-    phase(`worker pool: up to ${forced ? threads : Math.min(threads, Math.ceil(candidates.size / 16))} threads`);
-    try {
+  const failed = (abs: string, err: Error): Outcome => ({ report: { path: relativePath(cwd, abs), status: 'error', reason: `internal error: ${err.message}` }, findings: [], replacedPackages: [] });
+  const bytesOf = (abs: string) => (early.has(abs) ? undefined : (kept.get(abs) ?? readBytes(abs)));
+  try {
+    if (options.preset !== 'motor-python') {
+      if (warming) {
+        await warming;
+        phase(`worker pool: ${threads} threads`);
+        const index = await jsSpeculative(getPool(), files, candidates, cwd, withoutProgress(options), bytesOf, settle, failed);
+        options = { ...options, jsModuleExports: index };
+      } else {
+        const index = await jsIndex(files, candidates, cwd, options, bytesOf);
+        options = { ...options, jsModuleExports: index };
+      }
+    }
+    kept.clear();
+
+    phase(`cross-file index, ${candidates.size} candidates`);
+    // Process the remaining candidates: in a worker pool sized to the machine for large runs, in-process otherwise.
+    const engineOptions = withoutProgress(options);
+    const rest = [...candidates].filter(([abs]) => !outcomes.has(abs));
+    if ((rest.length >= POOL_THRESHOLD || forced) && rest.length > 0 && threads > 1) {
+      releaseAsts(); // workers parse for themselves
+      await releasePython();
+      const p = getPool();
+      phase(`worker pool: ${threads} threads`);
       await Promise.all(
-        [...candidates].map(([abs, buf]) =>
-          (pool.run({ abs, rel: relativePath(cwd, abs), buf, options: engineOptions }) as Promise<Outcome>).then(
+        rest.map(([abs, buf]) =>
+          (p.run({ abs, rel: relativePath(cwd, abs), buf, options: engineOptions }) as Promise<Outcome>).then(
             (o) => settle(abs, o),
-            (err: Error) => settle(abs, { report: { path: relativePath(cwd, abs), status: 'error', reason: `internal error: ${err.message}` }, findings: [], replacedPackages: [] }),
+            (err: Error) => settle(abs, failed(abs, err)),
           ),
         ),
       );
-    } finally {
-      await pool.destroy();
+    } else {
+      for (const [abs, buf] of rest) settle(abs, await processCandidate(abs, relativePath(cwd, abs), buf, engineOptions));
     }
-  } else {
-    for (const [abs, buf] of candidates) settle(abs, await processCandidate(abs, relativePath(cwd, abs), buf, engineOptions));
+  } finally {
+    await pool?.destroy();
   }
   candidates.clear();
   releaseAsts();
@@ -338,6 +367,94 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
 
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
   return { files: reports, findings, suppressed, diff, missing, texts };
+}
+
+/**
+ * The cross-file index and the processing of JS/TS candidates in one pass, in worker threads: each task indexes a
+ * file (the handles it exports) and processes it with the index known so far. An outcome is kept unless the file
+ * may import a module that the index gained after it was processed (then it is processed again with the final
+ * index), so the result is the same as indexing everything first. Rounds as in jsIndex.
+ */
+async function jsSpeculative(
+  pool: Tinypool,
+  files: string[],
+  candidates: Map<string, Buffer>,
+  cwd: string,
+  options: ProcessOptions,
+  bytesOf: (abs: string) => Buffer | undefined,
+  settle: (abs: string, o: Outcome) => void,
+  failed: (abs: string, err: Error) => Outcome,
+): Promise<Record<string, Record<string, unknown>>> {
+  const index: Record<string, Record<string, unknown>> = {};
+  const known = new Map<string, Set<string>>();
+  const indexed = new Set<string>();
+  const jsFiles = files.filter((f) => engineFor(f)?.id === 'js');
+  let round = jsFiles.filter((f) => candidates.has(f));
+  for (let r = 0; r < 4 && round.length; r++) {
+    const snapshot = { ...index };
+    const keys = new Set(Object.keys(snapshot));
+    const opts: ProcessOptions = { ...options, jsModuleExports: snapshot };
+    // Candidates that need no parse (the prefilters say so) are settled here, without a round trip to a worker.
+    const results = await Promise.all(
+      round.map(async (abs): Promise<Speculation> => {
+        const buf = candidates.get(abs)!;
+        const text = buf.toString('utf8').replace(/^\uFEFF/, '');
+        const rel = relativePath(cwd, abs);
+        if (!jsIndexPrefilter(text, opts, abs) && !jsPrefilter(text, opts, rel)) {
+          const outcome = await processCandidate(abs, rel, buf, opts);
+          settle(abs, outcome);
+          return { indexed: false, outcome };
+        }
+        return (pool.run({ abs, rel, buf, options: opts, speculate: true }) as Promise<Speculation>).then(
+          (res) => {
+            settle(abs, res.outcome);
+            return res;
+          },
+          (err: Error): Speculation => {
+            settle(abs, failed(abs, err));
+            return { indexed: false, outcome: failed(abs, err) };
+          },
+        );
+      }),
+    );
+    const added: string[] = [];
+    round.forEach((abs, i) => {
+      const res = results[i]!;
+      known.set(abs, keys);
+      if (res.indexed) indexed.add(abs);
+      if (res.exports && Object.keys(res.exports).length) {
+        const key = normalisePath(abs);
+        if (!index[key]) added.push(key);
+        index[key] = res.exports;
+      }
+    });
+    if (!added.length) break;
+    const needles = [...new Set(added.map((k) => path.basename(k)))].map((n) => Buffer.from(n));
+    round = [];
+    for (const abs of jsFiles) {
+      if (indexed.has(abs)) continue;
+      const buf = candidates.get(abs) ?? bytesOf(abs);
+      if (!buf || !needles.some((n) => buf.includes(n))) continue;
+      candidates.set(abs, buf);
+      round.push(abs);
+    }
+  }
+  // Processed before the index was complete, and naming a module the index gained since: process again.
+  const finalKeys = Object.keys(index);
+  const stale = [...known].filter(([abs, keys]) => {
+    const gained = finalKeys.filter((k) => !keys.has(k)).map((k) => path.basename(k));
+    return gained.length > 0 && importsLocalModule(candidates.get(abs)!.toString('utf8'), gained);
+  });
+  const final = { ...options, jsModuleExports: index };
+  await Promise.all(
+    stale.map(([abs]) =>
+      (pool.run({ abs, rel: relativePath(cwd, abs), buf: candidates.get(abs)!, options: final }) as Promise<Outcome>).then(
+        (o) => settle(abs, o),
+        (err: Error) => settle(abs, failed(abs, err)),
+      ),
+    ),
+  );
+  return index;
 }
 
 /** Drop the results the Python cross-file pass kept (only if that engine was loaded). */
