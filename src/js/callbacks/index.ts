@@ -58,6 +58,27 @@ function driverExportOf(binding: Binding | undefined): string | undefined {
   return undefined;
 }
 
+/** `var ObjectID = mongodb.ObjectID` / `const { ObjectID } = mongodb` (mongodb being the module, followed by the tracker): the export name, for a never-reassigned alias. */
+function moduleMemberAlias(tracker: RuleContext['tracker'], binding: Binding | undefined): string | undefined {
+  if (!binding || !binding.constant) return undefined;
+  const p = binding.path;
+  if (!p.isVariableDeclarator()) return undefined;
+  if (p.node.id.type === 'ObjectPattern') {
+    // const { ObjectID: Oid } = mongodb
+    const k = p.node.init ? tracker.kindOf(p.get('init') as NodePath) : undefined;
+    if (k?.t !== 'module' || k.origin !== 'native') return undefined;
+    for (const pr of p.node.id.properties) {
+      if (pr.type === 'ObjectProperty' && pr.key.type === 'Identifier' && pr.value.type === 'Identifier' && pr.value.name === binding.identifier.name) return pr.key.name;
+    }
+    return undefined;
+  }
+  if (p.node.id.type !== 'Identifier') return undefined;
+  const init = p.get('init');
+  if (!init.isMemberExpression() || init.node.computed || init.node.property.type !== 'Identifier') return undefined;
+  const k = tracker.kindOf(init.get('object') as NodePath);
+  return k?.t === 'module' && k.origin === 'native' ? init.node.property.name : undefined;
+}
+
 function typeRefsOf(ctx: RuleContext, binding: Binding): NodePath[] {
   const out: NodePath[] = [];
   for (const r of ctx.tracker.collected.typeRefs) {
@@ -90,6 +111,22 @@ function bsonRules(ctx: RuleContext): void {
       else ctx.edit(r.node.start!, r.node.end!, 'ObjectId');
     }
   };
+  const renamePattern = (d: NodePath<t.VariableDeclarator>) => {
+    for (const pr of (d.node.id as t.ObjectPattern).properties) {
+      if (pr.type !== 'ObjectProperty' || pr.key.type !== 'Identifier') continue;
+      const k = pr.key.name;
+      if (FLAGGED_EXPORTS[k]) ctx.report('mongodb-callbacks/removed-export', pr, `'${k}' is no longer exported by mongodb.`, FLAGGED_EXPORTS[k]);
+      if (k !== 'ObjectID' || pr.value.type !== 'Identifier') continue;
+      const binding = d.scope.getBinding(pr.value.name);
+      if (pr.shorthand && binding) {
+        renameBinding(
+          binding,
+          () => ctx.edit(pr.start!, pr.end!, 'ObjectId'),
+          () => ctx.edit(pr.start!, pr.end!, 'ObjectId: ObjectID'),
+        );
+      } else ctx.edit(pr.key.start!, pr.key.end!, 'ObjectId');
+    }
+  };
   for (const site of tracker.imports) {
     if (site.origin !== 'native') continue;
     if (site.form === 'esm') {
@@ -111,21 +148,14 @@ function bsonRules(ctx: RuleContext): void {
     } else if (site.form === 'require') {
       const d = site.path.parentPath;
       if (!d?.isVariableDeclarator() || d.node.id.type !== 'ObjectPattern') continue;
-      for (const pr of d.node.id.properties) {
-        if (pr.type !== 'ObjectProperty' || pr.key.type !== 'Identifier') continue;
-        const k = pr.key.name;
-        if (FLAGGED_EXPORTS[k]) ctx.report('mongodb-callbacks/removed-export', pr, `'${k}' is no longer exported by mongodb.`, FLAGGED_EXPORTS[k]);
-        if (k !== 'ObjectID' || pr.value.type !== 'Identifier') continue;
-        const binding = d.scope.getBinding(pr.value.name);
-        if (pr.shorthand && binding) {
-          renameBinding(
-            binding,
-            () => ctx.edit(pr.start!, pr.end!, 'ObjectId'),
-            () => ctx.edit(pr.start!, pr.end!, 'ObjectId: ObjectID'),
-          );
-        } else ctx.edit(pr.key.start!, pr.key.end!, 'ObjectId');
-      }
+      renamePattern(d);
     }
+  }
+  // const { ObjectID } = mongodb (the module object held in a binding: `require('mongodb')`, `import * as m`, `import m from`)
+  for (const d of tracker.collected.declarators) {
+    if (d.node.id.type !== 'ObjectPattern' || !d.node.init || d.node.init.type === 'CallExpression') continue;
+    const k = tracker.kindOf(d.get('init') as NodePath);
+    if (k?.t === 'module' && k.origin === 'native') renamePattern(d);
   }
   // mongodb.ObjectID, require('mongodb').ObjectID, removed exports read from the module object
   for (const m of tracker.collected.members) {
@@ -145,7 +175,8 @@ function bsonRules(ctx: RuleContext): void {
     const callee = c.node.callee;
     let isOid = false;
     if (callee.type === 'Identifier') {
-      const exp = driverExportOf(c.scope.getBinding(callee.name));
+      const binding = c.scope.getBinding(callee.name);
+      const exp = driverExportOf(binding) ?? moduleMemberAlias(tracker, binding);
       isOid = exp === 'ObjectId' || exp === 'ObjectID';
     } else if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && (callee.property.name === 'ObjectId' || callee.property.name === 'ObjectID')) {
       const k = tracker.kindOf(c.get('callee.object') as NodePath);
