@@ -61,3 +61,27 @@ test('CommonJS and ESM handle modules are followed into their importers', async 
   );
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('callback era: a module-level handle assigned in a connect callback is followed into importers that never mention mongodb', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-xfile-cb-'));
+  write(dir, {
+    'package.json': '{ "name": "app", "dependencies": { "mongodb": "^3.6.0", "nedb": "^1.8.0" } }\n',
+    'db.js':
+      "const MongoClient = require('mongodb').MongoClient;\nlet _db;\nexports.connect = function (url, cb) {\n  MongoClient.connect(url, function (err, client) {\n    if (err) return cb(err);\n    _db = client.db('app');\n    cb();\n  });\n};\nexports.getDb = () => _db;\n",
+    'routes/users.js':
+      "const db = require('../db');\nexports.create = function (req, res, next) {\n  db.getDb().collection('users').insert({ name: req.body.name }, function (err) {\n    if (err) return next(err);\n    res.status(201).end();\n  });\n};\n",
+    'cache.js': "const Datastore = require('nedb');\nlet _db = null;\nexports.open = () => { _db = new Datastore(); };\nexports.getDb = () => _db;\n",
+    'routes/hits.js': "const cache = require('../cache');\nexports.hit = (key, cb) => cache.getDb().insert({ key }, cb);\n",
+  });
+  const r = await run(dir);
+  const read = (rel: string) => fs.readFileSync(path.join(dir, rel), 'utf8');
+  assert.equal(
+    read('routes/users.js'),
+    "const db = require('../db');\nexports.create = function (req, res, next) {\n  db.getDb().collection('users').insertOne({ name: req.body.name }).then(function () {\n    res.status(201).end();\n  }, function (err) {\n    return next(err);\n  });\n};\n",
+  );
+  assert.equal(read('routes/hits.js'), "const cache = require('../cache');\nexports.hit = (key, cb) => cache.getDb().insert({ key }, cb);\n");
+  assert.equal(read('cache.js'), "const Datastore = require('nedb');\nlet _db = null;\nexports.open = () => { _db = new Datastore(); };\nexports.getDb = () => _db;\n");
+  assert.deepEqual(r.findings.filter((f) => f.severity !== 'info').map((f) => [f.ruleId, f.file, f.line]), []);
+  assert.deepEqual(r.files.filter((f) => f.status === 'changed').map((f) => f.path).sort(), ['db.js', 'package.json', 'routes/users.js']);
+  fs.rmSync(dir, { recursive: true, force: true });
+});

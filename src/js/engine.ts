@@ -17,6 +17,7 @@ import { cursorRule, toListRule } from './rules/cursor.js';
 import { importsRule } from './rules/imports.js';
 import './rules/meta.js';
 import { callbackPresetApplies, callbacksRules } from './callbacks/index.js'; // callbacks preset hook
+import { seedCallbackHandles } from './callbacks/track.js'; // callbacks preset hook
 import { isLegacySpecifier } from '../presets/mongodb-legacy.js'; // callbacks preset hook
 
 const vocabCache = new WeakMap<object, Vocabulary>();
@@ -60,7 +61,9 @@ export function jsModuleExports(file: FileInput, options: EngineOptions): Record
     return {};
   }
   const tracker = trackerFor(file, options, ast);
-  if (tracker.imports.length === 0 && tracker.localHandleImports === 0) return {};
+  if (tracker.imports.length === 0 && tracker.localHandleImports === 0 && tracker.jsDocImportHandles === 0) return {};
+  // callbacks preset hook: handles that reach the module through callbacks (`_db = client.db()` in a connect callback).
+  if (callbackPresetApplies(options.preset)) seedCallbackHandles(tracker);
   return tracker.exportedKinds();
 }
 
@@ -83,7 +86,7 @@ export function processJs(file: FileInput, options: EngineOptions): EngineResult
     throw err;
   }
   const tracker = trackerFor(file, options, ast);
-  if (tracker.imports.length === 0 && tracker.localHandleImports === 0) return { output: null, findings: [] };
+  if (tracker.imports.length === 0 && tracker.localHandleImports === 0 && tracker.jsDocImportHandles === 0) return { output: null, findings: [] };
   const ctx = new RuleContext(file.text, file.relPath, tracker, options);
   handlesRule(ctx);
   clientRule(ctx);
@@ -93,7 +96,7 @@ export function processJs(file: FileInput, options: EngineOptions): EngineResult
   const editsBefore = ctx.edits.length;
   callbacksRules(ctx, file.absPath); // callbacks preset hook
   // Old-API code that was migrated needs a current driver: package.json's `mongodb` is raised to the target major.
-  if (ctx.edits.length > editsBefore && tracker.imports.some((s) => s.origin === 'native')) ctx.replacedPackages.add('mongodb');
+  if (ctx.edits.length > editsBefore && (tracker.imports.some((s) => s.origin === 'native') || tracker.localHandleImports > 0 || tracker.jsDocImportHandles > 0)) ctx.replacedPackages.add('mongodb');
   if (ctx.edits.length === 0) return { output: null, findings: ctx.findings };
   let output: string;
   try {

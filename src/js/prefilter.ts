@@ -19,7 +19,14 @@ export function jsPrefilter(text: string, options: EngineOptions): boolean {
 
 /** For the cross-file index: files that import a wrapper or an indexed module, and in `check` any `mongodb` importer. */
 export function jsIndexPrefilter(text: string, options: EngineOptions): boolean {
-  return specifierMatch(text, options) || (options.mode === 'check' && NATIVE_IMPORT.test(text));
+  // The callback presets follow native handles into importers in `run` too (`exports.getDb = () => _db`).
+  const native = options.mode === 'check' || callbackPresetsOn(options);
+  return specifierMatch(text, options) || (native && NATIVE_IMPORT.test(text));
+}
+
+/** Do the callback-era presets apply to this run (the same test as callbackPresetApplies, without loading them)? */
+export function callbackPresetsOn(options: Pick<EngineOptions, 'preset'>): boolean {
+  return options.preset === 'auto' || options.preset === 'mongodb-callbacks' || options.preset === 'mongodb-legacy';
 }
 
 function specifierMatch(text: string, options: EngineOptions): boolean {

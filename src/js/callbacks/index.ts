@@ -192,7 +192,9 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
   const preset = ctx.options.preset;
   if (!callbackPresetApplies(preset)) return;
   const nativeSites = tracker.imports.filter((s) => s.origin === 'native');
-  if (nativeSites.length === 0) return;
+  // A file may hold driver handles without importing mongodb: from another module of the run (cross-file index),
+  // or parameters typed `@param {import('mongodb').Db} db`.
+  if (nativeSites.length === 0 && tracker.localHandleImports === 0 && tracker.jsDocImportHandles === 0) return;
   const legacySites = nativeSites.filter((s) => isLegacySpecifier(s.specifier));
   if (preset === 'mongodb-legacy' && legacySites.length === 0) return;
   const opts = callbackOptions(ctx.options);
