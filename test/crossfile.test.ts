@@ -85,3 +85,22 @@ test('callback era: a module-level handle assigned in a connect callback is foll
   assert.deepEqual(r.files.filter((f) => f.status === 'changed').map((f) => f.path).sort(), ['db.js', 'package.json', 'routes/users.js']);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('callback era: files that never mention mongodb reach the untracked-receiver report through the runner only where a package depends on the driver', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-untracked-'));
+  const posts = "exports.purge = function (db, userId, done) {\n  db.collection('posts').remove({ userId: userId }, done);\n};\nexports.keep = (db, cb) => db.collection('posts').findOne({}, cb);\n";
+  write(dir, {
+    'api/package.json': '{ "name": "api", "dependencies": { "mongodb": "^3.6.0" } }\n',
+    'api/lib/posts.js': posts,
+    'tool/package.json': '{ "name": "tool", "dependencies": { "nedb": "^1.8.0" } }\n',
+    'tool/lib/posts.js': posts,
+  });
+  const r = await run(dir);
+  assert.deepEqual(
+    r.findings.map((f) => [f.ruleId, f.file, f.line, f.column]),
+    [['mongodb-callbacks/untracked-callback', 'api/lib/posts.js', 2, 26]],
+  );
+  assert.equal(fs.readFileSync(path.join(dir, 'api/lib/posts.js'), 'utf8'), posts);
+  assert.deepEqual(r.files.filter((f) => f.status !== 'unchanged'), []);
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -16,7 +16,7 @@ import { clientRule } from './rules/client.js';
 import { cursorRule, toListRule } from './rules/cursor.js';
 import { importsRule } from './rules/imports.js';
 import './rules/meta.js';
-import { callbackPresetApplies, callbacksRules } from './callbacks/index.js'; // callbacks preset hook
+import { callbackPresetApplies, callbacksRules, untrackedCollectionCalls, UNTRACKED_COLLECTION_SHAPE } from './callbacks/index.js'; // callbacks preset hook
 import { seedCallbackHandles } from './callbacks/track.js'; // callbacks preset hook
 import { isLegacySpecifier } from '../presets/mongodb-legacy.js'; // callbacks preset hook
 
@@ -86,7 +86,13 @@ export function processJs(file: FileInput, options: EngineOptions): EngineResult
     throw err;
   }
   const tracker = trackerFor(file, options, ast);
-  if (tracker.imports.length === 0 && tracker.localHandleImports === 0 && tracker.jsDocImportHandles === 0) return { output: null, findings: [] };
+  if (tracker.imports.length === 0 && tracker.localHandleImports === 0 && tracker.jsDocImportHandles === 0) {
+    // callbacks preset hook: `db.collection('x').insert(doc, cb)` on a receiver nothing proves is a Db is reported.
+    if (!callbackPresetApplies(options.preset) || !UNTRACKED_COLLECTION_SHAPE.test(file.text)) return { output: null, findings: [] };
+    const ctx = new RuleContext(file.text, file.relPath, tracker, options);
+    untrackedCollectionCalls(ctx, file.absPath);
+    return { output: null, findings: ctx.findings };
+  }
   const ctx = new RuleContext(file.text, file.relPath, tracker, options);
   handlesRule(ctx);
   clientRule(ctx);

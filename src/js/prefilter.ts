@@ -13,6 +13,8 @@ const patternCache = new WeakMap<object, RegExp>();
  */
 export function jsPrefilter(text: string, options: EngineOptions): boolean {
   if (specifierMatch(text, options)) return true;
+  // Callback presets: `db.collection('x').insert(doc, cb)` is reported even where `db` cannot be followed.
+  if (callbackPresetsOn(options) && text.includes('.collection(') && UNTRACKED_COLLECTION_SHAPE.test(text)) return true;
   // Code already on `mongodb` is parsed only when it shows a token of a legacy API (what `check` looks for there).
   return NATIVE_IMPORT.test(text) && LEGACY_TOKENS.test(text);
 }
@@ -28,6 +30,9 @@ export function jsIndexPrefilter(text: string, options: EngineOptions): boolean 
 export function callbackPresetsOn(options: Pick<EngineOptions, 'preset'>): boolean {
   return options.preset === 'auto' || options.preset === 'mongodb-callbacks' || options.preset === 'mongodb-legacy';
 }
+
+/** The byte needle of that shape, for the runner's scan (files without it and without `mongodb` are never decoded). */
+export const UNTRACKED_COLLECTION_NEEDLE = '.collection(';
 
 function specifierMatch(text: string, options: EngineOptions): boolean {
   let re = patternCache.get(options);
@@ -55,3 +60,5 @@ const NATIVE_IMPORT = new RegExp(`['"\`]${NATIVE_MODULE}['"\`/]`);
 export const LEGACY_TOKENS =
   /\b(?:toList|fetchNext|nextObject|getDatabase|getCollection|getDefaultDatabase|ioLoop|getIoLoop|delegate|each|listCollectionNames|listDatabaseNames|insert|update|remove|save|count|findAndModify|findAndRemove|ensureIndex|ObjectID|useNewUrlParser|useUnifiedTopology|poolSize|keepAlive|wtimeout|fsync)\b|\b[wj]\s*:|\(\s*err\b|function\s*\(\s*err\b|\.close\(\s*\)|\b(?:toArray|hasNext|next|nextObject)\(\s*[^)\s]|,\s*(?:function\b|\([\w\s,]*\)\s*=>|[\w$]+\s*=>)|\b(?:done|cb|callback|next)\s*\)/;
 
+/** `x.collection('name').insert(` and the other removed methods: files that do not import the driver are parsed only with it. */
+export const UNTRACKED_COLLECTION_SHAPE = /\.collection\(\s*(['"`])[^'"`\n]*\1\s*\)\s*\.\s*(?:insert|update|remove|save|count|findAndModify|findAndRemove|ensureIndex|dropAllIndexes|mapReduce|group|geoNear)\s*\(/;

@@ -20,7 +20,7 @@ import { writeAtomic } from './write.js';
 import { listedPackages, migratePackageJson, nearestPackageJson, positionAt, staleLockfiles } from './deps.js';
 import { LineIndex } from '../core/text.js';
 import { isBareSpecifier, normalisePath, packageName, wrapperModulesOf } from '../js/modules.js';
-import { jsIndexPrefilter } from '../js/prefilter.js';
+import { callbackPresetsOn, jsIndexPrefilter, UNTRACKED_COLLECTION_NEEDLE } from '../js/prefilter.js';
 
 export { MAX_FILE_BYTES, type FileStatus, type FileReport } from './process.js';
 
@@ -60,7 +60,8 @@ function withFile(f: EngineFinding, file: string): Finding {
 
 /** Byte-level prefilter needles (no decoding): a file without any of them cannot concern any engine. */
 function scanNeedles(options: EngineOptions, extra: string[] = []): { js: Buffer[]; py: Buffer[] } {
-  const js = ['mongodb', MARKER_TAG, ...wrapperMatcher(options).needles, ...extra].map((n) => Buffer.from(n));
+  const callbacks = callbackPresetsOn(options) ? [UNTRACKED_COLLECTION_NEEDLE] : [];
+  const js = ['mongodb', MARKER_TAG, ...wrapperMatcher(options).needles, ...callbacks, ...extra].map((n) => Buffer.from(n));
   // The Python engine's prefilter is /motor/i: a case-insensitive superset through 'otor' / 'OTOR'.
   const py = ['otor', 'OTOR', MARKER_TAG].map((n) => Buffer.from(n));
   return { js, py };

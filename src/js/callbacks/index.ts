@@ -13,7 +13,8 @@ import { driverCall, isCallbackArg, type DriverCall } from './calls.js';
 import { seedCallbackHandles } from './track.js';
 import { apply, decide, prepare, type ConvertState } from './convert.js';
 import { rewriteClientOptions, rewriteMethod, rewriteOptions, rewriteWriteConcern, rewriteResults, type MethodEnv } from './methods.js';
-import { callbackOptions, driverMajor } from './era.js';
+import { callbackOptions, dependsOnDriver, driverMajor } from './era.js';
+export { UNTRACKED_COLLECTION_SHAPE } from '../prefilter.js';
 import './meta.js';
 
 /** Method names distinctive enough that a call passing a callback is a driver call even on an untracked receiver. */
@@ -22,6 +23,48 @@ const DISTINCTIVE = new Set([
   'estimatedDocumentCount', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'bulkWrite', 'createIndex', 'createIndexes',
   'ensureIndex', 'dropIndex', 'findAndModify', 'findAndRemove', 'dropCollection', 'dropDatabase', 'createCollection', 'hasNext', 'nextObject', 'collection',
 ]);
+
+/**
+ * Collection methods removed from the driver (or whose callback form is gone) that, called on `x.collection('name')`
+ * with a callback last, can only be a driver call even when `x` cannot be followed (a plain function parameter).
+ */
+const REMOVED_ON_COLLECTION = new Set(['insert', 'update', 'remove', 'save', 'count', 'findAndModify', 'findAndRemove', 'ensureIndex', 'dropAllIndexes', 'mapReduce', 'group', 'geoNear']);
+
+
+/** `<x>.collection('<literal>').<removed method>(…, <callback>)`: the unmistakable shape of an untracked driver call. */
+function isCollectionLiteralCall(call: NodePath<t.CallExpression>): boolean {
+  const callee = call.node.callee;
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !REMOVED_ON_COLLECTION.has(callee.property.name)) return false;
+  const recv = callee.object;
+  if (recv.type !== 'CallExpression' || recv.arguments.length !== 1) return false;
+  const rc = recv.callee;
+  if (rc.type !== 'MemberExpression' || rc.computed || rc.property.type !== 'Identifier' || rc.property.name !== 'collection') return false;
+  const arg = recv.arguments[0]!;
+  if (arg.type !== 'StringLiteral' && !(arg.type === 'TemplateLiteral' && arg.expressions.length === 0)) return false;
+  const args = call.get('arguments') as NodePath[];
+  const last = args[args.length - 1];
+  return !!last && isCallbackArg(last, args.length - 1, 9);
+}
+
+function reportUntracked(ctx: RuleContext, callee: t.MemberExpression, name: string): void {
+  ctx.report(
+    'mongodb-callbacks/untracked-callback',
+    callee.property,
+    `${name}() is passed a callback, but its receiver could not be followed to a mongodb handle; it was left unchanged.`,
+  );
+}
+
+/**
+ * Files that neither import the driver nor hold a handle from another module, in a package that depends on
+ * mongodb or mongodb-legacy: only the unmistakable `x.collection('name').insert(doc, cb)` shape is reported (a
+ * parameter the codemod cannot prove is a Db). Nothing is rewritten.
+ */
+export function untrackedCollectionCalls(ctx: RuleContext, absPath: string): void {
+  if (!callbackPresetApplies(ctx.options.preset) || !dependsOnDriver(ctx.options, absPath)) return;
+  for (const c of ctx.tracker.collected.calls) {
+    if (c.node.type === 'CallExpression' && isCollectionLiteralCall(c)) reportUntracked(ctx, c.node.callee as t.MemberExpression, (c.node.callee as t.MemberExpression & { property: t.Identifier }).property.name);
+  }
+}
 
 export const CALLBACK_PRESETS = ['mongodb-legacy', 'mongodb-callbacks'];
 
@@ -253,11 +296,15 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
     const name = callee.property.name;
     const args = c.get('arguments') as NodePath[];
     const last = args[args.length - 1];
-    if (!last || !DISTINCTIVE.has(name)) continue;
-    if (name === 'collection' && (args.length < 2 || !args[0]!.isStringLiteral())) continue;
-    if (!isCallbackArg(last, args.length - 1, name === 'toArray' || name === 'hasNext' || name === 'nextObject' ? 0 : 9)) continue;
+    if (!last) continue;
+    if (!DISTINCTIVE.has(name)) {
+      if (!isCollectionLiteralCall(c as NodePath<t.CallExpression>)) continue;
+    } else {
+      if (name === 'collection' && (args.length < 2 || !args[0]!.isStringLiteral())) continue;
+      if (!isCallbackArg(last, args.length - 1, name === 'toArray' || name === 'hasNext' || name === 'nextObject' ? 0 : 9)) continue;
+    }
     untracked++;
-    ctx.report('mongodb-callbacks/untracked-callback', callee.property, `${name}() is passed a callback, but its receiver could not be followed to a mongodb handle; it was left unchanged.`);
+    reportUntracked(ctx, callee, name);
   }
 
   // Callbacks: decide outer-first, apply inner-first.
