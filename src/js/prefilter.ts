@@ -60,5 +60,14 @@ const NATIVE_IMPORT = new RegExp(`['"\`]${NATIVE_MODULE}['"\`/]`);
 export const LEGACY_TOKENS =
   /\b(?:toList|fetchNext|nextObject|getDatabase|getCollection|getDefaultDatabase|ioLoop|getIoLoop|delegate|each|listCollectionNames|listDatabaseNames|insert|update|remove|save|count|findAndModify|findAndRemove|ensureIndex|ObjectID|useNewUrlParser|useUnifiedTopology|poolSize|keepAlive|wtimeout|fsync)\b|\b[wj]\s*:|\(\s*err\b|function\s*\(\s*err\b|\.close\(\s*\)|\b(?:toArray|hasNext|next|nextObject)\(\s*[^)\s]|,\s*(?:function\b|\([\w\s,]*\)\s*=>|[\w$]+\s*=>)|\b(?:done|cb|callback|next)\s*\)/;
 
-/** `x.collection('name').insert(` and the other removed methods: files that do not import the driver are parsed only with it. */
-export const UNTRACKED_COLLECTION_SHAPE = /\.collection\(\s*(['"`])[^'"`\n]*\1\s*\)\s*\.\s*(?:insert|update|remove|save|count|findAndModify|findAndRemove|ensureIndex|dropAllIndexes|mapReduce|group|geoNear)\s*\(/;
+/**
+ * `x.collection('name')` and a call of a removed collection method (`.insert(`, …), on it or elsewhere (through a
+ * variable): files that do not import the driver are parsed only when both appear.
+ */
+export const UNTRACKED_COLLECTION_SHAPE = {
+  test(text: string): boolean {
+    return COLLECTION_LITERAL.test(text) && REMOVED_METHOD_CALL.test(text);
+  },
+};
+const COLLECTION_LITERAL = /\.collection\(\s*(['"`])[^'"`\n]*\1\s*\)/;
+const REMOVED_METHOD_CALL = /\.\s*(?:insert|update|remove|save|count|findAndModify|findAndRemove|ensureIndex|dropAllIndexes|mapReduce|group|geoNear)\s*\(/;

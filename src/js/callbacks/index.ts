@@ -31,19 +31,33 @@ const DISTINCTIVE = new Set([
 const REMOVED_ON_COLLECTION = new Set(['insert', 'update', 'remove', 'save', 'count', 'findAndModify', 'findAndRemove', 'ensureIndex', 'dropAllIndexes', 'mapReduce', 'group', 'geoNear']);
 
 
-/** `<x>.collection('<literal>').<removed method>(…, <callback>)`: the unmistakable shape of an untracked driver call. */
+/**
+ * `<x>.collection('<literal>').<removed method>(…, <callback>)`, directly or through a never-reassigned variable
+ * initialised with `<x>.collection('<literal>')`: the unmistakable shape of an untracked driver call.
+ */
 function isCollectionLiteralCall(call: NodePath<t.CallExpression>): boolean {
   const callee = call.node.callee;
   if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !REMOVED_ON_COLLECTION.has(callee.property.name)) return false;
-  const recv = callee.object;
-  if (recv.type !== 'CallExpression' || recv.arguments.length !== 1) return false;
-  const rc = recv.callee;
-  if (rc.type !== 'MemberExpression' || rc.computed || rc.property.type !== 'Identifier' || rc.property.name !== 'collection') return false;
-  const arg = recv.arguments[0]!;
-  if (arg.type !== 'StringLiteral' && !(arg.type === 'TemplateLiteral' && arg.expressions.length === 0)) return false;
+  let recv: t.Node | null | undefined = callee.object;
+  if (recv.type === 'Identifier') {
+    // const posts = db.collection('posts'); posts.update(…, cb)
+    const b = call.scope.getBinding(recv.name);
+    if (!b || !b.constant || !b.path.isVariableDeclarator() || b.path.node.id.type !== 'Identifier') return false;
+    recv = b.path.node.init;
+  }
+  if (!isCollectionLiteral(recv)) return false;
   const args = call.get('arguments') as NodePath[];
   const last = args[args.length - 1];
   return !!last && isCallbackArg(last, args.length - 1, 9);
+}
+
+/** `x.collection('<literal>')` (one argument, a string or a template without expressions). */
+function isCollectionLiteral(node: t.Node | null | undefined): boolean {
+  if (node?.type !== 'CallExpression' || node.arguments.length !== 1) return false;
+  const rc = node.callee;
+  if (rc.type !== 'MemberExpression' || rc.computed || rc.property.type !== 'Identifier' || rc.property.name !== 'collection') return false;
+  const arg = node.arguments[0]!;
+  return arg.type === 'StringLiteral' || (arg.type === 'TemplateLiteral' && arg.expressions.length === 0);
 }
 
 function reportUntracked(ctx: RuleContext, callee: t.MemberExpression, name: string): void {
