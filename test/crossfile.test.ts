@@ -105,26 +105,26 @@ test('callback era: files that never mention mongodb reach the untracked-receive
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('callback era: a package whose code still passes callbacks to untracked driver-looking calls keeps its mongodb range', async () => {
+test('callback era: a package whose code still passes callbacks to untracked driver-looking calls keeps its mongodb range (a nested package answers for its own files)', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-held-'));
   const connect = "const MongoClient = require('mongodb').MongoClient;\nMongoClient.connect(process.env.URL, function (err, client) {\n  if (err) throw err;\n  client.db().collection('jobs').insert({ at: new Date() }, function (err) {\n    if (err) throw err;\n    client.close();\n  });\n});\n";
   write(dir, {
-    'worker/package.json': '{ "name": "worker", "dependencies": { "mongodb": "^3.6.0" } }\n',
-    'worker/index.js': connect,
-    'worker/report.js': "module.exports = function (db, cb) {\n  db.collection('jobs').count({ done: true }, cb);\n};\n",
+    'cron/worker/package.json': '{ "name": "worker", "dependencies": { "mongodb": "^3.6.0" } }\n',
+    'cron/worker/index.js': connect,
+    'cron/worker/report.js': "module.exports = function (db, cb) {\n  db.collection('jobs').count({ done: true }, cb);\n};\n",
     'cron/package.json': '{ "name": "cron", "dependencies": { "mongodb": "^3.6.0" } }\n',
     'cron/index.js': connect,
   });
   const r = await run(dir);
   const read = (rel: string) => fs.readFileSync(path.join(dir, rel), 'utf8');
-  assert.equal(read('worker/package.json'), '{ "name": "worker", "dependencies": { "mongodb": "^3.6.0" } }\n');
+  assert.equal(read('cron/worker/package.json'), '{ "name": "worker", "dependencies": { "mongodb": "^3.6.0" } }\n');
   assert.equal(read('cron/package.json'), '{ "name": "cron", "dependencies": { "mongodb": "^7.0.0" } }\n');
-  assert.notEqual(read('worker/index.js'), connect);
+  assert.notEqual(read('cron/worker/index.js'), connect);
   assert.deepEqual(
     r.findings.filter((f) => f.severity !== 'info').map((f) => [f.ruleId, f.file]),
     [
-      ['mongodb-callbacks/dependency-held', 'worker/package.json'],
-      ['mongodb-callbacks/untracked-callback', 'worker/report.js'],
+      ['mongodb-callbacks/dependency-held', 'cron/worker/package.json'],
+      ['mongodb-callbacks/untracked-callback', 'cron/worker/report.js'],
     ],
   );
   fs.rmSync(dir, { recursive: true, force: true });

@@ -258,7 +258,9 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
         (f) =>
           (f.severity === 'error' || f.ruleId === 'mongodb-callbacks/untracked-callback') &&
           /^(mongodb-callbacks|mongodb-legacy)\//.test(f.ruleId) &&
-          path.resolve(cwd, f.file).startsWith(dir),
+          path.resolve(cwd, f.file).startsWith(dir) &&
+          // a nested package (its own package.json) answers for its own files
+          nearestPackageJson(path.dirname(path.resolve(cwd, f.file)), path.parse(dir).root) === manifest,
       );
       if (leftovers.length && (pkgs.has('mongodb') || pkgs.has('mongodb-legacy'))) {
         pkgs.delete('mongodb');
