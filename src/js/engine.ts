@@ -63,7 +63,7 @@ export function jsModuleExports(file: FileInput, options: EngineOptions): Record
   const tracker = trackerFor(file, options, ast);
   if (tracker.imports.length === 0 && tracker.localHandleImports === 0 && tracker.jsDocImportHandles === 0) return {};
   // callbacks preset hook: handles that reach the module through callbacks (`_db = client.db()` in a connect callback).
-  if (callbackPresetApplies(options.preset)) seedCallbackHandles(tracker);
+  if (callbackPresetApplies(options.preset) && (tracker.imports.some((s) => s.origin === 'native') || tracker.localHandleImports > 0 || tracker.jsDocImportHandles > 0)) seedCallbackHandles(tracker);
   return tracker.exportedKinds();
 }
 
