@@ -21,10 +21,15 @@ export function jsPrefilter(text: string, options: EngineOptions): boolean {
 
 /** For the cross-file index: files that import a wrapper or an indexed module, and in `check` any `mongodb` importer. */
 export function jsIndexPrefilter(text: string, options: EngineOptions): boolean {
-  // The callback presets follow native handles into importers in `run` too (`exports.getDb = () => _db`).
-  const native = options.mode === 'check' || callbackPresetsOn(options);
-  return specifierMatch(text, options) || (native && NATIVE_IMPORT.test(text));
+  if (specifierMatch(text, options)) return true;
+  if (options.mode === 'check') return NATIVE_IMPORT.test(text);
+  // The callback presets follow native handles into importers in `run` too (`exports.getDb = () => _db`): only
+  // files that really import the driver can export one (not every file that quotes 'mongodb').
+  return callbackPresetsOn(options) && NATIVE_IMPORT.test(text) && NATIVE_IMPORT_STATEMENT.test(text);
 }
+
+// An import or require of the driver on a line that is not a comment (doc examples quote `from 'mongodb'` too).
+const NATIVE_IMPORT_STATEMENT = /^(?![ \t]*(?:\*|\/\/))[^\n]*(?:\brequire\(\s*|\bfrom\s*|\bimport\s*\(\s*|\bimport\s*)['"`]mongodb['"`/]/m;
 
 /** Do the callback-era presets apply to this run (the same test as callbackPresetApplies, without loading them)? */
 export function callbackPresetsOn(options: Pick<EngineOptions, 'preset'>): boolean {
