@@ -307,7 +307,7 @@ export class Tracker {
     if (!comments?.length) return;
     const last = comments[comments.length - 1]!;
     if (last.type !== 'CommentBlock' || !last.value.startsWith('*')) return;
-    for (const m of last.value.matchAll(/@param\s+\{([^{}]+)\}\s+\[?([\w$]+)/g)) {
+    for (const m of last.value.matchAll(/@param\s+\{((?:[^{}]|\{[^{}]*\})+)\}\s+\[?([\w$]+)/g)) {
       this.jsDocParams.push({ fn, type: m[1]!.trim(), name: m[2]! });
     }
   }
@@ -318,7 +318,7 @@ export class Tracker {
       this.jsDocTypedefs = new Map();
       for (const c of this.ast.comments ?? []) {
         if (c.type !== 'CommentBlock' || !c.value.startsWith('*')) continue;
-        for (const m of c.value.matchAll(/@typedef\s+\{([^{}]+)\}\s+([\w$]+)/g)) this.jsDocTypedefs.set(m[2]!, m[1]!.trim());
+        for (const m of c.value.matchAll(/@typedef\s+\{((?:[^{}]|\{[^{}]*\})+)\}\s+([\w$]+)/g)) this.jsDocTypedefs.set(m[2]!, m[1]!.trim());
       }
     }
     return this.jsDocTypedefs;
