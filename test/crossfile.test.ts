@@ -112,3 +112,71 @@ test('worker threads (index and process in one pass) give exactly the in-process
   assert.match(results[0]!.files, /routes\/users\.js\n[^]*users\.find\(\)\.toArray\(\)/);
   assert.match(results[0]!.files, /routes\/decoy\.js\n\/\/ not motor\nconst cache = require\('\.\.\/lib\/cache'\);\nexports\.x = \(\) => cache\.getCollection\('a'\);\n/);
 });
+
+test('callback era: a module-level handle assigned in a connect callback is followed into importers that never mention mongodb', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-xfile-cb-'));
+  write(dir, {
+    'package.json': '{ "name": "app", "dependencies": { "mongodb": "^3.6.0", "nedb": "^1.8.0" } }\n',
+    'db.js':
+      "const MongoClient = require('mongodb').MongoClient;\nlet _db;\nexports.connect = function (url, cb) {\n  MongoClient.connect(url, function (err, client) {\n    if (err) return cb(err);\n    _db = client.db('app');\n    cb();\n  });\n};\nexports.getDb = () => _db;\n",
+    'routes/users.js':
+      "const db = require('../db');\nexports.create = function (req, res, next) {\n  db.getDb().collection('users').insert({ name: req.body.name }, function (err) {\n    if (err) return next(err);\n    res.status(201).end();\n  });\n};\n",
+    'cache.js': "const Datastore = require('nedb');\nlet _db = null;\nexports.open = () => { _db = new Datastore(); };\nexports.getDb = () => _db;\n",
+    'routes/hits.js': "const cache = require('../cache');\nexports.hit = (key, cb) => cache.getDb().insert({ key }, cb);\n",
+  });
+  const r = await run(dir);
+  const read = (rel: string) => fs.readFileSync(path.join(dir, rel), 'utf8');
+  assert.equal(
+    read('routes/users.js'),
+    "const db = require('../db');\nexports.create = function (req, res, next) {\n  db.getDb().collection('users').insertOne({ name: req.body.name }).then(function () {\n    res.status(201).end();\n  }, function (err) {\n    return next(err);\n  });\n};\n",
+  );
+  assert.equal(read('routes/hits.js'), "const cache = require('../cache');\nexports.hit = (key, cb) => cache.getDb().insert({ key }, cb);\n");
+  assert.equal(read('cache.js'), "const Datastore = require('nedb');\nlet _db = null;\nexports.open = () => { _db = new Datastore(); };\nexports.getDb = () => _db;\n");
+  assert.deepEqual(r.findings.filter((f) => f.severity !== 'info').map((f) => [f.ruleId, f.file, f.line]), []);
+  assert.deepEqual(r.files.filter((f) => f.status === 'changed').map((f) => f.path).sort(), ['db.js', 'package.json', 'routes/users.js']);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('callback era: files that never mention mongodb reach the untracked-receiver report through the runner only where a package depends on the driver', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-untracked-'));
+  const posts = "exports.purge = function (db, userId, done) {\n  db.collection('posts').remove({ userId: userId }, done);\n};\nexports.keep = (db, cb) => db.collection('posts').findOne({}, cb);\n";
+  write(dir, {
+    'api/package.json': '{ "name": "api", "dependencies": { "mongodb": "^3.6.0" } }\n',
+    'api/lib/posts.js': posts,
+    'tool/package.json': '{ "name": "tool", "dependencies": { "nedb": "^1.8.0" } }\n',
+    'tool/lib/posts.js': posts,
+  });
+  const r = await run(dir);
+  assert.deepEqual(
+    r.findings.map((f) => [f.ruleId, f.file, f.line, f.column]),
+    [['mongodb-callbacks/untracked-callback', 'api/lib/posts.js', 2, 26]],
+  );
+  assert.equal(fs.readFileSync(path.join(dir, 'api/lib/posts.js'), 'utf8'), posts);
+  assert.deepEqual(r.files.filter((f) => f.status !== 'unchanged'), []);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('callback era: a package whose code still passes callbacks to untracked driver-looking calls keeps its mongodb range (a nested package answers for its own files)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-held-'));
+  const connect = "const MongoClient = require('mongodb').MongoClient;\nMongoClient.connect(process.env.URL, function (err, client) {\n  if (err) throw err;\n  client.db().collection('jobs').insert({ at: new Date() }, function (err) {\n    if (err) throw err;\n    client.close();\n  });\n});\n";
+  write(dir, {
+    'cron/worker/package.json': '{ "name": "worker", "dependencies": { "mongodb": "^3.6.0" } }\n',
+    'cron/worker/index.js': connect,
+    'cron/worker/report.js': "module.exports = function (db, cb) {\n  db.collection('jobs').count({ done: true }, cb);\n};\n",
+    'cron/package.json': '{ "name": "cron", "dependencies": { "mongodb": "^3.6.0" } }\n',
+    'cron/index.js': connect,
+  });
+  const r = await run(dir);
+  const read = (rel: string) => fs.readFileSync(path.join(dir, rel), 'utf8');
+  assert.equal(read('cron/worker/package.json'), '{ "name": "worker", "dependencies": { "mongodb": "^3.6.0" } }\n');
+  assert.equal(read('cron/package.json'), '{ "name": "cron", "dependencies": { "mongodb": "^7.0.0" } }\n');
+  assert.notEqual(read('cron/worker/index.js'), connect);
+  assert.deepEqual(
+    r.findings.filter((f) => f.severity !== 'info').map((f) => [f.ruleId, f.file]),
+    [
+      ['mongodb-callbacks/dependency-held', 'cron/worker/package.json'],
+      ['mongodb-callbacks/untracked-callback', 'cron/worker/report.js'],
+    ],
+  );
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -73,7 +73,8 @@ export function indentUnit(text: string): string {
   let min = Infinity;
   let tabs = 0;
   let spaces = 0;
-  for (const m of text.matchAll(/^([ \t]+)\S/gm)) {
+  // Lines of a block comment (` * @param ...`, ` */`) are aligned on the `/**`, not indented by a unit: skipped.
+  for (const m of text.matchAll(/^([ \t]+)(?!\*)\S/gm)) {
     const ws = m[1]!;
     if (ws[0] === '\t') tabs++;
     else {

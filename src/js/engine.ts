@@ -16,7 +16,8 @@ import { clientRule } from './rules/client.js';
 import { cursorRule, toListRule } from './rules/cursor.js';
 import { importsRule } from './rules/imports.js';
 import './rules/meta.js';
-import { callbackPresetApplies, callbacksRules } from './callbacks/index.js'; // callbacks preset hook
+import { callbackPresetApplies, callbacksRules, untrackedCollectionCalls, UNTRACKED_COLLECTION_SHAPE } from './callbacks/index.js'; // callbacks preset hook
+import { seedCallbackHandles } from './callbacks/track.js'; // callbacks preset hook
 import { isLegacySpecifier } from '../presets/mongodb-legacy.js'; // callbacks preset hook
 import { jsPrefilter } from './prefilter.js';
 import { keepAst, takeAst } from './ast-cache.js';
@@ -64,7 +65,9 @@ export function jsModuleExports(file: FileInput, options: EngineOptions): Record
   // The processing of this file (in this thread) will reuse the tree.
   if (jsPrefilter(file.text, options, file.relPath)) keepAst(file.absPath, file.text, ast);
   const tracker = trackerFor(file, options, ast);
-  if (tracker.imports.length === 0 && tracker.localHandleImports === 0) return {};
+  if (tracker.imports.length === 0 && tracker.localHandleImports === 0 && tracker.jsDocImportHandles === 0) return {};
+  // callbacks preset hook: handles that reach the module through callbacks (`_db = client.db()` in a connect callback).
+  if (callbackPresetApplies(options.preset) && (tracker.imports.some((s) => s.origin === 'native') || tracker.localHandleImports > 0 || tracker.jsDocImportHandles > 0)) seedCallbackHandles(tracker);
   return tracker.exportedKinds();
 }
 
@@ -89,7 +92,13 @@ export function processJs(file: FileInput, options: EngineOptions): EngineResult
     }
   }
   const tracker = trackerFor(file, options, ast);
-  if (tracker.imports.length === 0 && tracker.localHandleImports === 0) return { output: null, findings: [] };
+  if (tracker.imports.length === 0 && tracker.localHandleImports === 0 && tracker.jsDocImportHandles === 0) {
+    // callbacks preset hook: `db.collection('x').insert(doc, cb)` on a receiver nothing proves is a Db is reported.
+    if (!callbackPresetApplies(options.preset) || !UNTRACKED_COLLECTION_SHAPE.test(file.text)) return { output: null, findings: [] };
+    const ctx = new RuleContext(file.text, file.relPath, tracker, options);
+    untrackedCollectionCalls(ctx, file.absPath);
+    return { output: null, findings: ctx.findings };
+  }
   const ctx = new RuleContext(file.text, file.relPath, tracker, options);
   handlesRule(ctx);
   clientRule(ctx);
@@ -99,7 +108,7 @@ export function processJs(file: FileInput, options: EngineOptions): EngineResult
   const editsBefore = ctx.edits.length;
   callbacksRules(ctx, file.absPath); // callbacks preset hook
   // Old-API code that was migrated needs a current driver: package.json's `mongodb` is raised to the target major.
-  if (ctx.edits.length > editsBefore && tracker.imports.some((s) => s.origin === 'native')) ctx.replacedPackages.add('mongodb');
+  if (ctx.edits.length > editsBefore && (tracker.imports.some((s) => s.origin === 'native') || tracker.localHandleImports > 0 || tracker.jsDocImportHandles > 0)) ctx.replacedPackages.add('mongodb');
   if (ctx.edits.length === 0) return { output: null, findings: ctx.findings };
   let output: string;
   try {

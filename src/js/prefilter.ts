@@ -15,13 +15,20 @@ export function jsPrefilter(text: string, options: EngineOptions, file?: string)
   if (specifierMatch(text, options)) return true;
   // A declaration file holds no calls: nothing in it can use a legacy API on a `mongodb` handle.
   if (file !== undefined && DECLARATION_FILE.test(file)) return false;
+  // Callback presets: `db.collection('x').insert(doc, cb)` is reported even where `db` cannot be followed.
+  if (callbackPresetsOn(options) && text.includes('.collection(') && UNTRACKED_COLLECTION_SHAPE.test(text)) return true;
   // Code already on `mongodb` is parsed only when it shows a token of a legacy API (what `check` looks for there).
   return importsNative(text) && LEGACY_TOKENS.test(text);
 }
 
-/** For the cross-file index: files that import a wrapper or an indexed module, and in `check` any `mongodb` importer. */
+/** For the cross-file index: files that import a wrapper or an indexed module, or (check, callback presets) the driver. */
 export function jsIndexPrefilter(text: string, options: EngineOptions, file?: string): boolean {
-  return specifierMatch(text, options) || (options.mode === 'check' && !(file !== undefined && DECLARATION_FILE.test(file)) && importsNative(text));
+  if (specifierMatch(text, options)) return true;
+  // A declaration file exports no values (no handles).
+  if (file !== undefined && DECLARATION_FILE.test(file)) return false;
+  // `check` looks for native handles across files; the callback presets follow native handles into importers in
+  // `run` too (`exports.getDb = () => _db`). Only files that really import the driver can export one.
+  return (options.mode === 'check' || callbackPresetsOn(options)) && importsNative(text);
 }
 
 /** A quoted module specifier naming one of these local module basenames (`'./db'`, `"../lib/db.js"`, `'./db/index'`). */
@@ -33,6 +40,14 @@ function localSpecifierPattern(basenames: Iterable<string>): string {
 export function importsLocalModule(text: string, basenames: string[]): boolean {
   return basenames.length > 0 && new RegExp(localSpecifierPattern(basenames)).test(text);
 }
+
+/** Do the callback-era presets apply to this run (the same test as callbackPresetApplies, without loading them)? */
+export function callbackPresetsOn(options: Pick<EngineOptions, 'preset'>): boolean {
+  return options.preset === 'auto' || options.preset === 'mongodb-callbacks' || options.preset === 'mongodb-legacy';
+}
+
+/** The byte needle of that shape, for the runner's scan (files without it and without `mongodb` are never decoded). */
+export const UNTRACKED_COLLECTION_NEEDLE = '.collection(';
 
 function specifierMatch(text: string, options: EngineOptions): boolean {
   let re = patternCache.get(options);
@@ -79,3 +94,14 @@ export function importsNative(text: string): boolean {
 export const LEGACY_TOKENS =
   /\b(?:toList|fetchNext|nextObject|getDatabase|getCollection|getDefaultDatabase|ioLoop|getIoLoop|delegate|each|listCollectionNames|listDatabaseNames|insert|update|remove|save|count|findAndModify|findAndRemove|ensureIndex|ObjectID|useNewUrlParser|useUnifiedTopology|poolSize|keepAlive|wtimeout|fsync)\b|\b[wj]\s*:|\(\s*err\b|function\s*\(\s*err\b|\.close\(\s*\)|\b(?:toArray|hasNext|next|nextObject)\(\s*[^)\s]|,\s*(?:function\b|\([\w\s,]*\)\s*=>|[\w$]+\s*=>)|\b(?:done|cb|callback|next)\s*\)/;
 
+/**
+ * `x.collection('name')` and a call of a removed collection method (`.insert(`, …), on it or elsewhere (through a
+ * variable): files that do not import the driver are parsed only when both appear.
+ */
+export const UNTRACKED_COLLECTION_SHAPE = {
+  test(text: string): boolean {
+    return COLLECTION_LITERAL.test(text) && REMOVED_METHOD_CALL.test(text);
+  },
+};
+const COLLECTION_LITERAL = /\.collection\(\s*(['"`])[^'"`\n]*\1\s*\)/;
+const REMOVED_METHOD_CALL = /\.\s*(?:insert|update|remove|save|count|findAndModify|findAndRemove|ensureIndex|dropAllIndexes|mapReduce|group|geoNear)\s*\(/;

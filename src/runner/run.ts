@@ -20,7 +20,7 @@ import { writeAtomic } from './write.js';
 import { listedPackages, migratePackageJson, nearestPackageJson, positionAt, staleLockfiles } from './deps.js';
 import { LineIndex } from '../core/text.js';
 import { isBareSpecifier, normalisePath, packageName, wrapperModulesOf } from '../js/modules.js';
-import { importsLocalModule, jsIndexPrefilter, jsPrefilter } from '../js/prefilter.js';
+import { callbackPresetsOn, importsLocalModule, jsIndexPrefilter, jsPrefilter, UNTRACKED_COLLECTION_NEEDLE } from '../js/prefilter.js';
 import { releaseAsts } from '../js/ast-cache.js';
 
 export { MAX_FILE_BYTES, type FileStatus, type FileReport } from './process.js';
@@ -73,7 +73,8 @@ function withFile(f: EngineFinding, file: string): Finding {
 
 /** Byte-level prefilter needles (no decoding): a file without any of them cannot concern any engine. */
 function scanNeedles(options: EngineOptions): { js: Buffer[]; py: Buffer[] } {
-  const js = ['mongodb', MARKER_TAG, ...wrapperMatcher(options).needles].map((n) => Buffer.from(n));
+  const callbacks = callbackPresetsOn(options) ? [UNTRACKED_COLLECTION_NEEDLE] : [];
+  const js = ['mongodb', MARKER_TAG, ...wrapperMatcher(options).needles, ...callbacks].map((n) => Buffer.from(n));
   // The Python engine's prefilter is /motor/i: a case-insensitive superset through 'otor' / 'OTOR'.
   const py = ['otor', 'OTOR', MARKER_TAG].map((n) => Buffer.from(n));
   return { js, py };
@@ -305,8 +306,15 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       // The driver is raised (and mongodb-legacy dropped) only when no file of this package still has callback-era
       // code the run could not convert: a v7 driver would silently ignore those callbacks.
       const dir = path.dirname(manifest) + path.sep;
+      // A callback passed to a driver-looking call on a receiver that could not be followed counts too (a warning,
+      // since it may not be the driver, but raising the driver under it would silently drop that callback).
       const leftovers = findings.filter(
-        (f) => f.severity === 'error' && /^(mongodb-callbacks|mongodb-legacy)\//.test(f.ruleId) && path.resolve(cwd, f.file).startsWith(dir),
+        (f) =>
+          (f.severity === 'error' || f.ruleId === 'mongodb-callbacks/untracked-callback') &&
+          /^(mongodb-callbacks|mongodb-legacy)\//.test(f.ruleId) &&
+          path.resolve(cwd, f.file).startsWith(dir) &&
+          // a nested package (its own package.json) answers for its own files
+          nearestPackageJson(path.dirname(path.resolve(cwd, f.file)), path.parse(dir).root) === manifest,
       );
       if (leftovers.length && (pkgs.has('mongodb') || pkgs.has('mongodb-legacy'))) {
         pkgs.delete('mongodb');
@@ -316,7 +324,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
             {
               ruleId: 'mongodb-callbacks/dependency-held',
               severity: 'warning',
-              message: `mongodb was not raised to ^${options.target ?? 7} here: ${leftovers.length} callback-era call site(s) still need a manual migration (see the errors above).`,
+              message: `mongodb was not raised to ^${options.target ?? 7} here: ${leftovers.length} callback-era call site(s) still need a manual migration (see the findings above).`,
               fix: 'Migrate the flagged call sites, run again (or raise mongodb by hand), then refresh the lockfile.',
               ...positionAt(text, Math.max(0, text.indexOf('"mongodb'))),
             },

@@ -288,31 +288,82 @@ export class Tracker {
     });
   }
 
-  /** `@param {AsyncIOMotorDatabase} db` in the JSDoc block of a function (JS files have no other annotations). */
+  /**
+   * `@param {AsyncIOMotorDatabase} db`, `@param {import('mongodb').Collection} users`, `@param {Db} db` (Db imported
+   * from the driver, or `@typedef {import('mongodb').Db} Db`) in the JSDoc block of a function (JS files have no
+   * other annotations).
+   */
   private jsDocParams: { fn: NodePath<FnNode>; name: string; type: string }[] = [];
+  private jsDocTypedefs?: Map<string, string>;
 
   private collectJsDocParams(fn: NodePath<FnNode>): void {
     let holder: NodePath | null = fn;
     if (fn.parentPath?.isVariableDeclarator()) holder = fn.parentPath.parentPath;
+    // `module.exports = function (db) {}`, `Store.prototype.get = function (db) {}`, `{ get: function (db) {} }`
+    else if (fn.parentPath?.isAssignmentExpression() && fn.parentPath.parentPath?.isExpressionStatement()) holder = fn.parentPath.parentPath;
+    else if (fn.parentPath?.isObjectProperty()) holder = fn.parentPath;
     if (holder?.parentPath?.isExportNamedDeclaration() || holder?.parentPath?.isExportDefaultDeclaration()) holder = holder.parentPath;
     const comments = holder?.node.leadingComments;
     if (!comments?.length) return;
     const last = comments[comments.length - 1]!;
     if (last.type !== 'CommentBlock' || !last.value.startsWith('*')) return;
-    for (const m of last.value.matchAll(/@param\s+\{\s*([\w$.]+)\s*\}\s+\[?([\w$]+)/g)) {
-      this.jsDocParams.push({ fn, type: m[1]!, name: m[2]! });
+    for (const m of last.value.matchAll(/@param\s+\{((?:[^{}]|\{[^{}]*\})+)\}\s+\[?([\w$]+)/g)) {
+      this.jsDocParams.push({ fn, type: m[1]!.trim(), name: m[2]! });
     }
+  }
+
+  /** `@typedef {import('mongodb').Collection} Users` anywhere in the file. */
+  private typedefs(): Map<string, string> {
+    if (!this.jsDocTypedefs) {
+      this.jsDocTypedefs = new Map();
+      for (const c of this.ast.comments ?? []) {
+        if (c.type !== 'CommentBlock' || !c.value.startsWith('*')) continue;
+        for (const m of c.value.matchAll(/@typedef\s+\{((?:[^{}]|\{[^{}]*\})+)\}\s+([\w$]+)/g)) this.jsDocTypedefs.set(m[2]!, m[1]!.trim());
+      }
+    }
+    return this.jsDocTypedefs;
+  }
+
+  /** Handles typed only through JSDoc `import('mongodb')` types, in a file that may not import the driver at all. */
+  jsDocImportHandles = 0;
+
+  /** The handle kind a JSDoc type names, or undefined (unions with null/undefined, `?T`, `T=` and type arguments are looked through). */
+  private kindOfJsDocType(type: string, scope: Scope, depth = 0): (Kind & { t: 'handle' }) | undefined {
+    if (depth > 4) return undefined;
+    let ty = type.trim().replace(/^[?!]/, '').replace(/=$/, '').trim();
+    const parts = ty.split('|').map((x) => x.trim()).filter((x) => x !== 'null' && x !== 'undefined');
+    if (parts.length !== 1) return undefined;
+    ty = parts[0]!.replace(/<[^<>]*(?:<[^<>]*>[^<>]*)*>$/, '').trim();
+    const imp = /^import\(\s*(['"])([^'"]+)\1\s*\)\.([\w$]+)$/.exec(ty);
+    if (imp) {
+      const origin = this.originOf(imp[2]!);
+      const k = origin && this.vocab.exportKind(origin, imp[3]!);
+      if (k?.t !== 'ctor') return undefined;
+      return { t: 'handle', kind: k.kind, origin: k.origin };
+    }
+    const m = /^([\w$]+)(?:\.([\w$]+))?$/.exec(ty);
+    if (!m) return undefined;
+    let k = this.bindingKindByName(scope, m[1]!);
+    if (m[2] && k?.t === 'module') k = this.vocab.exportKind(k.origin, m[2]);
+    if (k?.t === 'ctor') return { t: 'handle', kind: k.kind, origin: k.origin };
+    if (!m[2] && !scope.getBinding(m[1]!)) {
+      const def = this.typedefs().get(m[1]!);
+      if (def) return this.kindOfJsDocType(def, scope, depth + 1);
+    }
+    return undefined;
   }
 
   private solveJsDocParams(): boolean {
     let changed = false;
     for (const { fn, name, type } of this.jsDocParams) {
-      const [head, tail] = type.split('.');
-      let k = this.bindingKindByName(fn.scope, head!);
-      if (tail && k?.t === 'module') k = this.vocab.exportKind(k.origin, tail);
-      if (k?.t !== 'ctor') continue;
+      const k = this.kindOfJsDocType(type, fn.scope);
+      if (!k) continue;
       const binding = fn.scope.getOwnBinding(name);
-      if (binding?.kind === 'param') changed = this.setBinding(binding, { t: 'handle', kind: k.kind, origin: k.origin }) || changed;
+      if (binding?.kind !== 'param') continue;
+      if (this.setBinding(binding, k)) {
+        changed = true;
+        if (/import\(/.test(type) || this.typedefs().has(type.trim())) this.jsDocImportHandles++;
+      }
     }
     return changed;
   }
@@ -527,18 +578,26 @@ export class Tracker {
     return changed;
   }
 
-  /** import('motor').then((m) => ...) and .then(({ AsyncIOMotorClient }) => ...): the callback's parameter is the module. */
+  /**
+   * import('motor').then((m) => ...) and .then(({ AsyncIOMotorClient }) => ...): the callback's parameter is the module;
+   * a promise of a handle (`MongoClient.connect(url).then((client) => ...)`): the parameter is the handle.
+   */
   private solveThenCallbacks(): boolean {
     let changed = false;
     for (const call of this.collected.calls) {
       const callee = call.get('callee') as NodePath;
       if (!isMemberLike(callee) || memberName(callee.node) !== 'then') continue;
       const k = this.kindOf(callee.get('object') as NodePath);
-      if (k?.t !== 'modulePromise') continue;
+      if (k?.t !== 'modulePromise' && k?.t !== 'promise') continue;
       const fn = call.get('arguments')[0];
       if (!fn || !(fn.isArrowFunctionExpression() || fn.isFunctionExpression())) continue;
       const param = (fn.get('params') as NodePath[])[0];
       if (!param) continue;
+      if (k.t === 'promise') {
+        // MongoClient.connect(url).then((client) => ...): the fulfilment value is the handle.
+        if (param.isIdentifier()) changed = this.setBinding(fn.scope.getBinding(param.node.name), { t: 'handle', kind: k.kind, origin: k.origin }) || changed;
+        continue;
+      }
       const mod: Kind = { t: 'module', origin: k.origin };
       if (param.isIdentifier()) changed = this.setBinding(fn.scope.getBinding(param.node.name), mod) || changed;
       else if (param.isObjectPattern()) changed = this.bindPattern(param.node, mod, fn) || changed;
@@ -882,6 +941,12 @@ export class Tracker {
         const className = Object.keys(NATIVE_CLASSES).find((c) => NATIVE_CLASSES[c] === recv.kind);
         const s = className ? NATIVE_STATICS[className]?.[name] : undefined;
         if (s) return s.async ? { t: 'promise', kind: s.returns, origin: 'native' } : { t: 'handle', kind: s.returns, origin: 'native' };
+        return undefined;
+      }
+      if (recv.t === 'object') {
+        // `require('./db').getDb()`: a factory exported by another module of the run (or a local object of them).
+        const f = node.callee.type === 'MemberExpression' && node.callee.computed ? undefined : recv.fields[name];
+        if (f?.t === 'factory') return f.async ? { t: 'promise', kind: f.kind, origin: f.origin } : { t: 'handle', kind: f.kind, origin: f.origin };
         return undefined;
       }
       if (recv.t !== 'handle') return undefined;

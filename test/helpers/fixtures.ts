@@ -22,6 +22,12 @@ export interface CaseOptions {
   tscErrors?: { line: number; code: number }[];
   /** Virtual file name used for the case (relative to the preset folder), when the extension or folder matters. */
   as?: string;
+  /**
+   * Other cases of the same preset this one imports, as the cross-file index sees them: each case's own virtual
+   * path (its `as`) is where it lives. The index is built from their inputs for the input run and from their
+   * expected outputs for the idempotence run, as the runner would on a second run.
+   */
+  modules?: string[];
 }
 
 export interface Case {

@@ -3,10 +3,11 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { processJs } from '../../src/js/engine.js';
+import { jsModuleExports, processJs } from '../../src/js/engine.js';
+import { normalisePath } from '../../src/js/modules.js';
 import type { EngineOptions } from '../../src/core/types.js';
 import { loadWrapperSpec } from '../../src/core/spec.js';
-import { FIXTURES, normaliseFindings, type Case } from './fixtures.js';
+import { FIXTURES, loadCases, normaliseFindings, type Case } from './fixtures.js';
 
 /** Engine options of a case: its .options.json (wrapper modules and specs relative to the preset folder, toList, preset, and the callback presets' from / target / modifyResult). */
 export function optionsFor(c: Case, mode: 'run' | 'check' = 'run'): EngineOptions {
@@ -24,10 +25,32 @@ export function optionsFor(c: Case, mode: 'run' | 'check' = 'run'): EngineOption
   return o;
 }
 
+function virtualPath(c: Case): string {
+  return path.join(FIXTURES, c.preset, c.options.as ?? `${c.name}${c.ext}`);
+}
+
+/** The cross-file index of a case's `modules` (their inputs, or their expected outputs), keyed as the runner keys it. */
+function moduleIndex(c: Case, options: EngineOptions, which: 'input' | 'expected'): Record<string, Record<string, unknown>> | undefined {
+  if (!c.options.modules?.length) return undefined;
+  const dir = path.join(FIXTURES, c.preset);
+  const cases = loadCases(c.preset);
+  const index: Record<string, Record<string, unknown>> = {};
+  for (const name of c.options.modules) {
+    const m = cases.find((x) => x.name === name);
+    if (!m) throw new Error(`${c.preset}/${c.name}: module case ${name} not found`);
+    const abs = virtualPath(m);
+    const exported = jsModuleExports({ absPath: abs, relPath: path.relative(dir, abs), text: which === 'input' ? m.input : m.expected }, options);
+    if (Object.keys(exported).length) index[normalisePath(abs)] = exported;
+  }
+  return index;
+}
+
 export function runCase(c: Case, text: string, mode: 'run' | 'check' = 'run') {
   const dir = path.join(FIXTURES, c.preset);
-  const virtual = path.join(dir, c.options.as ?? `${c.name}${c.ext}`);
-  return processJs({ absPath: virtual, relPath: path.relative(dir, virtual), text }, optionsFor(c, mode));
+  const virtual = virtualPath(c);
+  const options = optionsFor(c, mode);
+  const index = moduleIndex(c, options, text === c.input ? 'input' : 'expected');
+  return processJs({ absPath: virtual, relPath: path.relative(dir, virtual), text }, index ? { ...options, jsModuleExports: index } : options);
 }
 
 /** Per case: exact output, exact findings, idempotence on the expected output; decoys stay unchanged. */
@@ -48,6 +71,14 @@ export function describeCases(cases: Case[], label: (c: Case) => string): void {
         assert.equal(r.error, undefined, r.error);
         assert.equal(r.output ?? c.expected, c.expected);
       });
+      if (c.options.modules?.length) {
+        test('its modules matter: without the cross-file index the importer is not converted', () => {
+          const dir = path.join(FIXTURES, c.preset);
+          const virtual = virtualPath(c);
+          const r = processJs({ absPath: virtual, relPath: path.relative(dir, virtual), text: c.input }, optionsFor(c));
+          assert.notEqual(r.output ?? c.input, c.expected);
+        });
+      }
       if (c.name.startsWith('decoy-')) {
         test('decoy: nothing is changed', () => {
           assert.equal(c.expected, c.input);

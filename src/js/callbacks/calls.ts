@@ -120,13 +120,29 @@ function refsInside(binding: Binding | undefined, node: t.Node): NodePath[] {
   return binding.referencePaths.filter((r) => r.node.start! >= node.start! && r.node.end! <= node.end!);
 }
 
-function exits(stmt: t.Statement): boolean {
+/**
+ * Does this statement always leave the callback (return, throw, or `process.exit(...)`, which never returns, when
+ * `process` is the Node global: `exitGlobal`)?
+ */
+function exits(stmt: t.Statement, exitGlobal: boolean): boolean {
   if (stmt.type === 'ReturnStatement' || stmt.type === 'ThrowStatement') return true;
   if (stmt.type === 'BlockStatement') {
     const last = stmt.body[stmt.body.length - 1];
-    return !!last && exits(last);
+    return !!last && exits(last, exitGlobal);
   }
-  if (stmt.type === 'IfStatement') return !!stmt.alternate && exits(stmt.consequent) && exits(stmt.alternate);
+  if (stmt.type === 'IfStatement') return !!stmt.alternate && exits(stmt.consequent, exitGlobal) && exits(stmt.alternate, exitGlobal);
+  if (stmt.type === 'ExpressionStatement' && exitGlobal) {
+    const e = stmt.expression;
+    return (
+      e.type === 'CallExpression' &&
+      e.callee.type === 'MemberExpression' &&
+      !e.callee.computed &&
+      e.callee.object.type === 'Identifier' &&
+      e.callee.object.name === 'process' &&
+      e.callee.property.type === 'Identifier' &&
+      e.callee.property.name === 'exit'
+    );
+  }
   return false;
 }
 
@@ -175,6 +191,7 @@ export function callbackShape(fn: FnPath): Shape {
     (h.type === 'ThrowStatement' && h.argument.type === 'Identifier' && h.argument.name === err) ||
     (h.type === 'BlockStatement' && h.body.length === 1 && h.body[0]!.type === 'ThrowStatement' && (h.body[0] as t.ThrowStatement).argument.type === 'Identifier' && ((h.body[0] as t.ThrowStatement).argument as t.Identifier).name === err);
   const alt = first.get('alternate') as NodePath<t.Statement>;
-  if (first.node.alternate && !exits(h)) return { t: 'other', why: 'an if/else on the error whose error branch does not return' };
-  return { t: 'guard', ifStmt: first, handler, elseBlock: alt.node ? alt : undefined, throwOnly, exits: exits(h) };
+  const exitGlobal = !fn.scope.getBinding('process');
+  if (first.node.alternate && !exits(h, exitGlobal)) return { t: 'other', why: 'an if/else on the error whose error branch does not return' };
+  return { t: 'guard', ifStmt: first, handler, elseBlock: alt.node ? alt : undefined, throwOnly, exits: exits(h, exitGlobal) };
 }

@@ -9,6 +9,8 @@ import { LEGACY_DRIVER_MAJOR } from '../../presets/mongodb-legacy.js';
 import { DEFAULT_TARGET } from '../../presets/mongodb-callbacks.js';
 
 export interface Era {
+  /** The nearest package.json lists mongodb or mongodb-legacy (whatever the range). */
+  depends?: boolean;
   /** Major of `mongodb` the old code used, when known. */
   mongodb?: number;
   /** Major of `mongodb-legacy`, when known. */
@@ -54,6 +56,7 @@ function readEra(dir: string, stop: string): Era {
           if (!deps) continue;
           era.mongodb ??= majorOf(deps['mongodb']);
           era.legacy ??= majorOf(deps['mongodb-legacy']);
+          if (deps['mongodb'] !== undefined || deps['mongodb-legacy'] !== undefined) era.depends = true;
         }
         const lock = path.join(d, 'package-lock.json');
         if (fs.existsSync(lock)) {
@@ -84,4 +87,10 @@ export function driverMajor(options: EngineOptions, absPath: string, legacy: boo
   const era = readEra(path.dirname(absPath), stop);
   if (legacy) return era.legacy !== undefined ? LEGACY_DRIVER_MAJOR[era.legacy] ?? era.legacy : undefined;
   return era.mongodb;
+}
+
+/** Does the nearest package.json (not above the working directory) depend on mongodb or mongodb-legacy? */
+export function dependsOnDriver(options: EngineOptions, absPath: string): boolean {
+  const stop = options.cwd ? path.resolve(options.cwd) : path.parse(absPath).root;
+  return readEra(path.dirname(absPath), stop).depends === true;
 }

@@ -13,7 +13,8 @@ import { driverCall, isCallbackArg, type DriverCall } from './calls.js';
 import { seedCallbackHandles } from './track.js';
 import { apply, decide, prepare, type ConvertState } from './convert.js';
 import { rewriteClientOptions, rewriteMethod, rewriteOptions, rewriteWriteConcern, rewriteResults, type MethodEnv } from './methods.js';
-import { callbackOptions, driverMajor } from './era.js';
+import { callbackOptions, dependsOnDriver, driverMajor } from './era.js';
+export { UNTRACKED_COLLECTION_SHAPE } from '../prefilter.js';
 import './meta.js';
 
 /** Method names distinctive enough that a call passing a callback is a driver call even on an untracked receiver. */
@@ -22,6 +23,62 @@ const DISTINCTIVE = new Set([
   'estimatedDocumentCount', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'bulkWrite', 'createIndex', 'createIndexes',
   'ensureIndex', 'dropIndex', 'findAndModify', 'findAndRemove', 'dropCollection', 'dropDatabase', 'createCollection', 'hasNext', 'nextObject', 'collection',
 ]);
+
+/**
+ * Collection methods removed from the driver (or whose callback form is gone) that, called on `x.collection('name')`
+ * with a callback last, can only be a driver call even when `x` cannot be followed (a plain function parameter).
+ */
+const REMOVED_ON_COLLECTION = new Set(['insert', 'update', 'remove', 'save', 'count', 'findAndModify', 'findAndRemove', 'ensureIndex', 'dropAllIndexes', 'mapReduce', 'group', 'geoNear']);
+
+
+/**
+ * `<x>.collection('<literal>').<removed method>(…, <callback>)`, directly or through a never-reassigned variable
+ * initialised with `<x>.collection('<literal>')`: the unmistakable shape of an untracked driver call.
+ */
+function isCollectionLiteralCall(call: NodePath<t.CallExpression>): boolean {
+  const callee = call.node.callee;
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !REMOVED_ON_COLLECTION.has(callee.property.name)) return false;
+  let recv: t.Node | null | undefined = callee.object;
+  if (recv.type === 'Identifier') {
+    // const posts = db.collection('posts'); posts.update(…, cb)
+    const b = call.scope.getBinding(recv.name);
+    if (!b || !b.constant || !b.path.isVariableDeclarator() || b.path.node.id.type !== 'Identifier') return false;
+    recv = b.path.node.init;
+  }
+  if (!isCollectionLiteral(recv)) return false;
+  const args = call.get('arguments') as NodePath[];
+  const last = args[args.length - 1];
+  return !!last && isCallbackArg(last, args.length - 1, 9);
+}
+
+/** `x.collection('<literal>')` (one argument, a string or a template without expressions). */
+function isCollectionLiteral(node: t.Node | null | undefined): boolean {
+  if (node?.type !== 'CallExpression' || node.arguments.length !== 1) return false;
+  const rc = node.callee;
+  if (rc.type !== 'MemberExpression' || rc.computed || rc.property.type !== 'Identifier' || rc.property.name !== 'collection') return false;
+  const arg = node.arguments[0]!;
+  return arg.type === 'StringLiteral' || (arg.type === 'TemplateLiteral' && arg.expressions.length === 0);
+}
+
+function reportUntracked(ctx: RuleContext, callee: t.MemberExpression, name: string): void {
+  ctx.report(
+    'mongodb-callbacks/untracked-callback',
+    callee.property,
+    `${name}() is passed a callback, but its receiver could not be followed to a mongodb handle; it was left unchanged.`,
+  );
+}
+
+/**
+ * Files that neither import the driver nor hold a handle from another module, in a package that depends on
+ * mongodb or mongodb-legacy: only the unmistakable `x.collection('name').insert(doc, cb)` shape is reported (a
+ * parameter the codemod cannot prove is a Db). Nothing is rewritten.
+ */
+export function untrackedCollectionCalls(ctx: RuleContext, absPath: string): void {
+  if (!callbackPresetApplies(ctx.options.preset) || !dependsOnDriver(ctx.options, absPath)) return;
+  for (const c of ctx.tracker.collected.calls) {
+    if (c.node.type === 'CallExpression' && isCollectionLiteralCall(c)) reportUntracked(ctx, c.node.callee as t.MemberExpression, (c.node.callee as t.MemberExpression & { property: t.Identifier }).property.name);
+  }
+}
 
 export const CALLBACK_PRESETS = ['mongodb-legacy', 'mongodb-callbacks'];
 
@@ -58,6 +115,27 @@ function driverExportOf(binding: Binding | undefined): string | undefined {
   return undefined;
 }
 
+/** `var ObjectID = mongodb.ObjectID` / `const { ObjectID } = mongodb` (mongodb being the module, followed by the tracker): the export name, for a never-reassigned alias. */
+function moduleMemberAlias(tracker: RuleContext['tracker'], binding: Binding | undefined): string | undefined {
+  if (!binding || !binding.constant) return undefined;
+  const p = binding.path;
+  if (!p.isVariableDeclarator()) return undefined;
+  if (p.node.id.type === 'ObjectPattern') {
+    // const { ObjectID: Oid } = mongodb
+    const k = p.node.init ? tracker.kindOf(p.get('init') as NodePath) : undefined;
+    if (k?.t !== 'module' || k.origin !== 'native') return undefined;
+    for (const pr of p.node.id.properties) {
+      if (pr.type === 'ObjectProperty' && pr.key.type === 'Identifier' && pr.value.type === 'Identifier' && pr.value.name === binding.identifier.name) return pr.key.name;
+    }
+    return undefined;
+  }
+  if (p.node.id.type !== 'Identifier') return undefined;
+  const init = p.get('init');
+  if (!init.isMemberExpression() || init.node.computed || init.node.property.type !== 'Identifier') return undefined;
+  const k = tracker.kindOf(init.get('object') as NodePath);
+  return k?.t === 'module' && k.origin === 'native' ? init.node.property.name : undefined;
+}
+
 function typeRefsOf(ctx: RuleContext, binding: Binding): NodePath[] {
   const out: NodePath[] = [];
   for (const r of ctx.tracker.collected.typeRefs) {
@@ -90,6 +168,22 @@ function bsonRules(ctx: RuleContext): void {
       else ctx.edit(r.node.start!, r.node.end!, 'ObjectId');
     }
   };
+  const renamePattern = (d: NodePath<t.VariableDeclarator>) => {
+    for (const pr of (d.node.id as t.ObjectPattern).properties) {
+      if (pr.type !== 'ObjectProperty' || pr.key.type !== 'Identifier') continue;
+      const k = pr.key.name;
+      if (FLAGGED_EXPORTS[k]) ctx.report('mongodb-callbacks/removed-export', pr, `'${k}' is no longer exported by mongodb.`, FLAGGED_EXPORTS[k]);
+      if (k !== 'ObjectID' || pr.value.type !== 'Identifier') continue;
+      const binding = d.scope.getBinding(pr.value.name);
+      if (pr.shorthand && binding) {
+        renameBinding(
+          binding,
+          () => ctx.edit(pr.start!, pr.end!, 'ObjectId'),
+          () => ctx.edit(pr.start!, pr.end!, 'ObjectId: ObjectID'),
+        );
+      } else ctx.edit(pr.key.start!, pr.key.end!, 'ObjectId');
+    }
+  };
   for (const site of tracker.imports) {
     if (site.origin !== 'native') continue;
     if (site.form === 'esm') {
@@ -111,21 +205,14 @@ function bsonRules(ctx: RuleContext): void {
     } else if (site.form === 'require') {
       const d = site.path.parentPath;
       if (!d?.isVariableDeclarator() || d.node.id.type !== 'ObjectPattern') continue;
-      for (const pr of d.node.id.properties) {
-        if (pr.type !== 'ObjectProperty' || pr.key.type !== 'Identifier') continue;
-        const k = pr.key.name;
-        if (FLAGGED_EXPORTS[k]) ctx.report('mongodb-callbacks/removed-export', pr, `'${k}' is no longer exported by mongodb.`, FLAGGED_EXPORTS[k]);
-        if (k !== 'ObjectID' || pr.value.type !== 'Identifier') continue;
-        const binding = d.scope.getBinding(pr.value.name);
-        if (pr.shorthand && binding) {
-          renameBinding(
-            binding,
-            () => ctx.edit(pr.start!, pr.end!, 'ObjectId'),
-            () => ctx.edit(pr.start!, pr.end!, 'ObjectId: ObjectID'),
-          );
-        } else ctx.edit(pr.key.start!, pr.key.end!, 'ObjectId');
-      }
+      renamePattern(d);
     }
+  }
+  // const { ObjectID } = mongodb (the module object held in a binding: `require('mongodb')`, `import * as m`, `import m from`)
+  for (const d of tracker.collected.declarators) {
+    if (d.node.id.type !== 'ObjectPattern' || !d.node.init || d.node.init.type === 'CallExpression') continue;
+    const k = tracker.kindOf(d.get('init') as NodePath);
+    if (k?.t === 'module' && k.origin === 'native') renamePattern(d);
   }
   // mongodb.ObjectID, require('mongodb').ObjectID, removed exports read from the module object
   for (const m of tracker.collected.members) {
@@ -145,7 +232,8 @@ function bsonRules(ctx: RuleContext): void {
     const callee = c.node.callee;
     let isOid = false;
     if (callee.type === 'Identifier') {
-      const exp = driverExportOf(c.scope.getBinding(callee.name));
+      const binding = c.scope.getBinding(callee.name);
+      const exp = driverExportOf(binding) ?? moduleMemberAlias(tracker, binding);
       isOid = exp === 'ObjectId' || exp === 'ObjectID';
     } else if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && (callee.property.name === 'ObjectId' || callee.property.name === 'ObjectID')) {
       const k = tracker.kindOf(c.get('callee.object') as NodePath);
@@ -161,7 +249,9 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
   const preset = ctx.options.preset;
   if (!callbackPresetApplies(preset)) return;
   const nativeSites = tracker.imports.filter((s) => s.origin === 'native');
-  if (nativeSites.length === 0) return;
+  // A file may hold driver handles without importing mongodb: from another module of the run (cross-file index),
+  // or parameters typed `@param {import('mongodb').Db} db`.
+  if (nativeSites.length === 0 && tracker.localHandleImports === 0 && tracker.jsDocImportHandles === 0) return;
   const legacySites = nativeSites.filter((s) => isLegacySpecifier(s.specifier));
   if (preset === 'mongodb-legacy' && legacySites.length === 0) return;
   const opts = callbackOptions(ctx.options);
@@ -220,11 +310,15 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
     const name = callee.property.name;
     const args = c.get('arguments') as NodePath[];
     const last = args[args.length - 1];
-    if (!last || !DISTINCTIVE.has(name)) continue;
-    if (name === 'collection' && (args.length < 2 || !args[0]!.isStringLiteral())) continue;
-    if (!isCallbackArg(last, args.length - 1, name === 'toArray' || name === 'hasNext' || name === 'nextObject' ? 0 : 9)) continue;
+    if (!last) continue;
+    if (!DISTINCTIVE.has(name)) {
+      if (!isCollectionLiteralCall(c as NodePath<t.CallExpression>)) continue;
+    } else {
+      if (name === 'collection' && (args.length < 2 || !args[0]!.isStringLiteral())) continue;
+      if (!isCallbackArg(last, args.length - 1, name === 'toArray' || name === 'hasNext' || name === 'nextObject' ? 0 : 9)) continue;
+    }
     untracked++;
-    ctx.report('mongodb-callbacks/untracked-callback', callee.property, `${name}() is passed a callback, but its receiver could not be followed to a mongodb handle; it was left unchanged.`);
+    reportUntracked(ctx, callee, name);
   }
 
   // Callbacks: decide outer-first, apply inner-first.

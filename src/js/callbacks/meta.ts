@@ -130,7 +130,7 @@ defineRules({
   'mongodb-callbacks/untracked-callback': {
     severity: 'warning',
     description: 'A driver-looking call passes a callback, but its receiver could not be followed to a mongodb handle.',
-    help: 'If it is a driver call, convert it by hand (await it, or `.then((res) => cb(null, res), (err) => cb(err))`); annotating the handle (`@param {Collection} users`, a TS type) lets the codemod follow it.',
+    help: "If it is a driver call, annotate the handle so the codemod can follow it and convert the call (JSDoc `@param {import('mongodb').Db} db`, or `@param {Collection} users` with Collection imported from mongodb, or a TS type), or convert it by hand (await it, or `.then((res) => cb(null, res), (err) => cb(err))`).",
   },
   'mongodb-callbacks/aggregate-callback': {
     severity: 'error',
