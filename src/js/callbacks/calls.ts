@@ -55,6 +55,8 @@ export function isCallbackArg(arg: NodePath, index: number, arity: number): bool
 }
 
 const FOREACH: CallbackMethod = { arity: 1 };
+/** cursor.each(callback) (mongodb 2/3): its callback is called once per document, then once with null. */
+const EACH: CallbackMethod = { arity: 0 };
 
 /** Classify a call as a driver call (method on a tracked handle, or connect). */
 export function driverCall(tracker: Tracker, call: NodePath<t.CallExpression>): DriverCall | undefined {
@@ -72,6 +74,7 @@ export function driverCall(tracker: Tracker, call: NodePath<t.CallExpression>): 
     receiver = 'handle';
     meta = CALLBACK_METHODS[recv.kind]?.[method];
     if (!meta && method === 'forEach' && (recv.kind === 'cursor' || recv.kind === 'commandCursor')) meta = FOREACH;
+    if (!meta && method === 'each' && (recv.kind === 'cursor' || recv.kind === 'commandCursor')) meta = EACH;
   } else if (recv.t === 'ctor' && recv.kind === 'client' && recv.origin === 'native' && method === 'connect') {
     kind = 'static';
     receiver = 'ctor';

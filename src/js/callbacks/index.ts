@@ -12,6 +12,7 @@ import { FLAGGED_EXPORTS } from '../../presets/mongodb-callbacks.js';
 import { driverCall, isCallbackArg, type DriverCall } from './calls.js';
 import { seedCallbackHandles } from './track.js';
 import { apply, decide, prepare, type ConvertState } from './convert.js';
+import { applyEach, decideEach } from './each.js';
 import { rewriteClientOptions, rewriteMethod, rewriteOptions, rewriteWriteConcern, rewriteResults, type MethodEnv } from './methods.js';
 import { callbackOptions, driverMajor } from './era.js';
 import './meta.js';
@@ -233,8 +234,12 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
   const decisions = [];
   let unconverted = untracked + blocked + env.blocked;
   for (const dc of sites) {
-    if (ctx.options.mode === 'check') ctx.report('mongodb-callbacks/callback', dc.callee.node.property, `${dc.method}() is passed a callback; mongodb 5+ ignores it.`);
-    const d = decide(ctx, dc, state);
+    const each = dc.method === 'each';
+    if (ctx.options.mode === 'check') {
+      if (each) ctx.report('mongodb-callbacks/cursor-each', dc.callee.node.property, 'cursor.each(callback) was removed in 4.0.');
+      else ctx.report('mongodb-callbacks/callback', dc.callee.node.property, `${dc.method}() is passed a callback; mongodb 5+ ignores it.`);
+    }
+    const d = each ? decideEach(ctx, dc, state) : decide(ctx, dc, state);
     if ('flag' in d) {
       ctx.report(d.flag, dc.callee.node.property, d.why);
       if (d.flag === 'mongodb-callbacks/callback-return-used') env.handled.add(dc.callee.node.property.start!);
@@ -249,6 +254,9 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
       state.inlined.set(dc.cb.node, d);
       if (d.shape.t === 'guard') state.guards.add(d.shape.ifStmt.node);
     }
+    if (d.style === 'each' && (d.each as { loopReturns: { to: string }[] }).loopReturns.some((r) => r.to === 'break')) {
+      ctx.report('mongodb-callbacks/each-return-false', dc.callee.node.property, "The each() callback returned false to stop; mongodb 2/3 honoured it only between batches (documents already buffered were still delivered), the loop now stops at once with `break`.");
+    }
     decisions.push(d);
   }
   // Callbacks inlined into an async function: the generic "close() not awaited in sync code" check saw the old callback.
@@ -260,7 +268,10 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
     if (inlinedRanges.some(([a, b]) => off >= a && off < b)) ctx.findings.splice(i, 1);
   }
   for (const d of decisions) prepare(ctx, d);
-  for (const d of decisions.reverse()) apply(ctx, d);
+  for (const d of decisions.reverse()) {
+    if (d.style === 'each') applyEach(ctx, d);
+    else apply(ctx, d);
+  }
 
   // mongodb-legacy -> mongodb, unless a callback was left in place (mongodb would silently ignore it).
   for (const site of legacySites) {

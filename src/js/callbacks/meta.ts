@@ -72,6 +72,11 @@ defineRules({
     description: 'cursor.each(callback) was removed in 4.0.',
     help: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop, `return false` becomes `break`, and the error branch goes to a try/catch around the loop.",
   },
+  'mongodb-callbacks/each-return-false': {
+    severity: 'warning',
+    description: 'A cursor.each() callback that returned false to stop was converted to a loop with `break`.',
+    help: 'mongodb 2/3 honoured `return false` only between batches (documents already buffered were still delivered); the loop now stops at the document that breaks. Check that nothing relied on the extra documents.',
+  },
   'mongodb-callbacks/cursor-stream': {
     severity: 'error',
     description: 'Cursors are no longer Node streams (4.0).',

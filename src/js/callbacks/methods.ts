@@ -259,6 +259,11 @@ export function rewriteMethod(ctx: RuleContext, dc: DriverCall, env: MethodEnv):
     return 'createIndex';
   }
   const flagged = FLAGGED_METHODS[kind as keyof typeof FLAGGED_METHODS]?.[method];
+  // cursor.each(callback) is converted (or flagged with its reason) with the other callbacks (./each.ts).
+  if (flagged && method === 'each' && dc.cbIndex >= 0) {
+    env.handled.add(at.start!);
+    return 'each';
+  }
   if (flagged) {
     if (dc.cbIndex >= 0 || method === 'each') env.blocked++;
     const rule = method === 'each' ? 'mongodb-callbacks/cursor-each' : method === 'pipe' || method === 'on' ? (kind === 'cursor' ? 'mongodb-callbacks/cursor-stream' : 'mongodb-callbacks/removed-method') : 'mongodb-callbacks/removed-method';
