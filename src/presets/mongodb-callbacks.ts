@@ -123,7 +123,7 @@ export const METHOD_RENAMES: Partial<Record<HandleKind, Record<string, string>>>
 export const CAREFUL_METHODS = new Set(['insert', 'update', 'remove', 'save', 'count', 'findAndModify', 'findAndRemove']);
 
 /** Removed features with no mechanical equivalent (FLAG), with the manual fix. */
-export const FLAGGED_METHODS: Partial<Record<HandleKind, Record<string, { verdict: Verdict; fix: string }>>> = {
+export const FLAGGED_METHODS: Partial<Record<HandleKind, Record<string, { verdict: Verdict; fix: string; rule?: string }>>> = {
   client: {
     isConnected: { verdict: 'FLAG', fix: 'Remove the check: operations auto-connect since 4.7; to probe the server use `await client.db().admin().ping()`.' },
     logout: { verdict: 'FLAG', fix: 'Put the credentials in the URI or the `auth` option; close the client to end the session.' },
@@ -158,8 +158,10 @@ export const FLAGGED_METHODS: Partial<Record<HandleKind, Record<string, { verdic
     pipe: { verdict: 'AUTO-WITH-CARE', fix: 'Cursors are no longer streams: use `cursor.stream().pipe(...)`.' },
     on: { verdict: 'AUTO-WITH-CARE', fix: "Cursors are no longer streams: use `cursor.stream().on('data', ...)`, or `for await (const doc of cursor)`." },
     destroy: { verdict: 'AUTO', fix: 'Use `await cursor.close()`.' },
+    toList: { verdict: 'FLAG', rule: 'mongodb-callbacks/cursor-to-list', fix: 'Node driver cursors never had toList() (it is the C#/PyMongo/Dart name): use `await cursor.toArray()`.' },
   },
   commandCursor: {
+    toList: { verdict: 'FLAG', rule: 'mongodb-callbacks/cursor-to-list', fix: 'Node driver cursors never had toList() (it is the C#/PyMongo/Dart name): use `await cursor.toArray()`.' },
     each: { verdict: 'AUTO-WITH-CARE', fix: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop, `return false` becomes `break`, and the error branch goes to a try/catch around the loop." },
   },
   session: {},
@@ -198,6 +200,25 @@ export const V2_FIND_OPTION_KEYS = new Set([
   'awaitdata', 'awaitData', 'exhaust', 'batchSize', 'returnKey', 'maxScan', 'min', 'max', 'showDiskLoc', 'comment', 'raw', 'readPreference',
   'partial', 'read', 'dbName', 'oplogReplay', 'connection', 'maxTimeMS', 'transforms', 'collation', 'noCursorTimeout', 'projection',
 ]);
+
+/** find()/findOne() options the server removed (FLAG, reference §5.3): silently ignored or rejected today. */
+export const REMOVED_FIND_OPTIONS: Record<string, string> = {
+  snapshot: 'Remove it (the server removed snapshot in 4.0); for a stable scan, hint the _id index.',
+  maxScan: 'Remove it (the server removed maxScan in 4.2); bound the query with maxTimeMS instead.',
+};
+
+/**
+ * Where `--target 6` and `--target 7` differ (reference §2, §3.3, §4, §5.4 rows marked 7.0). Each entry names the
+ * rule that honours the target; the README lists them.
+ */
+export const TARGET_DIFFERENCES: { row: string; rule: string; on6: string; on7: string }[] = [
+  { row: 'cursor.stream({ transform })', rule: 'mongodb-callbacks/stream-transform', on6: 'kept (still supported)', on7: '`cursor.stream().map(fn)` (the option was removed)' },
+  { row: 'coll.drop(cb) / db.dropCollection(name, cb) on a missing collection', rule: 'mongodb-callbacks/drop-missing', on6: 'converted, same behaviour', on7: 'converted, warning: resolves false instead of failing with NamespaceNotFound' },
+  { row: 'MONGODB-AWS credentials in the URI or options', rule: 'mongodb-callbacks/auth-mechanism', on6: 'accepted', on7: 'flagged: credentials must come from the environment' },
+  { row: 'authMechanism MONGODB-CR', rule: 'mongodb-callbacks/auth-mechanism', on6: 'accepted by the driver', on7: 'flagged: removed' },
+  { row: "error label 'PoolRequstedRetry'", rule: 'mongodb-callbacks/error-label', on6: 'kept', on7: "renamed 'PoolRequestedRetry'" },
+  { row: 'package.json mongodb range', rule: 'mongodb-callbacks/dependency-held', on6: '^6.0.0', on7: '^7.0.0' },
+];
 
 /** Module-level exports of the old driver with no counterpart (FLAG). */
 export const FLAGGED_EXPORTS: Record<string, string> = {

@@ -157,6 +157,104 @@ function bsonRules(ctx: RuleContext): void {
   void renamed;
 }
 
+/** A string's value when it is a literal (or a template without expressions). */
+function staticString(node: t.Node | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'StringLiteral') return node.value;
+  if (node.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis[0]?.value.cooked ?? undefined;
+  return undefined;
+}
+
+/**
+ * Target 7 only (reference §5.4): MONGODB-AWS no longer takes credentials from the URI or the options (they come
+ * from the environment through @aws-sdk/credential-providers), and MONGODB-CR is gone.
+ */
+function authRules(ctx: RuleContext, args: NodePath[], env: MethodEnv): void {
+  if (env.target < 7) return;
+  const uri = args[0]?.node;
+  const s = staticString(uri);
+  const fix = 'Remove the credentials from the URI and options; provide them through the AWS environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, or an instance/task role) and install @aws-sdk/credential-providers.';
+  if (s !== undefined && uri) {
+    const mech = /[?&]authMechanism=([^&]+)/i.exec(s)?.[1]?.toUpperCase();
+    if (mech === 'MONGODB-AWS' && (/^mongodb(\+srv)?:\/\/[^/@]+@/.test(s) || /AWS_SESSION_TOKEN/i.test(s))) {
+      ctx.report('mongodb-callbacks/auth-mechanism', uri, 'MONGODB-AWS credentials in the connection string are rejected by mongodb 7.', fix);
+    } else if (mech === 'MONGODB-CR') {
+      ctx.report('mongodb-callbacks/auth-mechanism', uri, 'The MONGODB-CR mechanism was removed in mongodb 7.', 'Use SCRAM-SHA-256 (or SCRAM-SHA-1): drop authMechanism and let the driver negotiate.');
+    }
+  }
+  const opts = args[1];
+  if (!opts?.isObjectExpression()) return;
+  const key = (p: t.Node) => (p.type === 'ObjectProperty' && !p.computed ? (p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined) : undefined);
+  const props = opts.node.properties;
+  const mechProp = props.find((p) => key(p) === 'authMechanism') as t.ObjectProperty | undefined;
+  const mech = staticString(mechProp?.value)?.toUpperCase();
+  if (mech === 'MONGODB-AWS') {
+    const creds = props.find((p) => key(p) === 'auth') ?? props.find((p) => key(p) === 'authMechanismProperties' && (p as t.ObjectProperty).value.type === 'ObjectExpression' && ((p as t.ObjectProperty).value as t.ObjectExpression).properties.some((q) => key(q) === 'AWS_SESSION_TOKEN'));
+    if (creds) ctx.report('mongodb-callbacks/auth-mechanism', creds, 'MONGODB-AWS credentials passed as options are rejected by mongodb 7.', fix);
+  } else if (mech === 'MONGODB-CR' && mechProp) {
+    ctx.report('mongodb-callbacks/auth-mechanism', mechProp, 'The MONGODB-CR mechanism was removed in mongodb 7.', 'Use SCRAM-SHA-256 (or SCRAM-SHA-1): drop authMechanism and let the driver negotiate.');
+  }
+}
+
+/** The error label misspelt until 6.x (`PoolRequstedRetry`) is `PoolRequestedRetry` in 7 (reference §5.4). */
+function errorLabelRule(ctx: RuleContext): void {
+  if (!ctx.text.includes('PoolRequstedRetry')) return;
+  ctx.tracker.programPath.traverse({
+    StringLiteral(p) {
+      if (p.node.value !== 'PoolRequstedRetry') return;
+      const q = ctx.text[p.node.start!];
+      ctx.edit(p.node.start!, p.node.end!, `${q}PoolRequestedRetry${q}`);
+    },
+    MemberExpression(p) {
+      const n = p.node;
+      if (n.computed || n.property.type !== 'Identifier' || n.property.name !== 'PoolRequstedRetry') return;
+      if (n.object.type !== 'Identifier' || driverExportOf(p.scope.getBinding(n.object.name)) !== 'MongoErrorLabel') return;
+      ctx.edit(n.property.start!, n.property.end!, 'PoolRequestedRetry');
+    },
+  });
+}
+
+/**
+ * session.withTransaction() whose result is used (6.0 made it the callback's return value), and change streams
+ * used both as an iterator and as an event emitter (4.0 made that an error) (reference §5.4).
+ */
+function sessionAndStreamRules(ctx: RuleContext, calls: DriverCall[], env: MethodEnv): void {
+  const modes = new Map<Binding, { iterator?: t.Node; emitter?: t.Node }>();
+  const note = (b: Binding | undefined, mode: 'iterator' | 'emitter', at: t.Node) => {
+    if (!b) return;
+    const m = modes.get(b) ?? {};
+    m[mode] ??= at;
+    modes.set(b, m);
+  };
+  for (const dc of calls) {
+    if (dc.kind === 'session' && dc.method === 'withTransaction' && (env.era === undefined || env.era < 6)) {
+      let p: NodePath = dc.call;
+      if (p.parentPath?.isAwaitExpression()) p = p.parentPath;
+      if (!p.parentPath?.isExpressionStatement()) {
+        ctx.report('mongodb-callbacks/with-transaction', dc.callee.node.property, 'The result of withTransaction() is used: before 6.0 it was the commit command result (undefined when the callback aborted), since 6.0 it is what the callback returns.');
+      }
+    }
+    if (dc.kind === 'changeStream') {
+      const obj = dc.callee.node.object;
+      if (obj.type !== 'Identifier') continue;
+      const b = dc.call.scope.getBinding(obj.name);
+      if (['next', 'hasNext', 'tryNext'].includes(dc.method)) note(b, 'iterator', dc.callee.node.property);
+      const ev = dc.call.node.arguments[0];
+      if (['on', 'once', 'addListener'].includes(dc.method) && ev?.type === 'StringLiteral' && ev.value === 'change') note(b, 'emitter', dc.callee.node.property);
+    }
+  }
+  for (const [b, m] of modes) {
+    if (!m.emitter) continue;
+    for (const r of b.referencePaths) {
+      const f = r.parentPath;
+      if (f?.isForOfStatement() && f.node.await && f.node.right === r.node) m.iterator ??= r.node;
+    }
+    if (!m.iterator) continue;
+    const second = m.iterator.start! > m.emitter.start! ? m.iterator : m.emitter;
+    ctx.report('mongodb-callbacks/change-stream-mode', second, `The change stream '${b.identifier.name}' is used both as an iterator (next/hasNext/tryNext/for await) and as an event emitter ('change' listener); since 4.0 that throws.`);
+  }
+}
+
 export function callbacksRules(ctx: RuleContext, absPath: string): void {
   const tracker = ctx.tracker;
   const preset = ctx.options.preset;
@@ -166,7 +264,7 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
   const legacySites = nativeSites.filter((s) => isLegacySpecifier(s.specifier));
   if (preset === 'mongodb-legacy' && legacySites.length === 0) return;
   const opts = callbackOptions(ctx.options);
-  const env: MethodEnv = { era: driverMajor(ctx.options, absPath, legacySites.length > 0), modifyResult: opts.modifyResult, handled: new Set(), blocked: 0 };
+  const env: MethodEnv = { era: driverMajor(ctx.options, absPath, legacySites.length > 0), modifyResult: opts.modifyResult, handled: new Set(), blocked: 0, target: opts.target };
 
   const v2 = seedCallbackHandles(tracker);
   bsonRules(ctx);
@@ -208,7 +306,11 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
     if (k?.t !== 'handle' || k.kind !== 'client' || k.origin !== 'native') continue;
     const args = n.get('arguments') as NodePath[];
     if (args[1]) rewriteClientOptions(ctx, args[1], env, { args, index: 1 });
+    authRules(ctx, args, env);
   }
+  for (const dc of calls) if (dc.kind === 'static') authRules(ctx, dc.call.get('arguments') as NodePath[], env);
+  sessionAndStreamRules(ctx, calls, env);
+  if (env.target >= 7) errorLabelRule(ctx);
 
   // Calls that look like driver calls with a callback on a receiver the tracker could not follow: reported, and
   // they keep a mongodb-legacy import in place (mongodb would silently ignore their callbacks).
@@ -249,6 +351,9 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
     }
     if (d.v2 && dc.cb) {
       // v2 connect: only when the Db parameter is not also used as a client
+    }
+    if (env.target >= 7 && ((dc.kind === 'collection' && dc.method === 'drop') || (dc.kind === 'db' && dc.method === 'dropCollection')) && d.shape.t !== 'ignore') {
+      ctx.report('mongodb-callbacks/drop-missing', dc.callee.node.property, `${dc.method}() of a collection that does not exist failed with NamespaceNotFound (servers before 7.0); mongodb 7 resolves false instead, so that case no longer reaches the error branch.`);
     }
     if (d.style !== 'adapter' && dc.cb) {
       state.inlined.set(dc.cb.node, d);

@@ -77,6 +77,36 @@ defineRules({
     description: 'A cursor.each() callback that returned false to stop was converted to a loop with `break`.',
     help: 'mongodb 2/3 honoured `return false` only between batches (documents already buffered were still delivered); the loop now stops at the document that breaks. Check that nothing relied on the extra documents.',
   },
+  'mongodb-callbacks/cursor-to-list': {
+    severity: 'error',
+    description: 'cursor.toList() does not exist in the Node driver (a TypeError at run time).',
+    help: 'Use `await cursor.toArray()`.',
+  },
+  'mongodb-callbacks/removed-option': {
+    severity: 'error',
+    description: 'A find option the server removed (snapshot, maxScan).',
+    help: 'Remove it: snapshot -> hint the _id index for a stable scan; maxScan -> maxTimeMS.',
+  },
+  'mongodb-callbacks/stream-transform': {
+    severity: 'error',
+    description: 'cursor.stream(options) / transformStream(options) whose options cannot be turned into `stream().map(fn)`.',
+    help: 'Use `cursor.stream().map(fn)` (the transform option was removed in mongodb 7; transformStream in 4.0).',
+  },
+  'mongodb-callbacks/drop-missing': {
+    severity: 'warning',
+    description: 'mongodb 7 resolves drop() / dropCollection() of a missing collection to false; before, servers < 7.0 made it fail with NamespaceNotFound.',
+    help: 'If the error branch handled a missing collection, test the boolean instead: `if (!(await coll.drop())) { ... }`.',
+  },
+  'mongodb-callbacks/auth-mechanism': {
+    severity: 'error',
+    description: 'An authentication setup mongodb 7 rejects: MONGODB-AWS credentials in the URI or options, or MONGODB-CR.',
+    help: 'MONGODB-AWS: take the credentials from the AWS environment and install @aws-sdk/credential-providers; MONGODB-CR: use SCRAM.',
+  },
+  'mongodb-callbacks/change-stream-mode': {
+    severity: 'error',
+    description: "A change stream used both as an iterator and as an event emitter ('change' listener): an error since 4.0.",
+    help: "Pick one: `for await (const change of stream)` (or next()/tryNext()), or `stream.on('change', ...)`.",
+  },
   'mongodb-callbacks/cursor-stream': {
     severity: 'error',
     description: 'Cursors are no longer Node streams (4.0).',

@@ -15,6 +15,7 @@ import {
   FLAGGED_METHODS,
   METHOD_RENAMES,
   PROJECTION_METHODS,
+  REMOVED_FIND_OPTIONS,
   V2_FIND_OPTION_KEYS,
 } from '../../presets/mongodb-callbacks.js';
 import { nativeAcceptsClientOption } from '../../presets/native-surface.js';
@@ -28,6 +29,8 @@ export interface MethodEnv {
   handled: Set<number>;
   /** Callback-taking calls that were flagged and left as they are (they keep a mongodb-legacy import in place). */
   blocked: number;
+  /** The mongodb major migrated to (6 or 7). */
+  target: number;
 }
 
 function keyOf(p: t.ObjectProperty | t.ObjectMethod | t.SpreadElement): string | undefined {
@@ -245,6 +248,7 @@ export function rewriteMethod(ctx: RuleContext, dc: DriverCall, env: MethodEnv):
     ctx.edit(obj.end!, dc.call.node.end!, '.closed');
     return 'closed';
   }
+  if ((kind === 'cursor' || kind === 'commandCursor') && (method === 'stream' || method === 'transformStream')) return streamTransform(ctx, dc, args, env);
   if (kind === 'cursor' && method === 'destroy') {
     env.handled.add(at.start!);
     renameCallee(ctx, dc, 'close');
@@ -266,10 +270,41 @@ export function rewriteMethod(ctx: RuleContext, dc: DriverCall, env: MethodEnv):
   }
   if (flagged) {
     if (dc.cbIndex >= 0 || method === 'each') env.blocked++;
-    const rule = method === 'each' ? 'mongodb-callbacks/cursor-each' : method === 'pipe' || method === 'on' ? (kind === 'cursor' ? 'mongodb-callbacks/cursor-stream' : 'mongodb-callbacks/removed-method') : 'mongodb-callbacks/removed-method';
-    return flag(rule, `${method}() no longer exists on the native ${kind}.`, flagged.fix);
+    const rule = flagged.rule ? flagged.rule : method === 'each' ? 'mongodb-callbacks/cursor-each' : method === 'pipe' || method === 'on' ? (kind === 'cursor' ? 'mongodb-callbacks/cursor-stream' : 'mongodb-callbacks/removed-method') : 'mongodb-callbacks/removed-method';
+    return flag(rule, flagged.verdict === 'FLAG' && method === 'toList' ? `${method}() does not exist on the native ${kind} (a TypeError at run time).` : `${method}() no longer exists on the native ${kind}.`, flagged.fix);
   }
   return method;
+}
+
+/**
+ * `cursor.stream({ transform: fn })` -> `cursor.stream().map(fn)` on target 7 (the option was removed in 7.0; 6 still
+ * has it), `cursor.transformStream({ transform: fn })` (removed in 4.0) likewise on both targets.
+ */
+function streamTransform(ctx: RuleContext, dc: DriverCall, args: NodePath[], env: MethodEnv): string | undefined {
+  const at = dc.callee.node.property;
+  const removed = dc.method === 'transformStream';
+  if (args.length === 0 || dc.cbIndex >= 0) {
+    if (removed) {
+      env.handled.add(at.start!);
+      renameCallee(ctx, dc, 'stream');
+    }
+    return 'stream';
+  }
+  if (!removed && env.target < 7) return 'stream';
+  env.handled.add(at.start!);
+  const o = args[0]!;
+  const only = o.isObjectExpression() && o.node.properties.length === 1 ? o.node.properties[0] : undefined;
+  const fnNode = only?.type === 'ObjectProperty' && keyOf(only) === 'transform' ? only.value : undefined;
+  if (args.length !== 1 || !fnNode) {
+    ctx.report('mongodb-callbacks/stream-transform', at, `${dc.method}(options) takes no options in mongodb ${env.target}: the transform was not applied.`);
+    return undefined;
+  }
+  const fnText = (only as t.ObjectProperty).shorthand ? keyOf(only!)! : ctx.render(fnNode.start!, fnNode.end!);
+  if (removed) renameCallee(ctx, dc, 'stream');
+  const open = ctx.text.indexOf('(', dc.callee.node.end!);
+  ctx.render(open, dc.call.node.end!);
+  ctx.edit(open, dc.call.node.end!, `().map(${fnText})`);
+  return 'stream';
 }
 
 function findAndModify(ctx: RuleContext, dc: DriverCall, args: NodePath[], env: MethodEnv): string | undefined {
@@ -497,6 +532,10 @@ export function rewriteOptions(ctx: RuleContext, dc: DriverCall, method: string,
   for (const p of obj.properties) {
     const k = keyOf(p);
     if (p.type !== 'ObjectProperty') continue;
+    if (k && REMOVED_FIND_OPTIONS[k] && (method === 'find' || method === 'findOne')) {
+      ctx.report('mongodb-callbacks/removed-option', p, `The '${k}' option of ${method}() no longer exists (the server removed it).`, REMOVED_FIND_OPTIONS[k]);
+      continue;
+    }
     if (k === 'fields') {
       if (p.shorthand) ctx.edit(p.start!, p.end!, 'projection: fields');
       else ctx.edit(p.key.start!, p.key.end!, 'projection');
