@@ -158,10 +158,10 @@ export const FLAGGED_METHODS: Partial<Record<HandleKind, Record<string, { verdic
     pipe: { verdict: 'AUTO-WITH-CARE', fix: 'Cursors are no longer streams: use `cursor.stream().pipe(...)`.' },
     on: { verdict: 'AUTO-WITH-CARE', fix: "Cursors are no longer streams: use `cursor.stream().on('data', ...)`, or `for await (const doc of cursor)`." },
     destroy: { verdict: 'AUTO', fix: 'Use `await cursor.close()`.' },
-    toList: { verdict: 'FLAG', rule: 'mongodb-callbacks/cursor-to-list', fix: 'Node driver cursors never had toList() (it is the C#/PyMongo/Dart name): use `await cursor.toArray()`.' },
+    // toList() (never a Node driver method) is reported by the generic native rule, native/unknown-method, with its
+    // fix (await cursor.toArray()): the rule id a Motor leftover always had.
   },
   commandCursor: {
-    toList: { verdict: 'FLAG', rule: 'mongodb-callbacks/cursor-to-list', fix: 'Node driver cursors never had toList() (it is the C#/PyMongo/Dart name): use `await cursor.toArray()`.' },
     each: { verdict: 'AUTO-WITH-CARE', fix: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop, `return false` becomes `break`, and the error branch goes to a try/catch around the loop." },
   },
   session: {},

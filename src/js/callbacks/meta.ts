@@ -77,11 +77,6 @@ defineRules({
     description: 'A cursor.each() callback that returned false to stop was converted to a loop with `break`.',
     help: 'mongodb 2/3 honoured `return false` only between batches (documents already buffered were still delivered); the loop now stops at the document that breaks. Check that nothing relied on the extra documents.',
   },
-  'mongodb-callbacks/cursor-to-list': {
-    severity: 'error',
-    description: 'cursor.toList() does not exist in the Node driver (a TypeError at run time).',
-    help: 'Use `await cursor.toArray()`.',
-  },
   'mongodb-callbacks/removed-option': {
     severity: 'error',
     description: 'A find option the server removed (snapshot, maxScan).',

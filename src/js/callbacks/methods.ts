@@ -271,7 +271,7 @@ export function rewriteMethod(ctx: RuleContext, dc: DriverCall, env: MethodEnv):
   if (flagged) {
     if (dc.cbIndex >= 0 || method === 'each') env.blocked++;
     const rule = flagged.rule ? flagged.rule : method === 'each' ? 'mongodb-callbacks/cursor-each' : method === 'pipe' || method === 'on' ? (kind === 'cursor' ? 'mongodb-callbacks/cursor-stream' : 'mongodb-callbacks/removed-method') : 'mongodb-callbacks/removed-method';
-    return flag(rule, flagged.verdict === 'FLAG' && method === 'toList' ? `${method}() does not exist on the native ${kind} (a TypeError at run time).` : `${method}() no longer exists on the native ${kind}.`, flagged.fix);
+    return flag(rule, `${method}() no longer exists on the native ${kind}.`, flagged.fix);
   }
   return method;
 }
