@@ -77,6 +77,11 @@ defineRules({
     description: 'A cursor.each() callback that returned false to stop was converted to a loop with `break`.',
     help: 'mongodb 2/3 honoured `return false` only between batches (documents already buffered were still delivered); the loop now stops at the document that breaks. Check that nothing relied on the extra documents.',
   },
+  'mongodb-callbacks/cursor-count': {
+    severity: 'error',
+    description: 'cursor.count(applySkipLimit): before 4.0 skip and limit applied only when asked; since 4.0 always.',
+    help: 'Use `await coll.countDocuments(filter)` for a count that ignores skip/limit, or `await cursor.count()` when they should apply.',
+  },
   'mongodb-callbacks/removed-option': {
     severity: 'error',
     description: 'A find option the server removed (snapshot, maxScan).',

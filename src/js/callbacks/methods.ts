@@ -249,6 +249,26 @@ export function rewriteMethod(ctx: RuleContext, dc: DriverCall, env: MethodEnv):
     return 'closed';
   }
   if ((kind === 'cursor' || kind === 'commandCursor') && (method === 'stream' || method === 'transformStream')) return streamTransform(ctx, dc, args, env);
+  if (kind === 'cursor' && method === 'count' && args[0] && !args[0].isObjectExpression()) {
+    // count(applySkipLimit, opts?): v3 applied skip/limit only when asked, v4+ always does (reference §5.3).
+    env.handled.add(at.start!);
+    const a0 = args[0].node;
+    if (a0.type === 'BooleanLiteral' && a0.value) {
+      ctx.edit(a0.start!, args[1] ? args[1].node.start! : a0.end!, '');
+      return 'count';
+    }
+    ctx.report('mongodb-callbacks/cursor-count', at, 'cursor.count(applySkipLimit) applied skip and limit only when asked before 4.0; it now always applies them.', 'Use `await coll.countDocuments(filter)` for a count without skip/limit, or `await cursor.count()` when they should apply.');
+    return undefined;
+  }
+  if ((kind === 'cursor' || kind === 'commandCursor') && method === 'close' && args.length === 1 && args[0]!.isObjectExpression()) {
+    // close({ skipKillCursors }) (removed in 5.0): the option is gone, the cursor is always killed
+    const props = args[0].node.properties;
+    if (props.length > 0 && props.every((p) => keyOf(p) === 'skipKillCursors')) {
+      env.handled.add(at.start!);
+      ctx.edit(args[0].node.start!, args[0].node.end!, '');
+      return 'close';
+    }
+  }
   if (kind === 'cursor' && method === 'destroy') {
     env.handled.add(at.start!);
     renameCallee(ctx, dc, 'close');
