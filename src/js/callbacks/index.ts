@@ -9,8 +9,8 @@ import type { RuleContext } from '../context.js';
 import { memberName } from '../../tracking/tracker.js';
 import { isLegacySpecifier } from '../../presets/mongodb-legacy.js';
 import { FLAGGED_EXPORTS } from '../../presets/mongodb-callbacks.js';
-import { driverCall, isCallbackArg, type DriverCall } from './calls.js';
-import { seedCallbackHandles } from './track.js';
+import { driverCall, isCallbackArg, isInlineFn, paramName, type DriverCall } from './calls.js';
+import { connectParamUse, seedCallbackHandles } from './track.js';
 import { apply, decide, prepare, type ConvertState } from './convert.js';
 import { applyEach, decideEach } from './each.js';
 import { rewriteClientOptions, rewriteMethod, rewriteOptions, rewriteWriteConcern, rewriteResults, type MethodEnv } from './methods.js';
@@ -255,6 +255,63 @@ function sessionAndStreamRules(ctx: RuleContext, calls: DriverCall[], env: Metho
   }
 }
 
+/** Admin methods that took a callback (reference §4). */
+const ADMIN_METHODS = new Set(['buildInfo', 'command', 'listDatabases', 'ping', 'removeUser', 'replSetGetStatus', 'serverInfo', 'serverStatus', 'validateCollection']);
+
+/**
+ * `db.admin()` and `coll.initialize{Ordered,Unordered}BulkOp()` objects (followed here through a direct chain or a
+ * const, as the tracker has no kind for them): a method passed a callback is flagged (mongodb 5+ would ignore the
+ * callback), and the bulk `find(q).remove()` / `.removeOne()` become `.delete()` / `.deleteOne()` (4.0). Returns the
+ * number of callback sites left.
+ */
+function adminAndBulk(ctx: RuleContext, tracked: Set<t.Node>): number {
+  const tracker = ctx.tracker;
+  const origin = (n: NodePath): 'admin' | 'bulk' | undefined => {
+    let p = n;
+    if (p.isIdentifier()) {
+      const b = p.scope.getBinding(p.node.name);
+      if (!b || b.constantViolations.length > 0 || !b.path.isVariableDeclarator() || b.path.node.id.type !== 'Identifier') return undefined;
+      p = b.path.get('init') as NodePath;
+    }
+    if (!p.isCallExpression()) return undefined;
+    const callee = p.get('callee') as NodePath;
+    if (!callee.isMemberExpression() || callee.node.computed) return undefined;
+    const name = memberName(callee.node);
+    const k = tracker.kindOf(callee.get('object') as NodePath);
+    if (k?.t !== 'handle' || k.origin !== 'native') return undefined;
+    if (name === 'admin' && (k.kind === 'db' || k.kind === 'client')) return 'admin';
+    if ((name === 'initializeOrderedBulkOp' || name === 'initializeUnorderedBulkOp') && k.kind === 'collection') return 'bulk';
+    return undefined;
+  };
+  let left = 0;
+  for (const c of tracker.collected.calls) {
+    if (tracked.has(c.node)) continue;
+    const callee = c.get('callee') as NodePath;
+    if (!callee.isMemberExpression() || callee.node.computed) continue;
+    const name = memberName(callee.node);
+    if (!name) continue;
+    const obj = callee.get('object') as NodePath;
+    // bulk.find(q).remove() / .removeOne()
+    if ((name === 'remove' || name === 'removeOne') && obj.isCallExpression()) {
+      const inner = obj.get('callee') as NodePath;
+      if (inner.isMemberExpression() && memberName(inner.node) === 'find' && origin(inner.get('object') as NodePath) === 'bulk') {
+        const prop = callee.node.property;
+        ctx.edit(prop.start!, prop.end!, name === 'remove' ? 'delete' : 'deleteOne');
+      }
+      continue;
+    }
+    const kind = origin(obj);
+    if (!kind) continue;
+    const args = c.get('arguments') as NodePath[];
+    const last = args[args.length - 1];
+    if (!last || !isCallbackArg(last, args.length - 1, 0)) continue;
+    if (kind === 'admin' ? !ADMIN_METHODS.has(name) : name !== 'execute') continue;
+    left++;
+    ctx.report('mongodb-callbacks/callback-not-converted', callee.node.property, `${kind === 'admin' ? 'admin()' : 'bulk'}.${name}() is passed a callback; mongodb 5+ ignores it (this call was not converted).`, `Await it: \`const result = await ${kind === 'admin' ? 'db.admin()' : 'bulk'}.${name}(...)\` (errors in try/catch), or \`.then((result) => cb(null, result), (err) => cb(err))\`.`);
+  }
+  return left;
+}
+
 export function callbacksRules(ctx: RuleContext, absPath: string): void {
   const tracker = ctx.tracker;
   const preset = ctx.options.preset;
@@ -330,12 +387,24 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
     ctx.report('mongodb-callbacks/untracked-callback', callee.property, `${name}() is passed a callback, but its receiver could not be followed to a mongodb handle; it was left unchanged.`);
   }
 
+  untracked += adminAndBulk(ctx, tracked);
+
   // Callbacks: decide outer-first, apply inner-first.
   const sites = calls.filter((dc) => dc.cb).sort((a, b) => a.call.node.start! - b.call.node.start!);
   const state: ConvertState = { v2, inlined: new Map(), guards: new Set() };
   const decisions = [];
   let unconverted = untracked + blocked + env.blocked;
   for (const dc of sites) {
+    if (dc.kind === 'static' && isInlineFn(dc.cb)) {
+      // v2 gave the connect callback a Db, v3+ a client: a parameter used as both cannot be migrated safely.
+      const name = paramName(dc.cb, 1);
+      const b = name ? dc.cb.scope.getOwnBinding(name) : undefined;
+      if (b && connectParamUse(b) === 'both') {
+        ctx.report('mongodb-callbacks/v2-connect', dc.callee.node.property, `The connect() callback parameter '${name}' is used both as a Db (mongodb 2) and as a client (mongodb 3+).`);
+        unconverted++;
+        continue;
+      }
+    }
     const each = dc.method === 'each';
     if (ctx.options.mode === 'check') {
       if (each) ctx.report('mongodb-callbacks/cursor-each', dc.callee.node.property, 'cursor.each(callback) was removed in 4.0.');

@@ -167,6 +167,11 @@ defineRules({
     description: 'A driver-looking call passes a callback, but its receiver could not be followed to a mongodb handle.',
     help: 'If it is a driver call, convert it by hand (await it, or `.then((res) => cb(null, res), (err) => cb(err))`); annotating the handle (`@param {Collection} users`, a TS type) lets the codemod follow it.',
   },
+  'mongodb-callbacks/callback-not-converted': {
+    severity: 'error',
+    description: 'A callback passed to an Admin method or to bulk.execute(): mongodb 5+ ignores it, and this preset does not convert these calls.',
+    help: 'Await the call (`const result = await db.admin().ping()`, errors in try/catch), or use `.then((result) => cb(null, result), (err) => cb(err))`.',
+  },
   'mongodb-callbacks/aggregate-callback': {
     severity: 'error',
     description: 'aggregate() with a callback: v2 passed an array and v3 a cursor; the driver version is unknown or the shape is not convertible.',

@@ -316,7 +316,7 @@ function streamTransform(ctx: RuleContext, dc: DriverCall, args: NodePath[], env
   const only = o.isObjectExpression() && o.node.properties.length === 1 ? o.node.properties[0] : undefined;
   const fnNode = only?.type === 'ObjectProperty' && keyOf(only) === 'transform' ? only.value : undefined;
   if (args.length !== 1 || !fnNode) {
-    ctx.report('mongodb-callbacks/stream-transform', at, `${dc.method}(options) takes no options in mongodb ${env.target}: the transform was not applied.`);
+    ctx.report('mongodb-callbacks/stream-transform', at, `${dc.method}(options) with options other than a lone transform function: mongodb ${env.target} removed the option, so it was left in place.`);
     return undefined;
   }
   const fnText = (only as t.ObjectProperty).shorthand ? keyOf(only!)! : ctx.render(fnNode.start!, fnNode.end!);
@@ -538,7 +538,13 @@ export function rewriteOptions(ctx: RuleContext, dc: DriverCall, method: string,
   const optPath = args[idx];
   if (!optPath) return;
   const lit = objectLiteral(optPath);
-  if (!lit) return;
+  if (!lit) {
+    // Callback-era code passing options built elsewhere: they may still say `fields` / `returnOriginal`.
+    if (dc.cbIndex >= 0 && !optPath.isNullLiteral() && !(optPath.isIdentifier() && optPath.node.name === 'undefined')) {
+      ctx.report('mongodb-callbacks/options-not-literal', optPath.node, `The options of ${method}() are not a literal: old names in them (fields, returnOriginal) would be silently ignored.`);
+    }
+    return;
+  }
   const obj = lit.node;
   if ((method === 'find' || method === 'findOne') && optPath.isObjectExpression()) {
     const keys = obj.properties.map((p) => keyOf(p));
