@@ -66,10 +66,22 @@ function freshCursor(obj: NodePath, call: NodePath): boolean {
   if (isFreshCall(obj.node)) return true;
   if (!obj.isIdentifier()) return false;
   const b = obj.scope.getBinding(obj.node.name);
-  if (!b || b.constantViolations.length > 0 || !b.path.isVariableDeclarator()) return false;
-  const init = b.path.node.init;
-  if (!init || !isFreshCall(init)) return false;
-  if (b.path.getFunctionParent()?.node !== call.getFunctionParent()?.node) return false;
+  if (!b || b.constantViolations.length > 0) return false;
+  if (b.kind === 'param') {
+    // `coll.find(q, (err, cursor) => { ... cursor.each(...) })`: the cursor the v2/v3 find callback received
+    const fn = b.path.parentPath;
+    if (!fn || !isInlineFn(fn) || (fn.node.params[1] as t.Node | undefined) !== b.path.node) return false;
+    const outer = fn.parentPath;
+    if (!outer?.isCallExpression() || outer.node.arguments[outer.node.arguments.length - 1] !== fn.node) return false;
+    const callee = outer.node.callee;
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !FRESH_CURSOR.has(callee.property.name)) return false;
+    if (call.getFunctionParent()?.node !== fn.node) return false;
+  } else {
+    if (!b.path.isVariableDeclarator()) return false;
+    const init = b.path.node.init;
+    if (!init || !isFreshCall(init)) return false;
+    if (b.path.getFunctionParent()?.node !== call.getFunctionParent()?.node) return false;
+  }
   // Every other use configures the cursor before the loop (builders), and none reads it.
   return b.referencePaths.every((r) => {
     if (r.node === obj.node) return true;
@@ -134,6 +146,8 @@ function plan(ctx: RuleContext, dc: DriverCall): EachPlan | Flag {
   if (!err || !doc || fn.node.params.some((p) => p.type !== 'Identifier')) return flag('its callback does not take (err, doc)');
   if (ctx.isTypeScript && fn.node.params.some((p) => (p as t.Identifier).typeAnnotation)) return flag('its callback parameters carry type annotations');
   if (usesThisOrArguments(fn) || hasMultilineTemplate(fn)) return flag('its callback uses this/arguments or a multi-line template');
+  // A `var` of the callback was fresh at every call; in a loop body it would keep its value from one document to the next.
+  if (Object.values(fn.scope.bindings).some((b) => b.kind === 'var' || b.kind === 'hoisted')) return flag('its callback declares var or function bindings, which a loop body would share between documents');
   const shape = callbackShape(fn);
   if (shape.t !== 'guard') return flag('its callback does not start with `if (err)`, so an error would reach the per-document code');
   if (!shape.exits || shape.elseBlock) return flag('the error branch of its callback does not end with return or throw');

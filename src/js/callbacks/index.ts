@@ -323,13 +323,13 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
   const opts = callbackOptions(ctx.options);
   const env: MethodEnv = { era: driverMajor(ctx.options, absPath, legacySites.length > 0), modifyResult: opts.modifyResult, handled: new Set(), blocked: 0, target: opts.target };
 
-  const v2 = seedCallbackHandles(tracker);
+  const v2 = seedCallbackHandles(tracker, env.era);
   bsonRules(ctx);
 
   let blocked = 0;
   const calls: DriverCall[] = [];
   for (const c of tracker.collected.calls) {
-    const dc = driverCall(tracker, c as NodePath<t.CallExpression>);
+    const dc = driverCall(tracker, c as NodePath<t.CallExpression>, env.era);
     if (dc) calls.push(dc);
   }
   for (const dc of calls) {
@@ -349,7 +349,7 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
     rewriteOptions(ctx, dc, method, env);
     rewriteWriteConcern(ctx, dc, method);
     rewriteResults(ctx, dc, method, env, dc.cbIndex >= 0);
-    if (dc.method === 'aggregate' && dc.kind === 'collection') {
+    if (dc.method === 'aggregate' && dc.kind === 'collection' && !dc.meta) {
       const args = dc.call.node.arguments;
       const last = args[args.length - 1];
       if (last && (last.type === 'ArrowFunctionExpression' || last.type === 'FunctionExpression')) {

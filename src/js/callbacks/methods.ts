@@ -227,6 +227,15 @@ export function rewriteMethod(ctx: RuleContext, dc: DriverCall, env: MethodEnv):
         renameCallee(ctx, dc, 'countDocuments');
         return 'countDocuments';
       }
+      case 'aggregate': {
+        // aggregate(stage1, stage2, ...) (v2/v3 varargs) -> aggregate([stage1, stage2, ...]); mongodb 4+ takes an array
+        if (args[0]?.isObjectExpression()) {
+          env.handled.add(at.start!);
+          ctx.edit(args[0].node.start!, args[0].node.start!, '[');
+          ctx.edit(args[args.length - 1]!.node.end!, args[args.length - 1]!.node.end!, ']');
+        }
+        return 'aggregate';
+      }
       case 'findAndModify':
       case 'findAndRemove':
         env.handled.add(at.start!);
