@@ -230,8 +230,21 @@ function renderStatements(ctx: RuleContext, list: NodePath<t.Statement>[], to: s
   if (!list.length) return '';
   const first = list[0]!.node;
   const last = list[list.length - 1]!.node;
-  const from = ctx.lineIndentBefore(first.start!);
-  return reindent(ctx.render(first.start!, last.end!), from, to);
+  // Comments on their own lines just above the first statement, and at the end of the last one's line, move with them.
+  let start = first.start!;
+  for (const c of [...(first.leadingComments ?? [])].reverse()) {
+    if (c.start == null || c.end == null) break;
+    const between = ctx.text.slice(c.end, start);
+    if (!/^\s*$/.test(between) || ctx.lineIndentBefore(c.start) === undefined) break;
+    start = c.start;
+  }
+  let end = last.end!;
+  for (const c of last.trailingComments ?? []) {
+    if (c.start == null || c.end == null || !/^[ \t]*$/.test(ctx.text.slice(end, c.start))) break;
+    end = c.end;
+  }
+  const from = ctx.lineIndentBefore(start);
+  return reindent(ctx.render(start, end), from, to);
 }
 
 export function applyEach(ctx: RuleContext, d: Decision): void {
