@@ -56,7 +56,7 @@ interface EachPlan {
 const FRESH_CURSOR = new Set(['find', 'aggregate', 'listCollections', 'listIndexes']);
 
 /** A cursor expression that was never read before each() (each() rewound the cursor, for await does not). */
-function freshCursor(obj: NodePath, call: NodePath): boolean {
+export function freshCursor(obj: NodePath, call: NodePath): boolean {
   const isFreshCall = (n: t.Node): boolean => {
     if (n.type !== 'CallExpression' || n.callee.type !== 'MemberExpression' || n.callee.computed || n.callee.property.type !== 'Identifier') return false;
     const name = n.callee.property.name;

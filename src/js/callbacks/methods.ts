@@ -20,6 +20,7 @@ import {
 } from '../../presets/mongodb-callbacks.js';
 import { nativeAcceptsClientOption } from '../../presets/native-surface.js';
 import { isInlineFn, paramName, type DriverCall } from './calls.js';
+import { freshCursor } from './each.js';
 
 export interface MethodEnv {
   /** Driver major the old code ran on, when known. */
@@ -291,6 +292,18 @@ export function rewriteMethod(ctx: RuleContext, dc: DriverCall, env: MethodEnv):
     ctx.edit(a0.end!, args[1]!.node.start!, ').createIndex(');
     return 'createIndex';
   }
+  // A cursor used as a Node stream (v3) in one place: `cursor.pipe(x)` / `cursor.on('data', f).on('end', g)` ->
+  // `cursor.stream().pipe(x)` / `cursor.stream().on(...)`; with several uses one shared stream() is needed: flagged.
+  if (kind === 'cursor' && (method === 'pipe' || method === 'on' || method === 'once') && dc.cbIndex < 0) {
+    const obj = dc.callee.get('object') as NodePath;
+    const ev = dc.call.node.arguments[0];
+    const streamEvent = method === 'pipe' || (ev?.type === 'StringLiteral' && ['data', 'end', 'error', 'close', 'readable'].includes(ev.value));
+    if (streamEvent && freshCursor(obj, dc.call)) {
+      env.handled.add(at.start!);
+      ctx.edit(obj.node.end!, obj.node.end!, '.stream()');
+      return method;
+    }
+  }
   const flagged = FLAGGED_METHODS[kind as keyof typeof FLAGGED_METHODS]?.[method];
   // cursor.each(callback) is converted (or flagged with its reason) with the other callbacks (./each.ts).
   if (flagged && method === 'each' && dc.cbIndex >= 0) {
@@ -300,7 +313,8 @@ export function rewriteMethod(ctx: RuleContext, dc: DriverCall, env: MethodEnv):
   if (flagged) {
     if (dc.cbIndex >= 0 || method === 'each') env.blocked++;
     const rule = flagged.rule ? flagged.rule : method === 'each' ? 'mongodb-callbacks/cursor-each' : method === 'pipe' || method === 'on' ? (kind === 'cursor' ? 'mongodb-callbacks/cursor-stream' : 'mongodb-callbacks/removed-method') : 'mongodb-callbacks/removed-method';
-    return flag(rule, `${method}() no longer exists on the native ${kind}.`, flagged.fix);
+    const msg = rule === 'mongodb-callbacks/cursor-stream' ? `The cursor is no longer a Node stream (4.0): ${method}() ${method === 'pipe' ? 'does not exist' : "never sees 'data' or 'end' events"}, and this cursor is used in more than one place.` : `${method}() no longer exists on the native ${kind}.`;
+    return flag(rule, msg, flagged.fix);
   }
   return method;
 }
