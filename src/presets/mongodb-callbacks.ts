@@ -213,7 +213,7 @@ export const REMOVED_FIND_OPTIONS: Record<string, string> = {
  */
 export const TARGET_DIFFERENCES: { row: string; rule: string; on6: string; on7: string }[] = [
   { row: 'cursor.stream({ transform })', rule: 'mongodb-callbacks/stream-transform', on6: 'kept (still supported)', on7: '`cursor.stream().map(fn)` (the option was removed)' },
-  { row: 'coll.drop(cb) / db.dropCollection(name, cb) on a missing collection', rule: 'mongodb-callbacks/drop-missing', on6: 'converted, same behaviour', on7: 'converted, warning: resolves false instead of failing with NamespaceNotFound' },
+  { row: 'coll.drop(cb) / db.dropCollection(name, cb), and drop() in mongodb-legacy files, on a missing collection', rule: 'mongodb-callbacks/drop-missing', on6: 'converted, same behaviour', on7: 'converted, warning: resolves false instead of failing with NamespaceNotFound' },
   { row: 'MONGODB-AWS credentials in the URI or options', rule: 'mongodb-callbacks/auth-mechanism', on6: 'accepted', on7: 'flagged: credentials must come from the environment' },
   { row: 'authMechanism MONGODB-CR', rule: 'mongodb-callbacks/auth-mechanism', on6: 'accepted by the driver', on7: 'flagged: removed' },
   { row: "error label 'PoolRequstedRetry'", rule: 'mongodb-callbacks/error-label', on6: 'kept', on7: "renamed 'PoolRequestedRetry'" },

@@ -344,6 +344,10 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
       }
       continue;
     }
+    // mongodb-legacy 6 ran on driver 6, whose drop() of a missing collection failed; driver 7 resolves false.
+    if (env.target >= 7 && legacySites.length > 0 && dc.cbIndex < 0 && ((dc.kind === 'collection' && dc.method === 'drop') || (dc.kind === 'db' && dc.method === 'dropCollection'))) {
+      ctx.report('mongodb-callbacks/drop-missing', dc.callee.node.property, `${dc.method}() of a collection that does not exist was rejected with NamespaceNotFound by mongodb-legacy's driver (servers before 7.0); mongodb 7 resolves false instead.`);
+    }
     const method = rewriteMethod(ctx, dc, env);
     if (method === undefined) continue;
     rewriteOptions(ctx, dc, method, env);
