@@ -63,6 +63,23 @@ describe('README coverage tables of the callback presets', () => {
     });
   }
 
+  test('--target: the same input under 6 and 7 differs exactly where the README target table says', () => {
+    const t6 = cases.get('mongodb-legacy/target-6')!;
+    const t7 = cases.get('mongodb-legacy/target-7')!;
+    assert.equal(t6.input, t7.input);
+    assert.equal((t6.options as { target?: number }).target, 6);
+    const rules = (c: Case) => new Set(c.findings.map((f) => f.ruleId));
+    for (const rule of ['mongodb-callbacks/auth-mechanism', 'mongodb-callbacks/drop-missing']) {
+      assert.ok(rules(t7).has(rule), `target 7 does not report ${rule}`);
+      assert.ok(!rules(t6).has(rule), `target 6 reports ${rule}`);
+    }
+    for (const token of ['stream().map(', 'PoolRequestedRetry']) {
+      assert.ok(t7.expected.includes(token) && !t7.input.includes(token), `target 7 output lacks ${token}`);
+      assert.ok(!t6.expected.includes(token), `target 6 output has ${token}`);
+    }
+    assert.ok(t6.expected.includes('stream({ transform') && t6.expected.includes('PoolRequstedRetry'));
+  });
+
   test('every rule of the two presets is reported by some fixture', () => {
     // Reported elsewhere: in `check` mode only (test/api, test/cli), by the runner for package.json (test/deps).
     const elsewhere = new Set(['mongodb-callbacks/callback', 'mongodb-callbacks/dependency-held']);

@@ -207,19 +207,6 @@ export const REMOVED_FIND_OPTIONS: Record<string, string> = {
   maxScan: 'Remove it (the server removed maxScan in 4.2); bound the query with maxTimeMS instead.',
 };
 
-/**
- * Where `--target 6` and `--target 7` differ (reference §2, §3.3, §4, §5.4 rows marked 7.0). Each entry names the
- * rule that honours the target; the README lists them.
- */
-export const TARGET_DIFFERENCES: { row: string; rule: string; on6: string; on7: string }[] = [
-  { row: 'cursor.stream({ transform })', rule: 'mongodb-callbacks/stream-transform', on6: 'kept (still supported)', on7: '`cursor.stream().map(fn)` (the option was removed)' },
-  { row: 'coll.drop(cb) / db.dropCollection(name, cb), and drop() in mongodb-legacy files, on a missing collection', rule: 'mongodb-callbacks/drop-missing', on6: 'converted, same behaviour', on7: 'converted, warning: resolves false instead of failing with NamespaceNotFound' },
-  { row: 'MONGODB-AWS credentials in the URI or options', rule: 'mongodb-callbacks/auth-mechanism', on6: 'accepted', on7: 'flagged: credentials must come from the environment' },
-  { row: 'authMechanism MONGODB-CR', rule: 'mongodb-callbacks/auth-mechanism', on6: 'accepted by the driver', on7: 'flagged: removed' },
-  { row: "error label 'PoolRequstedRetry'", rule: 'mongodb-callbacks/error-label', on6: 'kept', on7: "renamed 'PoolRequestedRetry'" },
-  { row: 'package.json mongodb range', rule: 'mongodb-callbacks/dependency-held', on6: '^6.0.0', on7: '^7.0.0' },
-];
-
 /** Module-level exports of the old driver with no counterpart (FLAG). */
 export const FLAGGED_EXPORTS: Record<string, string> = {
   GridStore: 'Use GridFSBucket (openUploadStream / openDownloadStream); the 4.0 upgrade guide has snippets.',
