@@ -281,7 +281,8 @@ export function applyEach(ctx: RuleContext, d: Decision): void {
   const lastEnd = endList[endList.length - 1]?.node;
   const endsHere = d.endsFunction && !needsReturn;
   for (const r of p.endReturns) {
-    if (r.node === lastEnd && endsHere && isPure(r.node.argument)) endList.pop();
+    // A bare return that ends the null branch: the function ends there anyway, or gets its own `return` below.
+    if (r.node === lastEnd && isPure(r.node.argument)) endList.pop();
     else fixReturn(ctx, r, r.node === lastEnd && endsHere);
   }
 
