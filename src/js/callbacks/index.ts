@@ -432,7 +432,7 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
       state.inlined.set(dc.cb.node, d);
       if (d.shape.t === 'guard') state.guards.add(d.shape.ifStmt.node);
     }
-    if (d.style === 'each' && (d.each as { loopReturns: { to: string }[] }).loopReturns.some((r) => r.to === 'break')) {
+    if (ctx.options.mode !== 'check' && d.style === 'each' && (d.each as { loopReturns: { to: string }[] }).loopReturns.some((r) => r.to === 'break')) {
       ctx.report('mongodb-callbacks/each-return-false', dc.callee.node.property, "The each() callback returned false to stop; mongodb 2/3 honoured it only between batches (documents already buffered were still delivered), the loop now stops at once with `break`.");
     }
     decisions.push(d);
