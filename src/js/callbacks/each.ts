@@ -16,7 +16,8 @@
  * `return false`, which stopped the iteration, becomes `break`), the null branch runs once after the loop, the error
  * branch becomes the catch. Only under the conditions of the await conversion (enclosing async function or
  * top-level await, tail position, inline callback whose names fit) and for a fresh cursor (each() rewound the
- * cursor first); every other shape is flagged with the reason.
+ * cursor first); every other shape is flagged with the reason. The loop sits in the try, so an exception thrown by
+ * the per-document code reaches the catch (the old driver rethrew it on the next tick), as with native forEach.
  */
 import type { NodePath } from '@babel/traverse';
 import type * as t from '@babel/types';
