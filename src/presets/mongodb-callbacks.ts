@@ -151,7 +151,7 @@ export const FLAGGED_METHODS: Partial<Record<HandleKind, Record<string, { verdic
     slaveOk: { verdict: 'FLAG', fix: 'Pass a `readPreference` option instead.' },
   },
   cursor: {
-    each: { verdict: 'AUTO-WITH-CARE', fix: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop, `return false` becomes `break`, and the error branch goes to a try/catch around the loop." },
+    each: { verdict: 'AUTO-WITH-CARE', fix: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop and `return false` becomes `break`. When the callback handles errors, loop on `doc = await cursor.next()` (null at the end) with only that await in a try/catch holding the error branch, so that exceptions of the per-document code do not reach it." },
     snapshot: { verdict: 'FLAG', fix: 'Remove it (the server removed snapshot); consider a hint on _id.' },
     maxScan: { verdict: 'FLAG', fix: 'Remove it (the server removed maxScan in 4.2); consider maxTimeMS.' },
     isClosed: { verdict: 'AUTO', fix: 'Read the `cursor.closed` property.' },
@@ -162,7 +162,7 @@ export const FLAGGED_METHODS: Partial<Record<HandleKind, Record<string, { verdic
     // fix (await cursor.toArray()): the rule id a Motor leftover always had.
   },
   commandCursor: {
-    each: { verdict: 'AUTO-WITH-CARE', fix: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop, `return false` becomes `break`, and the error branch goes to a try/catch around the loop." },
+    each: { verdict: 'AUTO-WITH-CARE', fix: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop and `return false` becomes `break`. When the callback handles errors, loop on `doc = await cursor.next()` (null at the end) with only that await in a try/catch holding the error branch, so that exceptions of the per-document code do not reach it." },
   },
   session: {},
 };

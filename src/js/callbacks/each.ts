@@ -1,23 +1,29 @@
 /**
- * `cursor.each((err, doc) => { ... })` (mongodb 2/3, removed in 4.0; reference §5.3) -> `for await`:
+ * `cursor.each((err, doc) => { ... })` (mongodb 2/3, removed in 4.0; reference §5.3) -> a `next()` loop:
  *
- *     cursor.each((err, doc) => {            try {
- *       if (err) return handle(err);           for await (const doc of cursor) {
- *       if (doc === null) return done();  ->      perDoc(doc);
- *       perDoc(doc);                            }
- *     });                                     } catch (err) {
- *                                               handle(err);
- *                                               return;
- *                                             }
- *                                             done();
+ *     cursor.each((err, doc) => {            for (;;) {
+ *       if (err) return handle(err);           let doc;
+ *       if (doc === null) return done();  ->   try {
+ *       perDoc(doc);                             doc = await cursor.next();
+ *     });                                      } catch (err) {
+ *                                                handle(err);
+ *                                                return;
+ *                                              }
+ *                                              if (doc === null) break;
+ *                                              perDoc(doc);
+ *                                            }
+ *                                            done();
  *
  * The old driver called the callback once per document, then once with `doc === null`, or once with the error
  * (and then stopped). So: the per-document part becomes the loop body (a `return` in it becomes `continue`, and
  * `return false`, which stopped the iteration, becomes `break`), the null branch runs once after the loop, the error
- * branch becomes the catch. Only under the conditions of the await conversion (enclosing async function or
- * top-level await, tail position, inline callback whose names fit) and for a fresh cursor (each() rewound the
- * cursor first); every other shape is flagged with the reason. The loop sits in the try, so an exception thrown by
- * the per-document code reaches the catch (the old driver rethrew it on the next tick), as with native forEach.
+ * branch becomes the catch of the one `await cursor.next()` (a cursor expression that is not a name is held in a
+ * `const cursor` first). Only under the conditions of the await conversion (enclosing async function or top-level
+ * await, tail position, inline callback whose names fit) and for a fresh cursor (each() rewound the cursor first);
+ * every other shape is flagged with the reason. Only the await sits in the try, as in the other await conversions:
+ * an exception thrown by the per-document code never reached the error branch with the old driver (it escaped the
+ * callback), and it does not reach the catch now; it propagates out of the loop. When the error branch is just
+ * `throw err`, errors propagate out either way, and the loop is a plain `for await (const doc of cursor)`.
  */
 import type { NodePath } from '@babel/traverse';
 import type * as t from '@babel/types';
@@ -248,6 +254,23 @@ function renderStatements(ctx: RuleContext, list: NodePath<t.Statement>[], to: s
   return reindent(ctx.render(start, end), from, to);
 }
 
+/** A name for the `next()` loop (its cursor), free in the enclosing scopes and unused by the callback and the cursor expression. */
+function loopName(ctx: RuleContext, p: EachPlan, stmt: NodePath, base: string, taken: string[]): string {
+  const avoid = new Set<string>(taken);
+  const add = (path: NodePath) =>
+    path.traverse({
+      Identifier(i) {
+        avoid.add(i.node.name);
+      },
+    });
+  add(p.fn);
+  add(stmt);
+  for (let i = 1; ; i++) {
+    const n = i === 1 ? base : `${base}${i}`;
+    if (!avoid.has(n) && !stmt.scope.hasBinding(n) && !ctx.tracker.programPath.scope.hasGlobal(n)) return n;
+  }
+}
+
 export function applyEach(ctx: RuleContext, d: Decision): void {
   const p = d.each as EachPlan;
   const { dc } = d;
@@ -287,7 +310,9 @@ export function applyEach(ctx: RuleContext, d: Decision): void {
     else fixReturn(ctx, r, r.node === lastEnd && endsHere);
   }
 
-  // 3. The error branch: the catch, which must end the function as the callback's error branch ended it.
+  // 3. The error branch: the catch around `await cursor.next()`, which must end the function as the callback's error
+  // branch ended it (plan() requires it to end with return or throw; a `break` is added should it not).
+  const handlerInd = ind + unit + unit;
   const handler: string[] = [];
   if (!throwOnly) {
     const h = p.guard.handler;
@@ -299,24 +324,49 @@ export function applyEach(ctx: RuleContext, d: Decision): void {
     } else if (h.isBlockStatement()) {
       for (const r of ownReturns(p.fn)) if (r.node.start! >= h.node.start! && r.node.end! <= h.node.end!) fixReturn(ctx, r, false);
       const inner = ctx.render(h.node.start! + 1, h.node.end! - 1).trim();
-      if (inner) handler.push(reindent(inner, bodyIndent !== undefined ? bodyIndent + unit : undefined, ind + unit));
+      if (inner) handler.push(reindent(inner, bodyIndent !== undefined ? bodyIndent + unit : undefined, handlerInd));
     } else {
-      handler.push(ctx.render(h.node.start!, h.node.end!));
+      handler.push(reindent(ctx.render(h.node.start!, h.node.end!), bodyIndent, handlerInd));
     }
+    if (!exits(h.node)) handler.push(`break${semi}`);
   }
 
   // 4. Assemble.
   const docBinding = p.fn.scope.getOwnBinding(p.doc);
-  const kw = docBinding && docBinding.constantViolations.length > 0 ? 'let' : 'const';
-  const cursorText = ctx.render(dc.callee.node.object.start!, dc.callee.node.object.end!);
-  const loopIndent = throwOnly ? ind : ind + unit;
-  const perDoc = renderStatements(ctx, perDocList, loopIndent + unit);
-  const loop = perDoc
-    ? `for await (${kw} ${p.doc} of ${cursorText}) {${eol}${loopIndent}${unit}${perDoc}${eol}${loopIndent}}`
-    : `for await (${kw} ${p.doc} of ${cursorText}) {${eol}${loopIndent}}`;
+  const cursorText = reindent(ctx.render(dc.callee.node.object.start!, dc.callee.node.object.end!), outer, ind);
   const lines: string[] = [];
-  if (throwOnly) lines.push(loop);
-  else lines.push([`try {`, `${unit}${loop}`, `} catch (${p.err}) {`, ...handler.map((x) => unit + x), '}'].join(eol + ind));
+  if (throwOnly) {
+    // Errors propagate out of the loop either way: the plain for await.
+    const kw = docBinding && docBinding.constantViolations.length > 0 ? 'let' : 'const';
+    const perDoc = renderStatements(ctx, perDocList, ind + unit);
+    lines.push(perDoc ? `for await (${kw} ${p.doc} of ${cursorText}) {${eol}${ind}${unit}${perDoc}${eol}${ind}}` : `for await (${kw} ${p.doc} of ${cursorText}) {${eol}${ind}}`);
+  } else {
+    // Only the cursor's own errors reach the error branch: the await of next() alone sits in the try, the per-document
+    // code runs after it (next() resolves to null once the cursor is exhausted).
+    let cursor = cursorText;
+    if (!(dc.callee.node.object.type === 'Identifier')) {
+      cursor = loopName(ctx, p, d.stmt, 'cursor', []);
+      lines.push(`const ${cursor} = ${cursorText}${semi}`);
+    }
+    // TypeScript: a `let` without a type that is both reassigned and read in a closure has an implicit any there; the
+    // loop then reads into another name and declares the document from it, with the type for await gave it.
+    const reassigned = !!docBinding && docBinding.constantViolations.length > 0;
+    const captured = (docBinding?.referencePaths ?? []).some((r) => r.getFunctionParent()?.node !== p.fn.node);
+    const read = ctx.isTypeScript && reassigned && captured ? loopName(ctx, p, d.stmt, 'next', [cursor]) : p.doc;
+    const perDoc = renderStatements(ctx, perDocList, ind + unit);
+    const body = [
+      `let ${read}${semi}`,
+      `try {`,
+      `${unit}${read} = await ${cursor}.next()${semi}`,
+      `} catch (${p.err}) {`,
+      ...handler.map((x) => unit + x),
+      `}`,
+      `if (${read} === null) break${semi}`,
+    ];
+    if (read !== p.doc) body.push(`let ${p.doc} = ${read}${semi}`);
+    if (perDoc) body.push(perDoc);
+    lines.push([`for (;;) {`, ...body.map((x) => unit + x), '}'].join(eol + ind));
+  }
   const end = renderStatements(ctx, endList, ind);
   if (end.trim()) lines.push(end);
   if (needsReturn) lines.push(`return${semi}`);

@@ -70,7 +70,7 @@ defineRules({
   'mongodb-callbacks/cursor-each': {
     severity: 'error',
     description: 'cursor.each(callback) was removed in 4.0.',
-    help: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop, `return false` becomes `break`, and the error branch goes to a try/catch around the loop.",
+    help: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop and `return false` becomes `break`. When the callback handles errors, loop on `doc = await cursor.next()` (null at the end) with only that await in a try/catch holding the error branch, so that exceptions of the per-document code do not reach it.",
   },
   'mongodb-callbacks/each-return-false': {
     severity: 'warning',
