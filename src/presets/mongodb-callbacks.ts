@@ -123,7 +123,7 @@ export const METHOD_RENAMES: Partial<Record<HandleKind, Record<string, string>>>
 export const CAREFUL_METHODS = new Set(['insert', 'update', 'remove', 'save', 'count', 'findAndModify', 'findAndRemove']);
 
 /** Removed features with no mechanical equivalent (FLAG), with the manual fix. */
-export const FLAGGED_METHODS: Partial<Record<HandleKind, Record<string, { verdict: Verdict; fix: string }>>> = {
+export const FLAGGED_METHODS: Partial<Record<HandleKind, Record<string, { verdict: Verdict; fix: string; rule?: string }>>> = {
   client: {
     isConnected: { verdict: 'FLAG', fix: 'Remove the check: operations auto-connect since 4.7; to probe the server use `await client.db().admin().ping()`.' },
     logout: { verdict: 'FLAG', fix: 'Put the credentials in the URI or the `auth` option; close the client to end the session.' },
@@ -151,16 +151,18 @@ export const FLAGGED_METHODS: Partial<Record<HandleKind, Record<string, { verdic
     slaveOk: { verdict: 'FLAG', fix: 'Pass a `readPreference` option instead.' },
   },
   cursor: {
-    each: { verdict: 'AUTO-WITH-CARE', fix: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop, `return false` becomes `break`, and the error branch goes to a try/catch around the loop." },
+    each: { verdict: 'AUTO-WITH-CARE', fix: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop and `return false` becomes `break`. When the callback handles errors, loop on `doc = await cursor.next()` (null at the end) with only that await in a try/catch holding the error branch, so that exceptions of the per-document code do not reach it." },
     snapshot: { verdict: 'FLAG', fix: 'Remove it (the server removed snapshot); consider a hint on _id.' },
     maxScan: { verdict: 'FLAG', fix: 'Remove it (the server removed maxScan in 4.2); consider maxTimeMS.' },
     isClosed: { verdict: 'AUTO', fix: 'Read the `cursor.closed` property.' },
     pipe: { verdict: 'AUTO-WITH-CARE', fix: 'Cursors are no longer streams: use `cursor.stream().pipe(...)`.' },
     on: { verdict: 'AUTO-WITH-CARE', fix: "Cursors are no longer streams: use `cursor.stream().on('data', ...)`, or `for await (const doc of cursor)`." },
     destroy: { verdict: 'AUTO', fix: 'Use `await cursor.close()`.' },
+    // toList() (never a Node driver method) is reported by the generic native rule, native/unknown-method, with its
+    // fix (await cursor.toArray()): the rule id a Motor leftover always had.
   },
   commandCursor: {
-    each: { verdict: 'AUTO-WITH-CARE', fix: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop, `return false` becomes `break`, and the error branch goes to a try/catch around the loop." },
+    each: { verdict: 'AUTO-WITH-CARE', fix: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop and `return false` becomes `break`. When the callback handles errors, loop on `doc = await cursor.next()` (null at the end) with only that await in a try/catch holding the error branch, so that exceptions of the per-document code do not reach it." },
   },
   session: {},
 };
@@ -198,6 +200,12 @@ export const V2_FIND_OPTION_KEYS = new Set([
   'awaitdata', 'awaitData', 'exhaust', 'batchSize', 'returnKey', 'maxScan', 'min', 'max', 'showDiskLoc', 'comment', 'raw', 'readPreference',
   'partial', 'read', 'dbName', 'oplogReplay', 'connection', 'maxTimeMS', 'transforms', 'collation', 'noCursorTimeout', 'projection',
 ]);
+
+/** find()/findOne() options the server removed (FLAG, reference §5.3): silently ignored or rejected today. */
+export const REMOVED_FIND_OPTIONS: Record<string, string> = {
+  snapshot: 'Remove it (the server removed snapshot in 4.0); for a stable scan, hint the _id index.',
+  maxScan: 'Remove it (the server removed maxScan in 4.2); bound the query with maxTimeMS instead.',
+};
 
 /** Module-level exports of the old driver with no counterpart (FLAG). */
 export const FLAGGED_EXPORTS: Record<string, string> = {

@@ -122,8 +122,11 @@ export const MOTOR_METHODS: Partial<Record<HandleKind, Record<string, MethodRule
   },
 };
 
-/** Cursor builder methods: a call on a cursor returns the same cursor. Checked against the native surface too. */
-export const CURSOR_BUILDERS = [
+/**
+ * Cursor builder methods of the native cursors (FindCursor, AggregationCursor of the installed driver): a call on a
+ * cursor returns the same cursor, or a new one (`map`, `project`, `clone`). Checked against the native surface too.
+ */
+export const NATIVE_CURSOR_BUILDERS = [
   'sort',
   'limit',
   'skip',
@@ -138,6 +141,7 @@ export const CURSOR_BUILDERS = [
   'collation',
   'allowDiskUse',
   'addCursorFlag',
+  'addQueryModifier',
   'withReadPreference',
   'withReadConcern',
   'filter',
@@ -147,7 +151,26 @@ export const CURSOR_BUILDERS = [
   'clone',
   'rewind',
   'explain',
+  // AggregationCursor stage builders
+  'addStage',
+  'match',
+  'group',
+  'lookup',
+  'unwind',
+  'redact',
+  'geoNear',
+  'out',
 ];
+
+/**
+ * Builders of the mongodb 2/3 cursor that the native cursor lacks under that name (the callback presets rename them:
+ * `setReadPreference` -> `withReadPreference`). The tracker follows them too, so that a call chained after one is
+ * converted on the first run, not only once the rename has been made.
+ */
+export const LEGACY_CURSOR_BUILDERS = ['setReadPreference'];
+
+/** Every method whose call on a cursor returns a cursor (what the tracker follows). */
+export const CURSOR_BUILDERS = [...NATIVE_CURSOR_BUILDERS, ...LEGACY_CURSOR_BUILDERS];
 
 /** Properties of Motor objects with no native counterpart. */
 export const MOTOR_FLAGGED_PROPERTIES: Record<string, { rule: string; why: string; fix: string }> = {

@@ -55,9 +55,14 @@ export function isCallbackArg(arg: NodePath, index: number, arity: number): bool
 }
 
 const FOREACH: CallbackMethod = { arity: 1 };
+/** cursor.each(callback) (mongodb 2/3): its callback is called once per document, then once with null. */
+const EACH: CallbackMethod = { arity: 0 };
 
-/** Classify a call as a driver call (method on a tracked handle, or connect). */
-export function driverCall(tracker: Tracker, call: NodePath<t.CallExpression>): DriverCall | undefined {
+/** mongodb 3 `aggregate(pipeline, opts?, cb)`: the callback received the cursor at once (v2 gave an array: not handled). */
+const AGGREGATE_V3: CallbackMethod = { arity: 2, returns: 'commandCursor', sync: true };
+
+/** Classify a call as a driver call (method on a tracked handle, or connect). `era`: the driver major of the old code, when known. */
+export function driverCall(tracker: Tracker, call: NodePath<t.CallExpression>, era?: number): DriverCall | undefined {
   const callee = unwrapExpression(call.get('callee') as NodePath);
   if (!isMemberLike(callee) || callee.node.computed) return undefined;
   const method = memberName(callee.node);
@@ -72,6 +77,8 @@ export function driverCall(tracker: Tracker, call: NodePath<t.CallExpression>): 
     receiver = 'handle';
     meta = CALLBACK_METHODS[recv.kind]?.[method];
     if (!meta && method === 'forEach' && (recv.kind === 'cursor' || recv.kind === 'commandCursor')) meta = FOREACH;
+    if (!meta && method === 'each' && (recv.kind === 'cursor' || recv.kind === 'commandCursor')) meta = EACH;
+    if (!meta && method === 'aggregate' && recv.kind === 'collection' && era === 3) meta = AGGREGATE_V3;
   } else if (recv.t === 'ctor' && recv.kind === 'client' && recv.origin === 'native' && method === 'connect') {
     kind = 'static';
     receiver = 'ctor';

@@ -14,10 +14,10 @@ import type { RuleContext } from '../context.js';
 import { indentAt } from '../../core/text.js';
 import { callbackShape, paramName, isInlineFn, type DriverCall, type FnPath, type Shape } from './calls.js';
 
-type Form = 'S1' | 'S2' | 'S3';
-type Style = 'await' | 'adapter' | 'inline';
+export type Form = 'S1' | 'S2' | 'S3';
+type Style = 'await' | 'adapter' | 'inline' | 'each';
 
-interface Decision {
+export interface Decision {
   dc: DriverCall;
   form: Form;
   style: Style;
@@ -29,6 +29,8 @@ interface Decision {
   /** v2 connect: the callback parameter is a Db. */
   v2: boolean;
   v2Names?: { client: string; db: string };
+  /** cursor.each(): the plan computed by ./each.ts. */
+  each?: unknown;
 }
 
 export interface ConvertState {
@@ -39,13 +41,13 @@ export interface ConvertState {
   guards: Set<t.Node>;
 }
 
-function isPure(node: t.Node | null | undefined): boolean {
+export function isPure(node: t.Node | null | undefined): boolean {
   if (!node) return true;
   return ['Identifier', 'StringLiteral', 'NumericLiteral', 'BooleanLiteral', 'NullLiteral', 'ThisExpression'].includes(node.type);
 }
 
 /** Walk from a statement to the function body: is it in tail position, and is it the very end of the function? */
-function tailInfo(stmt: NodePath, state: ConvertState, ctx: RuleContext): { tail: boolean; endsFunction: boolean; fn: NodePath | null } {
+export function tailInfo(stmt: NodePath, state: ConvertState, ctx: RuleContext): { tail: boolean; endsFunction: boolean; fn: NodePath | null } {
   const isReturn = stmt.isReturnStatement();
   let ends = true;
   let p: NodePath = stmt;
@@ -63,6 +65,8 @@ function tailInfo(stmt: NodePath, state: ConvertState, ctx: RuleContext): { tail
       const gp = parent.parentPath!;
       if (gp.isFunction()) {
         const d = state.inlined.get(gp.node);
+        // The body of a cursor.each() callback becomes a loop body: nothing in it is in tail position.
+        if (d?.style === 'each') return { tail: false, endsFunction: false, fn: null };
         if (d) {
           // The callback's body joins the enclosing function: continue from the call that is being replaced.
           if (d.form === 'S3') {
@@ -87,7 +91,7 @@ function tailInfo(stmt: NodePath, state: ConvertState, ctx: RuleContext): { tail
 }
 
 /** Is the code at `path` in an async function once the inlined callbacks around it have joined their enclosing function? */
-function asyncContext(path: NodePath, state: ConvertState, ctx: RuleContext): boolean {
+export function asyncContext(path: NodePath, state: ConvertState, ctx: RuleContext): boolean {
   let fn = path.getFunctionParent();
   while (fn && state.inlined.has(fn.node)) {
     const d = state.inlined.get(fn.node)!;
@@ -98,7 +102,7 @@ function asyncContext(path: NodePath, state: ConvertState, ctx: RuleContext): bo
   return ctx.allowsTopLevelAwait;
 }
 
-function usesThisOrArguments(fn: FnPath): boolean {
+export function usesThisOrArguments(fn: FnPath): boolean {
   if (fn.isArrowFunctionExpression()) return false;
   let found = false;
   fn.traverse({
@@ -117,7 +121,7 @@ function usesThisOrArguments(fn: FnPath): boolean {
   return found;
 }
 
-function hasMultilineTemplate(path: NodePath): boolean {
+export function hasMultilineTemplate(path: NodePath): boolean {
   let found = false;
   path.traverse({
     TemplateLiteral(p) {
@@ -128,7 +132,7 @@ function hasMultilineTemplate(path: NodePath): boolean {
 }
 
 /** Can the callback's own names move into the scope of `at` without clashing? */
-function namesFit(fn: FnPath, at: NodePath, ctx: RuleContext, skip: Set<string>): boolean {
+export function namesFit(fn: FnPath, at: NodePath, ctx: RuleContext, skip: Set<string>): boolean {
   const names = new Set<string>(Object.keys(fn.scope.bindings));
   const body = fn.get('body') as NodePath;
   if (body.isBlockStatement()) for (const n of Object.keys(body.scope.bindings)) names.add(n);
@@ -216,7 +220,7 @@ export function decide(ctx: RuleContext, dc: DriverCall, state: ConvertState): D
   return { ...base, style: 'adapter' };
 }
 
-function ownReturns(fn: FnPath): NodePath<t.ReturnStatement>[] {
+export function ownReturns(fn: FnPath): NodePath<t.ReturnStatement>[] {
   const out: NodePath<t.ReturnStatement>[] = [];
   fn.traverse({
     ReturnStatement(p) {
@@ -240,7 +244,7 @@ function restIsEmpty(shape: Extract<Shape, { t: 'guard' }>): boolean {
 // ---- text helpers -----------------------------------------------------------------------------------------------
 
 /** Re-indent the lines after the first: a line starting with `from` starts with `to` instead. */
-function reindent(text: string, from: string | undefined, to: string): string {
+export function reindent(text: string, from: string | undefined, to: string): string {
   if (from === undefined || from === to) return text;
   return text
     .split('\n')
@@ -248,7 +252,7 @@ function reindent(text: string, from: string | undefined, to: string): string {
     .join('\n');
 }
 
-function semiOf(ctx: RuleContext, node: t.Node): string {
+export function semiOf(ctx: RuleContext, node: t.Node): string {
   return ctx.text[node.end! - 1] === ';' ? ';' : '';
 }
 
@@ -266,7 +270,7 @@ function renderOp(ctx: RuleContext, dc: DriverCall): string {
 }
 
 /** Rewrite a return of the inlined callback so it no longer returns a value from the enclosing function. */
-function fixReturn(ctx: RuleContext, ret: NodePath<t.ReturnStatement>, last: boolean): void {
+export function fixReturn(ctx: RuleContext, ret: NodePath<t.ReturnStatement>, last: boolean): void {
   const s = ret.node.start!;
   const e = ret.node.end!;
   if (ctx.edits.some((x) => x.start <= s && x.end >= e && !(x.start === s && x.end === e && x.text === ''))) return;

@@ -9,9 +9,10 @@ import type { RuleContext } from '../context.js';
 import { memberName } from '../../tracking/tracker.js';
 import { isLegacySpecifier } from '../../presets/mongodb-legacy.js';
 import { FLAGGED_EXPORTS } from '../../presets/mongodb-callbacks.js';
-import { driverCall, isCallbackArg, type DriverCall } from './calls.js';
-import { seedCallbackHandles } from './track.js';
+import { driverCall, isCallbackArg, isInlineFn, paramName, type DriverCall } from './calls.js';
+import { connectParamUse, seedCallbackHandles } from './track.js';
 import { apply, decide, prepare, type ConvertState } from './convert.js';
+import { applyEach, decideEach } from './each.js';
 import { rewriteClientOptions, rewriteMethod, rewriteOptions, rewriteWriteConcern, rewriteResults, type MethodEnv } from './methods.js';
 import { callbackOptions, dependsOnDriver, driverMajor } from './era.js';
 export { UNTRACKED_COLLECTION_SHAPE } from '../prefilter.js';
@@ -244,6 +245,161 @@ function bsonRules(ctx: RuleContext): void {
   void renamed;
 }
 
+/** A string's value when it is a literal (or a template without expressions). */
+function staticString(node: t.Node | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'StringLiteral') return node.value;
+  if (node.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis[0]?.value.cooked ?? undefined;
+  return undefined;
+}
+
+/**
+ * Target 7 only (reference §5.4): MONGODB-AWS no longer takes credentials from the URI or the options (they come
+ * from the environment through @aws-sdk/credential-providers), and MONGODB-CR is gone.
+ */
+function authRules(ctx: RuleContext, args: NodePath[], env: MethodEnv): void {
+  if (env.target < 7) return;
+  const uri = args[0]?.node;
+  const s = staticString(uri);
+  const fix = 'Remove the credentials from the URI and options; provide them through the AWS environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, or an instance/task role) and install @aws-sdk/credential-providers.';
+  if (s !== undefined && uri) {
+    const mech = /[?&]authMechanism=([^&]+)/i.exec(s)?.[1]?.toUpperCase();
+    if (mech === 'MONGODB-AWS' && (/^mongodb(\+srv)?:\/\/[^/@]+@/.test(s) || /AWS_SESSION_TOKEN/i.test(s))) {
+      ctx.report('mongodb-callbacks/auth-mechanism', uri, 'MONGODB-AWS credentials in the connection string are rejected by mongodb 7.', fix);
+    } else if (mech === 'MONGODB-CR') {
+      ctx.report('mongodb-callbacks/auth-mechanism', uri, 'The MONGODB-CR mechanism was removed in mongodb 7.', 'Use SCRAM-SHA-256 (or SCRAM-SHA-1): drop authMechanism and let the driver negotiate.');
+    }
+  }
+  const opts = args[1];
+  if (!opts?.isObjectExpression()) return;
+  const key = (p: t.Node) => (p.type === 'ObjectProperty' && !p.computed ? (p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined) : undefined);
+  const props = opts.node.properties;
+  const mechProp = props.find((p) => key(p) === 'authMechanism') as t.ObjectProperty | undefined;
+  const mech = staticString(mechProp?.value)?.toUpperCase();
+  if (mech === 'MONGODB-AWS') {
+    const creds = props.find((p) => key(p) === 'auth') ?? props.find((p) => key(p) === 'authMechanismProperties' && (p as t.ObjectProperty).value.type === 'ObjectExpression' && ((p as t.ObjectProperty).value as t.ObjectExpression).properties.some((q) => key(q) === 'AWS_SESSION_TOKEN'));
+    if (creds) ctx.report('mongodb-callbacks/auth-mechanism', creds, 'MONGODB-AWS credentials passed as options are rejected by mongodb 7.', fix);
+  } else if (mech === 'MONGODB-CR' && mechProp) {
+    ctx.report('mongodb-callbacks/auth-mechanism', mechProp, 'The MONGODB-CR mechanism was removed in mongodb 7.', 'Use SCRAM-SHA-256 (or SCRAM-SHA-1): drop authMechanism and let the driver negotiate.');
+  }
+}
+
+/** The error label misspelt until 6.x (`PoolRequstedRetry`) is `PoolRequestedRetry` in 7 (reference §5.4). */
+function errorLabelRule(ctx: RuleContext): void {
+  if (!ctx.text.includes('PoolRequstedRetry')) return;
+  ctx.tracker.programPath.traverse({
+    StringLiteral(p) {
+      if (p.node.value !== 'PoolRequstedRetry') return;
+      const q = ctx.text[p.node.start!];
+      ctx.edit(p.node.start!, p.node.end!, `${q}PoolRequestedRetry${q}`);
+    },
+    MemberExpression(p) {
+      const n = p.node;
+      if (n.computed || n.property.type !== 'Identifier' || n.property.name !== 'PoolRequstedRetry') return;
+      if (n.object.type !== 'Identifier' || driverExportOf(p.scope.getBinding(n.object.name)) !== 'MongoErrorLabel') return;
+      ctx.edit(n.property.start!, n.property.end!, 'PoolRequestedRetry');
+    },
+  });
+}
+
+/**
+ * session.withTransaction() whose result is used (6.0 made it the callback's return value), and change streams
+ * used both as an iterator and as an event emitter (4.0 made that an error) (reference §5.4).
+ */
+function sessionAndStreamRules(ctx: RuleContext, calls: DriverCall[], env: MethodEnv): void {
+  const modes = new Map<Binding, { iterator?: t.Node; emitter?: t.Node }>();
+  const note = (b: Binding | undefined, mode: 'iterator' | 'emitter', at: t.Node) => {
+    if (!b) return;
+    const m = modes.get(b) ?? {};
+    m[mode] ??= at;
+    modes.set(b, m);
+  };
+  for (const dc of calls) {
+    if (dc.kind === 'session' && dc.method === 'withTransaction' && (env.era === undefined || env.era < 6)) {
+      let p: NodePath = dc.call;
+      if (p.parentPath?.isAwaitExpression()) p = p.parentPath;
+      if (!p.parentPath?.isExpressionStatement()) {
+        ctx.report('mongodb-callbacks/with-transaction', dc.callee.node.property, 'The result of withTransaction() is used: before 6.0 it was the commit command result (undefined when the callback aborted), since 6.0 it is what the callback returns.');
+      }
+    }
+    if (dc.kind === 'changeStream') {
+      const obj = dc.callee.node.object;
+      if (obj.type !== 'Identifier') continue;
+      const b = dc.call.scope.getBinding(obj.name);
+      if (['next', 'hasNext', 'tryNext'].includes(dc.method)) note(b, 'iterator', dc.callee.node.property);
+      const ev = dc.call.node.arguments[0];
+      if (['on', 'once', 'addListener'].includes(dc.method) && ev?.type === 'StringLiteral' && ev.value === 'change') note(b, 'emitter', dc.callee.node.property);
+    }
+  }
+  for (const [b, m] of modes) {
+    if (!m.emitter) continue;
+    for (const r of b.referencePaths) {
+      const f = r.parentPath;
+      if (f?.isForOfStatement() && f.node.await && f.node.right === r.node) m.iterator ??= r.node;
+    }
+    if (!m.iterator) continue;
+    const second = m.iterator.start! > m.emitter.start! ? m.iterator : m.emitter;
+    ctx.report('mongodb-callbacks/change-stream-mode', second, `The change stream '${b.identifier.name}' is used both as an iterator (next/hasNext/tryNext/for await) and as an event emitter ('change' listener); since 4.0 that throws.`);
+  }
+}
+
+/** Admin methods that took a callback (reference §4). */
+const ADMIN_METHODS = new Set(['buildInfo', 'command', 'listDatabases', 'ping', 'removeUser', 'replSetGetStatus', 'serverInfo', 'serverStatus', 'validateCollection']);
+
+/**
+ * `db.admin()` and `coll.initialize{Ordered,Unordered}BulkOp()` objects (followed here through a direct chain or a
+ * const, as the tracker has no kind for them): a method passed a callback is flagged (mongodb 5+ would ignore the
+ * callback), and the bulk `find(q).remove()` / `.removeOne()` become `.delete()` / `.deleteOne()` (4.0). Returns the
+ * number of callback sites left.
+ */
+function adminAndBulk(ctx: RuleContext, tracked: Set<t.Node>): number {
+  const tracker = ctx.tracker;
+  const origin = (n: NodePath): 'admin' | 'bulk' | undefined => {
+    let p = n;
+    if (p.isIdentifier()) {
+      const b = p.scope.getBinding(p.node.name);
+      if (!b || b.constantViolations.length > 0 || !b.path.isVariableDeclarator() || b.path.node.id.type !== 'Identifier') return undefined;
+      p = b.path.get('init') as NodePath;
+    }
+    if (!p.isCallExpression()) return undefined;
+    const callee = p.get('callee') as NodePath;
+    if (!callee.isMemberExpression() || callee.node.computed) return undefined;
+    const name = memberName(callee.node);
+    const k = tracker.kindOf(callee.get('object') as NodePath);
+    if (k?.t !== 'handle' || k.origin !== 'native') return undefined;
+    if (name === 'admin' && (k.kind === 'db' || k.kind === 'client')) return 'admin';
+    if ((name === 'initializeOrderedBulkOp' || name === 'initializeUnorderedBulkOp') && k.kind === 'collection') return 'bulk';
+    return undefined;
+  };
+  let left = 0;
+  for (const c of tracker.collected.calls) {
+    if (tracked.has(c.node)) continue;
+    const callee = c.get('callee') as NodePath;
+    if (!callee.isMemberExpression() || callee.node.computed) continue;
+    const name = memberName(callee.node);
+    if (!name) continue;
+    const obj = callee.get('object') as NodePath;
+    // bulk.find(q).remove() / .removeOne()
+    if ((name === 'remove' || name === 'removeOne') && obj.isCallExpression()) {
+      const inner = obj.get('callee') as NodePath;
+      if (inner.isMemberExpression() && memberName(inner.node) === 'find' && origin(inner.get('object') as NodePath) === 'bulk') {
+        const prop = callee.node.property;
+        ctx.edit(prop.start!, prop.end!, name === 'remove' ? 'delete' : 'deleteOne');
+      }
+      continue;
+    }
+    const kind = origin(obj);
+    if (!kind) continue;
+    const args = c.get('arguments') as NodePath[];
+    const last = args[args.length - 1];
+    if (!last || !isCallbackArg(last, args.length - 1, 0)) continue;
+    if (kind === 'admin' ? !ADMIN_METHODS.has(name) : name !== 'execute') continue;
+    left++;
+    ctx.report('mongodb-callbacks/callback-not-converted', callee.node.property, `${kind === 'admin' ? 'admin()' : 'bulk'}.${name}() is passed a callback; mongodb 5+ ignores it (this call was not converted).`, `Await it: \`const result = await ${kind === 'admin' ? 'db.admin()' : 'bulk'}.${name}(...)\` (errors in try/catch), or \`.then((result) => cb(null, result), (err) => cb(err))\`.`);
+  }
+  return left;
+}
+
 export function callbacksRules(ctx: RuleContext, absPath: string): void {
   const tracker = ctx.tracker;
   const preset = ctx.options.preset;
@@ -255,15 +411,15 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
   const legacySites = nativeSites.filter((s) => isLegacySpecifier(s.specifier));
   if (preset === 'mongodb-legacy' && legacySites.length === 0) return;
   const opts = callbackOptions(ctx.options);
-  const env: MethodEnv = { era: driverMajor(ctx.options, absPath, legacySites.length > 0), modifyResult: opts.modifyResult, handled: new Set(), blocked: 0 };
+  const env: MethodEnv = { era: driverMajor(ctx.options, absPath, legacySites.length > 0), modifyResult: opts.modifyResult, handled: new Set(), blocked: 0, target: opts.target };
 
-  const v2 = seedCallbackHandles(tracker);
+  const v2 = seedCallbackHandles(tracker, env.era);
   bsonRules(ctx);
 
   let blocked = 0;
   const calls: DriverCall[] = [];
   for (const c of tracker.collected.calls) {
-    const dc = driverCall(tracker, c as NodePath<t.CallExpression>);
+    const dc = driverCall(tracker, c as NodePath<t.CallExpression>, env.era);
     if (dc) calls.push(dc);
   }
   for (const dc of calls) {
@@ -278,12 +434,16 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
       }
       continue;
     }
+    // mongodb-legacy 6 ran on driver 6, whose drop() of a missing collection failed; driver 7 resolves false.
+    if (env.target >= 7 && legacySites.length > 0 && dc.cbIndex < 0 && ((dc.kind === 'collection' && dc.method === 'drop') || (dc.kind === 'db' && dc.method === 'dropCollection'))) {
+      ctx.report('mongodb-callbacks/drop-missing', dc.callee.node.property, `${dc.method}() of a collection that does not exist was rejected with NamespaceNotFound by mongodb-legacy's driver (servers before 7.0); mongodb 7 resolves false instead.`);
+    }
     const method = rewriteMethod(ctx, dc, env);
     if (method === undefined) continue;
     rewriteOptions(ctx, dc, method, env);
     rewriteWriteConcern(ctx, dc, method);
     rewriteResults(ctx, dc, method, env, dc.cbIndex >= 0);
-    if (dc.method === 'aggregate' && dc.kind === 'collection') {
+    if (dc.method === 'aggregate' && dc.kind === 'collection' && !dc.meta) {
       const args = dc.call.node.arguments;
       const last = args[args.length - 1];
       if (last && (last.type === 'ArrowFunctionExpression' || last.type === 'FunctionExpression')) {
@@ -297,7 +457,11 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
     if (k?.t !== 'handle' || k.kind !== 'client' || k.origin !== 'native') continue;
     const args = n.get('arguments') as NodePath[];
     if (args[1]) rewriteClientOptions(ctx, args[1], env, { args, index: 1 });
+    authRules(ctx, args, env);
   }
+  for (const dc of calls) if (dc.kind === 'static') authRules(ctx, dc.call.get('arguments') as NodePath[], env);
+  sessionAndStreamRules(ctx, calls, env);
+  if (env.target >= 7) errorLabelRule(ctx);
 
   // Calls that look like driver calls with a callback on a receiver the tracker could not follow: reported, and
   // they keep a mongodb-legacy import in place (mongodb would silently ignore their callbacks).
@@ -321,14 +485,30 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
     reportUntracked(ctx, callee, name);
   }
 
+  untracked += adminAndBulk(ctx, tracked);
+
   // Callbacks: decide outer-first, apply inner-first.
   const sites = calls.filter((dc) => dc.cb).sort((a, b) => a.call.node.start! - b.call.node.start!);
   const state: ConvertState = { v2, inlined: new Map(), guards: new Set() };
   const decisions = [];
   let unconverted = untracked + blocked + env.blocked;
   for (const dc of sites) {
-    if (ctx.options.mode === 'check') ctx.report('mongodb-callbacks/callback', dc.callee.node.property, `${dc.method}() is passed a callback; mongodb 5+ ignores it.`);
-    const d = decide(ctx, dc, state);
+    if (dc.kind === 'static' && isInlineFn(dc.cb)) {
+      // v2 gave the connect callback a Db, v3+ a client: a parameter used as both cannot be migrated safely.
+      const name = paramName(dc.cb, 1);
+      const b = name ? dc.cb.scope.getOwnBinding(name) : undefined;
+      if (b && connectParamUse(b) === 'both') {
+        ctx.report('mongodb-callbacks/v2-connect', dc.callee.node.property, `The connect() callback parameter '${name}' is used both as a Db (mongodb 2) and as a client (mongodb 3+).`);
+        unconverted++;
+        continue;
+      }
+    }
+    const each = dc.method === 'each';
+    if (ctx.options.mode === 'check') {
+      if (each) ctx.report('mongodb-callbacks/cursor-each', dc.callee.node.property, 'cursor.each(callback) was removed in 4.0.');
+      else ctx.report('mongodb-callbacks/callback', dc.callee.node.property, `${dc.method}() is passed a callback; mongodb 5+ ignores it.`);
+    }
+    const d = each ? decideEach(ctx, dc, state) : decide(ctx, dc, state);
     if ('flag' in d) {
       ctx.report(d.flag, dc.callee.node.property, d.why);
       if (d.flag === 'mongodb-callbacks/callback-return-used') env.handled.add(dc.callee.node.property.start!);
@@ -339,9 +519,15 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
     if (d.v2 && dc.cb) {
       // v2 connect: only when the Db parameter is not also used as a client
     }
+    if (env.target >= 7 && ((dc.kind === 'collection' && dc.method === 'drop') || (dc.kind === 'db' && dc.method === 'dropCollection')) && d.shape.t !== 'ignore') {
+      ctx.report('mongodb-callbacks/drop-missing', dc.callee.node.property, `${dc.method}() of a collection that does not exist failed with NamespaceNotFound (servers before 7.0); mongodb 7 resolves false instead, so that case no longer reaches the error branch.`);
+    }
     if (d.style !== 'adapter' && dc.cb) {
       state.inlined.set(dc.cb.node, d);
       if (d.shape.t === 'guard') state.guards.add(d.shape.ifStmt.node);
+    }
+    if (ctx.options.mode !== 'check' && d.style === 'each' && (d.each as { loopReturns: { to: string }[] }).loopReturns.some((r) => r.to === 'break')) {
+      ctx.report('mongodb-callbacks/each-return-false', dc.callee.node.property, "The each() callback returned false to stop; mongodb 2/3 honoured it only between batches (documents already buffered were still delivered), the loop now stops at once with `break`.");
     }
     decisions.push(d);
   }
@@ -354,7 +540,10 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
     if (inlinedRanges.some(([a, b]) => off >= a && off < b)) ctx.findings.splice(i, 1);
   }
   for (const d of decisions) prepare(ctx, d);
-  for (const d of decisions.reverse()) apply(ctx, d);
+  for (const d of decisions.reverse()) {
+    if (d.style === 'each') applyEach(ctx, d);
+    else apply(ctx, d);
+  }
 
   // mongodb-legacy -> mongodb, unless a callback was left in place (mongodb would silently ignore it).
   for (const site of legacySites) {

@@ -70,7 +70,42 @@ defineRules({
   'mongodb-callbacks/cursor-each': {
     severity: 'error',
     description: 'cursor.each(callback) was removed in 4.0.',
-    help: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop, `return false` becomes `break`, and the error branch goes to a try/catch around the loop.",
+    help: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop and `return false` becomes `break`. When the callback handles errors, loop on `doc = await cursor.next()` (null at the end) with only that await in a try/catch holding the error branch, so that exceptions of the per-document code do not reach it.",
+  },
+  'mongodb-callbacks/each-return-false': {
+    severity: 'warning',
+    description: 'A cursor.each() callback that returned false to stop was converted to a loop with `break`.',
+    help: 'mongodb 2/3 honoured `return false` only between batches (documents already buffered were still delivered); the loop now stops at the document that breaks. Check that nothing relied on the extra documents.',
+  },
+  'mongodb-callbacks/cursor-count': {
+    severity: 'error',
+    description: 'cursor.count(applySkipLimit): before 4.0 skip and limit applied only when asked; since 4.0 always.',
+    help: 'Use `await coll.countDocuments(filter)` for a count that ignores skip/limit, or `await cursor.count()` when they should apply.',
+  },
+  'mongodb-callbacks/removed-option': {
+    severity: 'error',
+    description: 'A find option the server removed (snapshot, maxScan).',
+    help: 'Remove it: snapshot -> hint the _id index for a stable scan; maxScan -> maxTimeMS.',
+  },
+  'mongodb-callbacks/stream-transform': {
+    severity: 'error',
+    description: 'cursor.stream(options) / transformStream(options) whose options cannot be turned into `stream().map(fn)`.',
+    help: 'Use `cursor.stream().map(fn)` (the transform option was removed in mongodb 7; transformStream in 4.0).',
+  },
+  'mongodb-callbacks/drop-missing': {
+    severity: 'warning',
+    description: 'mongodb 7 resolves drop() / dropCollection() of a missing collection to false; before, servers < 7.0 made it fail with NamespaceNotFound.',
+    help: 'If the error branch handled a missing collection, test the boolean instead: `if (!(await coll.drop())) { ... }`.',
+  },
+  'mongodb-callbacks/auth-mechanism': {
+    severity: 'error',
+    description: 'An authentication setup mongodb 7 rejects: MONGODB-AWS credentials in the URI or options, or MONGODB-CR.',
+    help: 'MONGODB-AWS: take the credentials from the AWS environment and install @aws-sdk/credential-providers; MONGODB-CR: use SCRAM.',
+  },
+  'mongodb-callbacks/change-stream-mode': {
+    severity: 'error',
+    description: "A change stream used both as an iterator and as an event emitter ('change' listener): an error since 4.0.",
+    help: "Pick one: `for await (const change of stream)` (or next()/tryNext()), or `stream.on('change', ...)`.",
   },
   'mongodb-callbacks/cursor-stream': {
     severity: 'error',
@@ -131,6 +166,11 @@ defineRules({
     severity: 'warning',
     description: 'A driver-looking call passes a callback, but its receiver could not be followed to a mongodb handle.',
     help: "If it is a driver call, annotate the handle so the codemod can follow it and convert the call (JSDoc `@param {import('mongodb').Db} db`, or `@param {Collection} users` with Collection imported from mongodb, or a TS type), or convert it by hand (await it, or `.then((res) => cb(null, res), (err) => cb(err))`).",
+  },
+  'mongodb-callbacks/callback-not-converted': {
+    severity: 'error',
+    description: 'A callback passed to an Admin method or to bulk.execute(): mongodb 5+ ignores it, and this preset does not convert these calls.',
+    help: 'Await the call (`const result = await db.admin().ping()`, errors in try/catch), or use `.then((result) => cb(null, result), (err) => cb(err))`.',
   },
   'mongodb-callbacks/aggregate-callback': {
     severity: 'error',

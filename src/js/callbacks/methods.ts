@@ -15,10 +15,12 @@ import {
   FLAGGED_METHODS,
   METHOD_RENAMES,
   PROJECTION_METHODS,
+  REMOVED_FIND_OPTIONS,
   V2_FIND_OPTION_KEYS,
 } from '../../presets/mongodb-callbacks.js';
 import { nativeAcceptsClientOption } from '../../presets/native-surface.js';
 import { isInlineFn, paramName, type DriverCall } from './calls.js';
+import { freshCursor } from './each.js';
 
 export interface MethodEnv {
   /** Driver major the old code ran on, when known. */
@@ -28,6 +30,8 @@ export interface MethodEnv {
   handled: Set<number>;
   /** Callback-taking calls that were flagged and left as they are (they keep a mongodb-legacy import in place). */
   blocked: number;
+  /** The mongodb major migrated to (6 or 7). */
+  target: number;
 }
 
 function keyOf(p: t.ObjectProperty | t.ObjectMethod | t.SpreadElement): string | undefined {
@@ -224,6 +228,15 @@ export function rewriteMethod(ctx: RuleContext, dc: DriverCall, env: MethodEnv):
         renameCallee(ctx, dc, 'countDocuments');
         return 'countDocuments';
       }
+      case 'aggregate': {
+        // aggregate(stage1, stage2, ...) (v2/v3 varargs) -> aggregate([stage1, stage2, ...]); mongodb 4+ takes an array
+        if (args[0]?.isObjectExpression()) {
+          env.handled.add(at.start!);
+          ctx.edit(args[0].node.start!, args[0].node.start!, '[');
+          ctx.edit(args[args.length - 1]!.node.end!, args[args.length - 1]!.node.end!, ']');
+        }
+        return 'aggregate';
+      }
       case 'findAndModify':
       case 'findAndRemove':
         env.handled.add(at.start!);
@@ -245,6 +258,27 @@ export function rewriteMethod(ctx: RuleContext, dc: DriverCall, env: MethodEnv):
     ctx.edit(obj.end!, dc.call.node.end!, '.closed');
     return 'closed';
   }
+  if ((kind === 'cursor' || kind === 'commandCursor') && (method === 'stream' || method === 'transformStream')) return streamTransform(ctx, dc, args, env);
+  if (kind === 'cursor' && method === 'count' && args[0] && !args[0].isObjectExpression()) {
+    // count(applySkipLimit, opts?): v3 applied skip/limit only when asked, v4+ always does (reference §5.3).
+    env.handled.add(at.start!);
+    const a0 = args[0].node;
+    if (a0.type === 'BooleanLiteral' && a0.value) {
+      ctx.edit(a0.start!, args[1] ? args[1].node.start! : a0.end!, '');
+      return 'count';
+    }
+    ctx.report('mongodb-callbacks/cursor-count', at, 'cursor.count(applySkipLimit) applied skip and limit only when asked before 4.0; it now always applies them.', 'Use `await coll.countDocuments(filter)` for a count without skip/limit, or `await cursor.count()` when they should apply.');
+    return undefined;
+  }
+  if ((kind === 'cursor' || kind === 'commandCursor') && method === 'close' && args.length === 1 && args[0]!.isObjectExpression()) {
+    // close({ skipKillCursors }) (removed in 5.0): the option is gone, the cursor is always killed
+    const props = args[0].node.properties;
+    if (props.length > 0 && props.every((p) => keyOf(p) === 'skipKillCursors')) {
+      env.handled.add(at.start!);
+      ctx.edit(args[0].node.start!, args[0].node.end!, '');
+      return 'close';
+    }
+  }
   if (kind === 'cursor' && method === 'destroy') {
     env.handled.add(at.start!);
     renameCallee(ctx, dc, 'close');
@@ -258,13 +292,62 @@ export function rewriteMethod(ctx: RuleContext, dc: DriverCall, env: MethodEnv):
     ctx.edit(a0.end!, args[1]!.node.start!, ').createIndex(');
     return 'createIndex';
   }
+  // A cursor used as a Node stream (v3) in one place: `cursor.pipe(x)` / `cursor.on('data', f).on('end', g)` ->
+  // `cursor.stream().pipe(x)` / `cursor.stream().on(...)`; with several uses one shared stream() is needed: flagged.
+  if (kind === 'cursor' && (method === 'pipe' || method === 'on' || method === 'once') && dc.cbIndex < 0) {
+    const obj = dc.callee.get('object') as NodePath;
+    const ev = dc.call.node.arguments[0];
+    const streamEvent = method === 'pipe' || (ev?.type === 'StringLiteral' && ['data', 'end', 'error', 'close', 'readable'].includes(ev.value));
+    if (streamEvent && freshCursor(obj, dc.call)) {
+      env.handled.add(at.start!);
+      ctx.edit(obj.node.end!, obj.node.end!, '.stream()');
+      return method;
+    }
+  }
   const flagged = FLAGGED_METHODS[kind as keyof typeof FLAGGED_METHODS]?.[method];
+  // cursor.each(callback) is converted (or flagged with its reason) with the other callbacks (./each.ts).
+  if (flagged && method === 'each' && dc.cbIndex >= 0) {
+    env.handled.add(at.start!);
+    return 'each';
+  }
   if (flagged) {
     if (dc.cbIndex >= 0 || method === 'each') env.blocked++;
-    const rule = method === 'each' ? 'mongodb-callbacks/cursor-each' : method === 'pipe' || method === 'on' ? (kind === 'cursor' ? 'mongodb-callbacks/cursor-stream' : 'mongodb-callbacks/removed-method') : 'mongodb-callbacks/removed-method';
-    return flag(rule, `${method}() no longer exists on the native ${kind}.`, flagged.fix);
+    const rule = flagged.rule ? flagged.rule : method === 'each' ? 'mongodb-callbacks/cursor-each' : method === 'pipe' || method === 'on' ? (kind === 'cursor' ? 'mongodb-callbacks/cursor-stream' : 'mongodb-callbacks/removed-method') : 'mongodb-callbacks/removed-method';
+    const msg = rule === 'mongodb-callbacks/cursor-stream' ? `The cursor is no longer a Node stream (4.0): ${method}() ${method === 'pipe' ? 'does not exist' : "never sees 'data' or 'end' events"}, and this cursor is used in more than one place.` : `${method}() no longer exists on the native ${kind}.`;
+    return flag(rule, msg, flagged.fix);
   }
   return method;
+}
+
+/**
+ * `cursor.stream({ transform: fn })` -> `cursor.stream().map(fn)` on target 7 (the option was removed in 7.0; 6 still
+ * has it), `cursor.transformStream({ transform: fn })` (removed in 4.0) likewise on both targets.
+ */
+function streamTransform(ctx: RuleContext, dc: DriverCall, args: NodePath[], env: MethodEnv): string | undefined {
+  const at = dc.callee.node.property;
+  const removed = dc.method === 'transformStream';
+  if (args.length === 0 || dc.cbIndex >= 0) {
+    if (removed) {
+      env.handled.add(at.start!);
+      renameCallee(ctx, dc, 'stream');
+    }
+    return 'stream';
+  }
+  if (!removed && env.target < 7) return 'stream';
+  env.handled.add(at.start!);
+  const o = args[0]!;
+  const only = o.isObjectExpression() && o.node.properties.length === 1 ? o.node.properties[0] : undefined;
+  const fnNode = only?.type === 'ObjectProperty' && keyOf(only) === 'transform' ? only.value : undefined;
+  if (args.length !== 1 || !fnNode) {
+    ctx.report('mongodb-callbacks/stream-transform', at, `${dc.method}(options) with options other than a lone transform function: mongodb ${env.target} removed the option, so it was left in place.`);
+    return undefined;
+  }
+  const fnText = (only as t.ObjectProperty).shorthand ? keyOf(only!)! : ctx.render(fnNode.start!, fnNode.end!);
+  if (removed) renameCallee(ctx, dc, 'stream');
+  const open = ctx.text.indexOf('(', dc.callee.node.end!);
+  ctx.render(open, dc.call.node.end!);
+  ctx.edit(open, dc.call.node.end!, `().map(${fnText})`);
+  return 'stream';
 }
 
 function findAndModify(ctx: RuleContext, dc: DriverCall, args: NodePath[], env: MethodEnv): string | undefined {
@@ -478,7 +561,13 @@ export function rewriteOptions(ctx: RuleContext, dc: DriverCall, method: string,
   const optPath = args[idx];
   if (!optPath) return;
   const lit = objectLiteral(optPath);
-  if (!lit) return;
+  if (!lit) {
+    // Callback-era code passing options built elsewhere: they may still say `fields` / `returnOriginal`.
+    if (dc.cbIndex >= 0 && !optPath.isNullLiteral() && !(optPath.isIdentifier() && optPath.node.name === 'undefined')) {
+      ctx.report('mongodb-callbacks/options-not-literal', optPath.node, `The options of ${method}() are not a literal: old names in them (fields, returnOriginal) would be silently ignored.`);
+    }
+    return;
+  }
   const obj = lit.node;
   if ((method === 'find' || method === 'findOne') && optPath.isObjectExpression()) {
     const keys = obj.properties.map((p) => keyOf(p));
@@ -492,6 +581,10 @@ export function rewriteOptions(ctx: RuleContext, dc: DriverCall, method: string,
   for (const p of obj.properties) {
     const k = keyOf(p);
     if (p.type !== 'ObjectProperty') continue;
+    if (k && REMOVED_FIND_OPTIONS[k] && (method === 'find' || method === 'findOne')) {
+      ctx.report('mongodb-callbacks/removed-option', p, `The '${k}' option of ${method}() no longer exists (the server removed it).`, REMOVED_FIND_OPTIONS[k]);
+      continue;
+    }
     if (k === 'fields') {
       if (p.shorthand) ctx.edit(p.start!, p.end!, 'projection: fields');
       else ctx.edit(p.key.start!, p.key.end!, 'projection');

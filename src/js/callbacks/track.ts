@@ -29,12 +29,12 @@ export function connectParamUse(binding: Binding): 'db' | 'client' | 'both' | 'n
 }
 
 /** Seed callback result parameters as handles until nothing changes; returns the v2 connect parameters found. */
-export function seedCallbackHandles(tracker: Tracker): Set<Binding> {
+export function seedCallbackHandles(tracker: Tracker, era?: number): Set<Binding> {
   const v2 = new Set<Binding>();
   for (let pass = 0; pass < 6; pass++) {
     let changed = false;
     for (const call of tracker.collected.calls) {
-      const dc = driverCall(tracker, call as NodePath<t.CallExpression>);
+      const dc = driverCall(tracker, call as NodePath<t.CallExpression>, era);
       if (!dc?.cb || !dc.meta?.returns || !isInlineFn(dc.cb)) continue;
       const name = paramName(dc.cb, 1);
       if (!name) continue;

@@ -7,7 +7,7 @@ import type { NodePath } from '@babel/traverse';
 import type * as t from '@babel/types';
 import { isInAsyncContext, type RuleContext } from '../context.js';
 import { isMemberLike, memberName, unwrapExpression } from '../../tracking/tracker.js';
-import { CURSOR_BUILDERS, MOTOR_FLAGGED_PROPERTIES } from '../../presets/motor.js';
+import { MOTOR_FLAGGED_PROPERTIES, NATIVE_CURSOR_BUILDERS } from '../../presets/motor.js';
 import { nativeAcceptsClientOption, nativeHas } from '../../presets/native-surface.js';
 import { METHOD_HINTS } from './meta.js';
 
@@ -41,7 +41,7 @@ export function clientRule(ctx: RuleContext): void {
           continue;
         }
       }
-      if (!nativeHas(recv.kind, name) && !CURSOR_BUILDERS.includes(name)) {
+      if (!nativeHas(recv.kind, name) && !NATIVE_CURSOR_BUILDERS.includes(name)) {
         const hint = METHOD_HINTS[name];
         ctx.report('native/unknown-method', callee.node.property, `${name}() does not exist on the native ${recv.kind} object.`, hint ? `Use ${hint}.` : undefined);
       }
@@ -69,7 +69,7 @@ export function clientRule(ctx: RuleContext): void {
       continue;
     }
     if (rule) continue; // handled by another rule (renames, toList...)
-    if (nativeHas(recv.kind, canonical) || CURSOR_BUILDERS.includes(canonical)) continue;
+    if (nativeHas(recv.kind, canonical) || NATIVE_CURSOR_BUILDERS.includes(canonical)) continue;
     const hint = METHOD_HINTS[canonical];
     ctx.report(
       'motor/unknown-method',
