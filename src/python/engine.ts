@@ -53,9 +53,11 @@ export async function transformPython(
   let current = text;
   let tree: Tree = parseWith(parser, current);
   try {
-    // The cross-file pass wants the module-level handles of the original text (the same as pythonModuleHandles).
-    if (onModuleHandles) onModuleHandles(new Tracker(tree.rootNode, analyzeImports(tree.rootNode)).moduleHandles());
+    // The cross-file pass wants the module-level handles of the original text (the same as pythonModuleHandles):
+    // from the first pass's tracker when no handles are injected (the cross-file pass), else from a tracker of its own.
+    const noInjection = Object.keys(injected).length === 0;
     const problem = firstSyntaxProblem(tree.rootNode);
+    if (onModuleHandles && (problem || !noInjection)) onModuleHandles(new Tracker(tree.rootNode, analyzeImports(tree.rootNode)).moduleHandles());
     if (problem && !MOTOR_USE.test(text)) return { output: text, findings: [] };
     if (problem) {
       const pos = lines.position(problem.startIndex);
@@ -93,6 +95,7 @@ export async function transformPython(
     let deferredLeft = 0;
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       const ctx = makeCtx(current, tree.rootNode, injected);
+      if (pass === 0 && onModuleHandles && noInjection) onModuleHandles(ctx.tracker.moduleHandles());
       runCallSiteRules(ctx, pass === 0);
       const { accepted, deferred } = selectEdits(ctx.edits);
       for (const f of ctx.findings) record(f);

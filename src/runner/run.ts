@@ -83,9 +83,6 @@ function scanNeedles(options: EngineOptions): { js: Buffer[]; py: Buffer[] } {
 /** Candidates below this count are processed in-process: measured on 2 cores, a pool (module and wasm loading per worker) costs more than it saves on ~100 candidates. */
 export const POOL_THRESHOLD = 400;
 
-/** Runs over at least this many files (and 2+ threads) index and process their JS/TS candidates in worker threads. */
-export const SPECULATE_FILES = 2000;
-
 /** Bytes of non-candidate files kept in memory between the scan and the cross-file index (beyond it, they are read again). */
 const KEEP_BUDGET = 128 * 1024 * 1024;
 
@@ -111,13 +108,15 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   const threads = Math.max(1, Number(process.env.MONGO_CODEMOD_THREADS) || (os.availableParallelism?.() ?? os.cpus().length));
   // MONGO_CODEMOD_THREADS=N (N > 1) forces the pool whatever the count (tests exercise the pool this way).
   const forced = Number(process.env.MONGO_CODEMOD_THREADS) > 1;
-  // Large runs: JS/TS candidates go to worker threads that load the engine while this thread still reads the tree,
-  // and that index and process each file in one go (see jsSpeculative).
-  const speculate = threads > 1 && options.preset !== 'motor-python' && (forced || files.length >= SPECULATE_FILES);
+  // Large runs (POOL_THRESHOLD JS/TS candidates): they go to worker threads that load the engine while this thread
+  // still reads the tree, and that index and process each file in one go (see jsSpeculative). Below that, one
+  // thread does it faster (each worker pays for loading and warming up the parser).
+  const speculate = threads > 1 && options.preset !== 'motor-python';
   let pool: Tinypool | undefined;
   const getPool = (): Tinypool =>
     (pool ??= new Tinypool({ filename: fileURLToPath(new URL('./worker.js', import.meta.url)), minThreads: threads, maxThreads: threads, idleTimeout: 100 }));
   let warming: Promise<unknown> | undefined;
+  let jsCandidates = 0;
   // Scan: read every file once; keep the bytes of candidates only (a byte search, no decoding, no parse).
   const early = new Map<string, FileReport>();
   const candidates = new Map<string, Buffer>();
@@ -159,7 +158,8 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     const list = !engine ? undefined : engine.id === 'js' ? needles.js : needles.py;
     if (!list || list.some((n) => buf.includes(n))) {
       candidates.set(abs, buf);
-      if (speculate && !warming && engine?.id === 'js') {
+      if (engine?.id === 'js') jsCandidates++;
+      if (speculate && !warming && jsCandidates >= (forced ? 1 : POOL_THRESHOLD)) {
         const p = getPool();
         // One core stays with this thread's scan; the other workers load the engine with their first file.
         warming = Promise.all(Array.from({ length: Math.max(1, threads - 1) }, () => p.run({ warm: true }).catch(() => undefined)));
