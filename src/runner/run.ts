@@ -171,21 +171,6 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   }
 
   phase(`scanned, ${candidates.size} candidates`);
-  // First passes: handles exported across files (JS/TS and Python), then files that import them become candidates.
-  if (pythonOn) {
-    const handles = await pythonHandles(candidates, cwd, options);
-    options = { ...options, pythonImportedHandles: handles };
-    // Python files that import those modules (`from app.db import db`) never mention motor: scan for the names.
-    const names = new Set(Object.keys(handles).map((k) => (k.startsWith('fixture:') ? k.slice(8) : k.slice(0, k.lastIndexOf('.')).split('.').pop()!)));
-    if (names.size) {
-      const more = [...names].filter(Boolean).map((n) => Buffer.from(n));
-      for (const abs of files) {
-        if (candidates.has(abs) || early.has(abs) || engineFor(abs)?.id !== 'python') continue;
-        const buf = kept.get(abs) ?? readBytes(abs);
-        if (buf && more.some((n) => buf.includes(n))) candidates.set(abs, buf);
-      }
-    }
-  }
   const onFile = options.onFile;
   const outcomes = new Map<string, Outcome>();
   let done = 0;
@@ -201,6 +186,21 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   const failed = (abs: string, err: Error): Outcome => ({ report: { path: relativePath(cwd, abs), status: 'error', reason: `internal error: ${err.message}` }, findings: [], replacedPackages: [] });
   const bytesOf = (abs: string) => (early.has(abs) ? undefined : (kept.get(abs) ?? readBytes(abs)));
   try {
+    // First passes: handles exported across files (JS/TS and Python), then files that import them become candidates.
+    if (pythonOn) {
+      const handles = await pythonHandles(candidates, cwd, options);
+      options = { ...options, pythonImportedHandles: handles };
+      // Python files that import those modules (`from app.db import db`) never mention motor: scan for the names.
+      const names = new Set(Object.keys(handles).map((k) => (k.startsWith('fixture:') ? k.slice(8) : k.slice(0, k.lastIndexOf('.')).split('.').pop()!)));
+      if (names.size) {
+        const more = [...names].filter(Boolean).map((n) => Buffer.from(n));
+        for (const abs of files) {
+          if (candidates.has(abs) || early.has(abs) || engineFor(abs)?.id !== 'python') continue;
+          const buf = kept.get(abs) ?? readBytes(abs);
+          if (buf && more.some((n) => buf.includes(n))) candidates.set(abs, buf);
+        }
+      }
+    }
     if (options.preset !== 'motor-python') {
       if (warming) {
         await warming;
@@ -437,15 +437,7 @@ async function jsSpeculative(
       }
     });
     if (!added.length) break;
-    const needles = [...new Set(added.map((k) => path.basename(k)))].map((n) => Buffer.from(n));
-    round = [];
-    for (const abs of jsFiles) {
-      if (indexed.has(abs)) continue;
-      const buf = candidates.get(abs) ?? bytesOf(abs);
-      if (!buf || !needles.some((n) => buf.includes(n))) continue;
-      candidates.set(abs, buf);
-      round.push(abs);
-    }
+    round = importersOf(added, jsFiles, indexed, candidates, bytesOf);
   }
   // Processed before the index was complete, and naming a module the index gained since: process again.
   const finalKeys = Object.keys(index);
@@ -542,16 +534,31 @@ async function jsIndex(
       }
     }
     if (!added.length) break;
-    const needles = [...new Set(added.map((k) => path.basename(k)))].map((n) => Buffer.from(n));
-    pool = [];
-    for (const abs of jsFiles) {
-      if (done.has(abs)) continue;
-      const buf = candidates.get(abs) ?? bytesOf(abs);
-      if (!buf || !needles.some((n) => buf.includes(n))) continue;
-      candidates.set(abs, buf);
-      pool.push(abs);
-    }
+    pool = importersOf(added, jsFiles, done, candidates, bytesOf);
   }
   return index;
+}
+
+/**
+ * The next round of the cross-file index: files not indexed yet whose bytes name one of the modules just added
+ * (a byte search; the prefilter then checks the specifier). They become candidates.
+ */
+function importersOf(
+  added: string[],
+  jsFiles: string[],
+  indexed: Set<string>,
+  candidates: Map<string, Buffer>,
+  bytesOf: (abs: string) => Buffer | undefined,
+): string[] {
+  const needles = [...new Set(added.map((k) => path.basename(k)))].map((n) => Buffer.from(n));
+  const out: string[] = [];
+  for (const abs of jsFiles) {
+    if (indexed.has(abs)) continue;
+    const buf = candidates.get(abs) ?? bytesOf(abs);
+    if (!buf || !needles.some((n) => buf.includes(n))) continue;
+    candidates.set(abs, buf);
+    out.push(abs);
+  }
+  return out;
 }
 
