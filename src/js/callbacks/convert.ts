@@ -292,8 +292,9 @@ export function fixReturn(ctx: RuleContext, ret: NodePath<t.ReturnStatement>, la
   }
   ctx.render(s, e);
   if (parent.isBlockStatement() || parent.isProgram() || parent.isSwitchCase()) {
-    const indent = ctx.lineIndentBefore(s) ?? '';
-    ctx.edit(s, e, `${argText};${ctx.eol}${indent}return${semi}`);
+    // On a line of its own the return keeps its indent; inside a one-line block it stays on that line.
+    const indent = ctx.lineIndentBefore(s);
+    ctx.edit(s, e, indent === undefined ? `${argText}; return${semi}` : `${argText};${ctx.eol}${indent}return${semi}`);
   } else {
     ctx.edit(s, e, `{ ${argText}; return; }`);
   }
