@@ -118,6 +118,8 @@ export function processJs(file: FileInput, options: EngineOptions): EngineResult
     throw err;
   }
   if (output === file.text) return { output: null, findings: ctx.findings };
+  // `check` never writes: the rewrite need not be re-parsed (what `run` does before accepting it).
+  if (options.mode === 'check') return { output, findings: ctx.findings, replacedPackages: [...ctx.replacedPackages] };
   try {
     parseSource(output, file.relPath);
   } catch (err) {
