@@ -52,6 +52,43 @@ function isCollectionLiteralCall(call: NodePath<t.CallExpression>): boolean {
   return !!last && isCallbackArg(last, args.length - 1, 9);
 }
 
+/**
+ * The iterator of `cursor.forEach(iterator, end)`: fine as it is when it never returns a value (a block body whose
+ * own returns carry no value); an expression-bodied arrow gets a block body and a plain function name gets a
+ * wrapper (`(doc) => { handle(doc); }`: called the same way, its value dropped); anything else is flagged.
+ */
+function forEachIterator(ctx: RuleContext, dc: DriverCall): { fix?: () => void } | { flag: string } {
+  const it = (dc.call.get('arguments') as NodePath[])[0];
+  const flag = {
+    flag: 'forEach() stops at the first document for which the iterator returns false since mongodb 4 (mongodb 3 ignored the returned value), and this iterator may return a value; it was left unchanged.',
+  };
+  if (!it) return flag;
+  if (it.isArrowFunctionExpression() || it.isFunctionExpression()) {
+    const fn = it as NodePath<t.ArrowFunctionExpression | t.FunctionExpression>;
+    const body = fn.node.body;
+    if (body.type !== 'BlockStatement') {
+      if ((body.extra as { parenthesized?: boolean } | undefined)?.parenthesized) return flag;
+      return { fix: () => ctx.edit(body.start!, body.end!, `{ ${ctx.render(body.start!, body.end!)}; }`) };
+    }
+    let returnsValue = false;
+    fn.traverse({
+      Function(inner) {
+        inner.skip();
+      },
+      ReturnStatement(r) {
+        if (r.node.argument) returnsValue = true;
+      },
+    });
+    return returnsValue ? flag : {};
+  }
+  if (it.isIdentifier()) {
+    const name = it.node.name;
+    const param = name === 'doc' ? 'document' : 'doc';
+    return { fix: () => ctx.edit(it.node.start!, it.node.end!, `(${param}) => { ${name}(${param}); }`) };
+  }
+  return flag;
+}
+
 /** `x.collection('<literal>')` (one argument, a string or a template without expressions). */
 function isCollectionLiteral(node: t.Node | null | undefined): boolean {
   if (node?.type !== 'CallExpression' || node.arguments.length !== 1) return false;
@@ -508,7 +545,17 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
       if (each) ctx.report('mongodb-callbacks/cursor-each', dc.callee.node.property, 'cursor.each(callback) was removed in 4.0.');
       else ctx.report('mongodb-callbacks/callback', dc.callee.node.property, `${dc.method}() is passed a callback; mongodb 5+ ignores it.`);
     }
+    // forEach(iterator, end): mongodb 4+ stops at the first document for which the iterator returns false, 3.x
+    // ignored the returned value. An iterator that may return a value is wrapped or flagged.
+    const iterator = dc.method === 'forEach' && dc.cb ? forEachIterator(ctx, dc) : undefined;
+    if (iterator && 'flag' in iterator) {
+      ctx.report('mongodb-callbacks/foreach-iterator-return', dc.callee.node.property, iterator.flag);
+      env.handled.add(dc.callee.node.property.start!);
+      unconverted++;
+      continue;
+    }
     const d = each ? decideEach(ctx, dc, state) : decide(ctx, dc, state);
+    if (iterator && !('flag' in d) && ctx.options.mode !== 'check') iterator.fix?.();
     if ('flag' in d) {
       ctx.report(d.flag, dc.callee.node.property, d.why);
       if (d.flag === 'mongodb-callbacks/callback-return-used') env.handled.add(dc.callee.node.property.start!);

@@ -17,6 +17,11 @@ defineRules({
     description: 'A callback whose shape cannot be converted without changing behaviour; it was left in place.',
     help: 'Convert by hand: `coll.op(args).then((res) => { ...success... }, (err) => { ...error... })`, or `await` it in an async function with only the await inside try/catch.',
   },
+  'mongodb-callbacks/foreach-iterator-return': {
+    severity: 'error',
+    description: 'cursor.forEach(iterator, end) whose iterator may return a value: mongodb 4+ stops at the first false, mongodb 3 ignored it.',
+    help: 'Make the iterator return nothing (`(doc) => { work(doc); }`), or return false on purpose to stop, then convert: `await cursor.forEach(iterator)` in try/catch, or `.then(end, end)`.',
+  },
   'mongodb-callbacks/callback-return-used': {
     severity: 'error',
     description: 'The call passes a callback and its return value is used; with a callback the old API returned undefined.',
