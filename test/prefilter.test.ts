@@ -23,6 +23,7 @@ test('importsNative: every import form the tracker follows', () => {
     "import type { Db } from 'mongodb/lib/db';",
     "/* driver */ const mongo = require('mongodb');",
     'const mongo = require(`mongodb`);',
+    "/**\n * @param {import('mongodb').Db} db\n */",
   ]) {
     assert.equal(importsNative(text), true, text);
   }

@@ -73,8 +73,8 @@ const NATIVE_IMPORT = new RegExp(`(?:\\bfrom|\\brequire\\s*\\(|\\bimport\\s*\\(?
 
 /**
  * Does the file import `mongodb`? A string such as `default: 'mongodb'` is not an import, and neither is one on a
- * comment line (`* import { MongoClient } from 'mongodb'` in a JSDoc example): only a cheap line test, erring on
- * the side of a parse.
+ * comment line (`* import { MongoClient } from 'mongodb'` in a JSDoc example), except a JSDoc type import
+ * (`{import('mongodb').Db}`): only a cheap line test, erring on the side of a parse.
  */
 export function importsNative(text: string): boolean {
   NATIVE_IMPORT.lastIndex = 0;
@@ -82,7 +82,8 @@ export function importsNative(text: string): boolean {
     const lineStart = text.lastIndexOf('\n', m.index) + 1;
     const before = text.slice(lineStart, m.index).trimStart();
     const commentLine = before.startsWith('//') || before.startsWith('*') || (before.startsWith('/*') && !before.includes('*/'));
-    if (!commentLine) return true;
+    // A JSDoc type (`@param {import('mongodb').Db} db`) is read by the tracker: it counts, comment or not.
+    if (!commentLine || m[0].startsWith('import')) return true;
   }
   return false;
 }
@@ -95,8 +96,9 @@ export const LEGACY_TOKENS =
   /\b(?:toList|fetchNext|nextObject|getDatabase|getCollection|getDefaultDatabase|ioLoop|getIoLoop|delegate|each|listCollectionNames|listDatabaseNames|insert|update|remove|save|count|findAndModify|findAndRemove|ensureIndex|ObjectID|useNewUrlParser|useUnifiedTopology|poolSize|keepAlive|wtimeout|fsync)\b|\b[wj]\s*:|\(\s*err\b|function\s*\(\s*err\b|\.close\(\s*\)|\b(?:toArray|hasNext|next|nextObject)\(\s*[^)\s]|,\s*(?:function\b|\([\w\s,]*\)\s*=>|[\w$]+\s*=>)|\b(?:done|cb|callback|next)\s*\)/;
 
 /**
- * `x.collection('name')` and a call of a removed collection method (`.insert(`, …), on it or elsewhere (through a
- * variable): files that do not import the driver are parsed only when both appear.
+ * `x.collection('name')` and a call of a collection or cursor method that took a callback (`.insert(`,
+ * `.findOne(`, `.toArray(`, …), on it or elsewhere (through a variable): files that do not import the driver are
+ * parsed only when both appear.
  */
 export const UNTRACKED_COLLECTION_SHAPE = {
   test(text: string): boolean {
@@ -104,4 +106,5 @@ export const UNTRACKED_COLLECTION_SHAPE = {
   },
 };
 const COLLECTION_LITERAL = /\.collection\(\s*(['"`])[^'"`\n]*\1\s*\)/;
-const REMOVED_METHOD_CALL = /\.\s*(?:insert|update|remove|save|count|findAndModify|findAndRemove|ensureIndex|dropAllIndexes|mapReduce|group|geoNear)\s*\(/;
+const REMOVED_METHOD_CALL =
+  /\.\s*(?:insert|update|remove|save|count|findAndModify|findAndRemove|ensureIndex|dropAllIndexes|mapReduce|group|geoNear|findOne|insertOne|insertMany|updateOne|updateMany|deleteOne|deleteMany|replaceOne|countDocuments|estimatedDocumentCount|findOneAnd\w+|bulkWrite|createIndex|createIndexes|dropIndex|dropIndexes|indexes|distinct|drop|rename|aggregate|toArray|forEach|each|next|hasNext|explain)\s*\(/;

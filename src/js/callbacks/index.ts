@@ -31,6 +31,16 @@ const DISTINCTIVE = new Set([
  */
 const REMOVED_ON_COLLECTION = new Set(['insert', 'update', 'remove', 'save', 'count', 'findAndModify', 'findAndRemove', 'ensureIndex', 'dropAllIndexes', 'mapReduce', 'group', 'geoNear']);
 
+/** Collection methods that still exist but no longer take a callback (mongodb 5+ ignores it: the callback never runs). */
+const CALLBACK_ON_COLLECTION = new Set([
+  ...REMOVED_ON_COLLECTION, 'findOne', 'insertOne', 'insertMany', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'replaceOne',
+  'countDocuments', 'estimatedDocumentCount', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'bulkWrite', 'createIndex',
+  'createIndexes', 'dropIndex', 'dropIndexes', 'indexes', 'distinct', 'drop', 'rename', 'aggregate',
+]);
+
+/** Cursor methods whose callback is ignored too, on `x.collection('name').find(…)` / `.aggregate(…)`. */
+const CALLBACK_ON_CURSOR = new Set(['toArray', 'forEach', 'each', 'next', 'hasNext', 'count', 'explain']);
+
 
 /**
  * `<x>.collection('<literal>').<removed method>(…, <callback>)`, directly or through a never-reassigned variable
@@ -38,15 +48,26 @@ const REMOVED_ON_COLLECTION = new Set(['insert', 'update', 'remove', 'save', 'co
  */
 function isCollectionLiteralCall(call: NodePath<t.CallExpression>): boolean {
   const callee = call.node.callee;
-  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || !REMOVED_ON_COLLECTION.has(callee.property.name)) return false;
-  let recv: t.Node | null | undefined = callee.object;
-  if (recv.type === 'Identifier') {
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return false;
+  const method = callee.property.name;
+  const constant = (node: t.Node): t.Node | null | undefined => {
+    if (node.type !== 'Identifier') return node;
     // const posts = db.collection('posts'); posts.update(…, cb)
-    const b = call.scope.getBinding(recv.name);
-    if (!b || !b.constant || !b.path.isVariableDeclarator() || b.path.node.id.type !== 'Identifier') return false;
-    recv = b.path.node.init;
-  }
-  if (!isCollectionLiteral(recv)) return false;
+    const b = call.scope.getBinding(node.name);
+    if (!b || !b.constant || !b.path.isVariableDeclarator() || b.path.node.id.type !== 'Identifier') return undefined;
+    return b.path.node.init;
+  };
+  const recv = constant(callee.object);
+  if (CALLBACK_ON_COLLECTION.has(method) && isCollectionLiteral(recv)) {
+    // fall through to the callback test
+  } else if (CALLBACK_ON_CURSOR.has(method) && recv?.type === 'CallExpression' && recv.callee.type === 'MemberExpression' && !recv.callee.computed) {
+    // x.collection('name').find(q).toArray(cb)
+    const prop = recv.callee.property;
+    const source = constant(recv.callee.object);
+    if (prop.type !== 'Identifier' || (prop.name !== 'find' && prop.name !== 'aggregate') || !source || !isCollectionLiteral(source)) return false;
+    // forEach(iterator) alone is fine on mongodb 6/7; only an end callback is lost.
+    if (method === 'forEach' && call.node.arguments.length < 2) return false;
+  } else return false;
   const args = call.get('arguments') as NodePath[];
   const last = args[args.length - 1];
   return !!last && isCallbackArg(last, args.length - 1, 9);
