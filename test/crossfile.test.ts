@@ -186,3 +186,19 @@ test('callback era: a package whose code still passes callbacks to untracked dri
   );
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('check: a package.json of the checked code that still pins a pre-6 mongodb is reported, also once the code is migrated', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-old-driver-'));
+  write(dir, {
+    'package.json': '{\n  "name": "api",\n  "dependencies": {\n    "mongodb": "^3.6.3"\n  }\n}\n',
+    'lib/users.js': "const { MongoClient } = require('mongodb');\nconst users = new MongoClient(process.env.URL).db().collection('users');\nexports.byId = (id) => users.findOne({ _id: id });\n",
+    'tools/package.json': '{ "name": "tools", "dependencies": { "mongodb": "^7.0.0" } }\n',
+    'tools/ok.js': "const { MongoClient } = require('mongodb');\nexports.c = () => new MongoClient(process.env.URL).db().collection('x').findOne({});\n",
+  });
+  const check = await runFiles({ mode: 'check', preset: 'auto', wrapperModules: [], wrapperSpecs: [], toList: 'loop', cwd: dir, paths: ['.'], dryRun: true });
+  assert.deepEqual(
+    check.findings.map((f) => [f.ruleId, f.file, f.line]),
+    [['mongodb-callbacks/old-driver', 'package.json', 4]],
+  );
+  fs.rmSync(dir, { recursive: true, force: true });
+});

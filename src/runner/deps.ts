@@ -144,6 +144,27 @@ export function staleLockfiles(pkgJson: string, packages: string[]): { file: str
 }
 
 /** Which of these packages does package.json list (check mode)? */
+/** `mongodb` ranges below major 6 in the dependency sections of a package.json text, with their offsets. */
+export function oldDriverRanges(text: string): { range: string; offset: number }[] {
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  const out: { range: string; offset: number }[] = [];
+  for (const section of SECTIONS) {
+    const deps = json[section];
+    const range = deps && typeof deps === 'object' ? (deps as Record<string, unknown>)[NATIVE_MODULE] : undefined;
+    if (typeof range !== 'string') continue;
+    const major = Number(/(\d+)/.exec(range)?.[1]);
+    if (!Number.isFinite(major) || major >= 6) continue;
+    const sectionAt = text.search(new RegExp(`"${escapeRe(section)}"\\s*:\\s*\\{`));
+    out.push({ range, offset: Math.max(0, text.indexOf(`"${NATIVE_MODULE}"`, Math.max(0, sectionAt))) });
+  }
+  return out;
+}
+
 export function listedPackages(text: string, packages: string[]): { pkg: string; offset: number }[] {
   let json: Record<string, Record<string, string> | undefined>;
   try {

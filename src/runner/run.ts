@@ -17,7 +17,7 @@ import { wrapperMatcher } from '../js/modules.js';
 import { discover } from './discover.js';
 import { unifiedDiff } from './diff.js';
 import { writeAtomic } from './write.js';
-import { listedPackages, migratePackageJson, nearestPackageJson, positionAt, staleLockfiles } from './deps.js';
+import { listedPackages, migratePackageJson, nearestPackageJson, oldDriverRanges, positionAt, staleLockfiles } from './deps.js';
 import { LineIndex } from '../core/text.js';
 import { isBareSpecifier, normalisePath, packageName, wrapperModulesOf } from '../js/modules.js';
 import { callbackPresetsOn, importsLocalModule, jsIndexPrefilter, jsPrefilter, UNTRACKED_COLLECTION_NEEDLE } from '../js/prefilter.js';
@@ -324,7 +324,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
             {
               ruleId: 'mongodb-callbacks/dependency-held',
               severity: 'warning',
-              message: `mongodb was not raised to ^${options.target ?? 7} here: ${leftovers.length} callback-era call site(s) still need a manual migration (see the findings above).`,
+              message: `mongodb was not raised to ^${options.target ?? 7} here: ${leftovers.length} callback-era call site(s) still need a manual migration (see the findings above). The code already rewritten targets mongodb ${options.target ?? 7} (result shapes, removed options): do not ship it on the old driver.`,
               fix: 'Migrate the flagged call sites, run again (or raise mongodb by hand), then refresh the lockfile.',
               ...positionAt(text, Math.max(0, text.indexOf('"mongodb'))),
             },
@@ -369,6 +369,38 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
             relativePath(cwd, manifest),
           ),
         );
+      }
+    }
+    // check, callback presets: a package.json (of a file the run looked at) that still pins a pre-6 mongodb. Code
+    // migrated to the promise API needs 6+, and callback-era code needs migrating: either way it is not done.
+    if (callbackPresetsOn(options)) {
+      const manifests = new Set<string>();
+      for (const abs of outcomes.keys()) {
+        if (engineFor(abs)?.id !== 'js') continue;
+        const manifest = nearestPackageJson(path.dirname(abs), path.parse(abs).root);
+        if (manifest && roots.some((r) => manifest.startsWith(r.endsWith(path.sep) ? r : r + path.sep))) manifests.add(manifest);
+      }
+      for (const manifest of [...manifests].sort()) {
+        let text: string;
+        try {
+          text = fs.readFileSync(manifest, 'utf8');
+        } catch {
+          continue;
+        }
+        for (const { range, offset } of oldDriverRanges(text)) {
+          findings.push(
+            withFile(
+              {
+                ruleId: 'mongodb-callbacks/old-driver',
+                severity: 'error',
+                message: `package.json still pins mongodb ${range}: code on the promise API needs mongodb ^${options.target ?? 7}, and callback-era code still needs migrating.`,
+                fix: 'Migrate what the other findings list, then run `mongo-codemod run` (it raises the range when nothing is left), or raise it by hand.',
+                ...positionAt(text, offset),
+              },
+              relativePath(cwd, manifest),
+            ),
+          );
+        }
       }
     }
   }

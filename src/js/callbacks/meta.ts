@@ -149,8 +149,13 @@ defineRules({
   },
   'mongodb-callbacks/dependency-held': {
     severity: 'warning',
-    description: 'package.json keeps its old mongodb (or mongodb-legacy) because callback-era call sites remain unconverted.',
+    description: 'package.json keeps its old mongodb (or mongodb-legacy) because callback-era call sites remain unconverted; the code already rewritten needs the new major (result shapes, client options), so migrate the rest before shipping.',
     help: 'Migrate the flagged call sites, run again (or raise mongodb by hand), then refresh the lockfile.',
+  },
+  'mongodb-callbacks/old-driver': {
+    severity: 'error',
+    description: '`check`: a package.json of the checked code still pins mongodb below 6 (callback-era code left, or migrated code on an old driver).',
+    help: 'Migrate what the other findings list, then run `mongo-codemod run` (it raises the range when nothing is left), or raise it by hand.',
   },
   'mongodb-callbacks/write-concern-option': {
     severity: 'error',
