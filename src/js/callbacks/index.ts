@@ -204,14 +204,32 @@ function typeRefsOf(ctx: RuleContext, binding: Binding): NodePath[] {
   return out;
 }
 
+/** Type names of mongodb 3 (`@types/mongodb`) and their mongodb 6/7 names (js-wrappers.md §3.5). */
+const TYPE_RENAMES: Record<string, string> = {
+  FilterQuery: 'Filter',
+  UpdateQuery: 'UpdateFilter',
+  FindOneOptions: 'FindOptions',
+  CollectionInsertOneOptions: 'InsertOneOptions',
+  MongoCountPreferences: 'CountDocumentsOptions',
+  CollectionAggregationOptions: 'AggregateOptions',
+  Cursor: 'FindCursor',
+  InsertOneWriteOpResult: 'InsertOneResult',
+  InsertWriteOpResult: 'InsertManyResult',
+  UpdateWriteOpResult: 'UpdateResult',
+  DeleteWriteOpResultObject: 'DeleteResult',
+  FindAndModifyWriteOpResultObject: 'ModifyResult',
+  BulkWriteOpResultObject: 'BulkWriteResult',
+  FindOneAndUpdateOption: 'FindOneAndUpdateOptions',
+};
+
 /** ObjectID -> ObjectId (imports, requires, members, references), ObjectId(x) -> new ObjectId(x), removed exports flagged. */
 function bsonRules(ctx: RuleContext): void {
   const tracker = ctx.tracker;
   const program = tracker.programPath;
   const renamed = new Set<Binding>();
-  const renameBinding = (binding: Binding, keyEdit: () => void, aliasEdit: () => void) => {
+  const renameBinding = (binding: Binding, keyEdit: () => void, aliasEdit: () => void, to = 'ObjectId') => {
     const refs = [...binding.referencePaths, ...typeRefsOf(ctx, binding)];
-    const clash = program.scope.hasBinding('ObjectId') || refs.some((r) => r.scope.hasBinding('ObjectId') && r.scope.getBinding('ObjectId') !== binding);
+    const clash = program.scope.hasBinding(to) || refs.some((r) => r.scope.hasBinding(to) && r.scope.getBinding(to) !== binding);
     if (clash) {
       aliasEdit();
       return;
@@ -223,8 +241,8 @@ function bsonRules(ctx: RuleContext): void {
       if (seen.has(r.node.start!)) continue;
       seen.add(r.node.start!);
       const pn = r.parentPath?.node;
-      if (pn?.type === 'ObjectProperty' && (pn as t.ObjectProperty).shorthand) ctx.edit(r.node.start!, r.node.end!, `${binding.identifier.name}: ObjectId`);
-      else ctx.edit(r.node.start!, r.node.end!, 'ObjectId');
+      if (pn?.type === 'ObjectProperty' && (pn as t.ObjectProperty).shorthand) ctx.edit(r.node.start!, r.node.end!, `${binding.identifier.name}: ${to}`);
+      else ctx.edit(r.node.start!, r.node.end!, to);
     }
   };
   const renamePattern = (d: NodePath<t.VariableDeclarator>) => {
@@ -251,6 +269,23 @@ function bsonRules(ctx: RuleContext): void {
         if (spec.type !== 'ImportSpecifier') continue;
         const imported = spec.imported.type === 'Identifier' ? spec.imported.name : spec.imported.value;
         if (FLAGGED_EXPORTS[imported]) ctx.report('mongodb-callbacks/removed-export', spec, `'${imported}' is no longer exported by mongodb.`, FLAGGED_EXPORTS[imported]);
+        // TypeScript types renamed since mongodb 3 (@types/mongodb): the import and its references follow.
+        const typeName = ctx.isTypeScript && Object.prototype.hasOwnProperty.call(TYPE_RENAMES, imported) ? TYPE_RENAMES[imported]! : undefined;
+        if (typeName) {
+          const binding = site.path.scope.getBinding(spec.local.name);
+          // Babel's scope knows no type declarations (`type InsertManyResult = …`): any use of the new name in the
+          // file keeps the old local name through an alias.
+          if (spec.local.name === imported && binding && !new RegExp(`\\b${typeName}\\b`).test(ctx.text)) {
+            renameBinding(
+              binding,
+              () => ctx.edit(spec.start!, spec.end!, spec.importKind === 'type' ? `type ${typeName}` : typeName),
+              () => ctx.edit(spec.imported.start!, spec.imported.end!, `${typeName} as ${imported}`),
+              typeName,
+            );
+          } else if (spec.local.name === imported) ctx.edit(spec.imported.start!, spec.imported.end!, `${typeName} as ${imported}`);
+          else ctx.edit(spec.imported.start!, spec.imported.end!, typeName);
+          continue;
+        }
         if (imported !== 'ObjectID') continue;
         const binding = site.path.scope.getBinding(spec.local.name);
         if (spec.local.name === 'ObjectID' && binding) {
