@@ -334,8 +334,36 @@ function bsonRules(ctx: RuleContext): void {
       isOid = k?.t === 'module' && k.origin === 'native';
     }
     if (isOid) ctx.edit(c.node.start!, c.node.start!, 'new ');
+    else if (callee.type === 'Identifier' && (callee.name === 'ObjectID' || callee.name === 'ObjectId') && fromLocalModule(c.scope.getBinding(callee.name))) {
+      // const { ObjectID } = require('./db'): most likely the driver's, re-exported, but not provably.
+      ctx.report(
+        'mongodb-callbacks/objectid-call-untracked',
+        callee,
+        `${callee.name}(…) is called without new on a value from a local module; if it is mongodb's ObjectId, mongodb 4+ throws "Class constructor ObjectId cannot be invoked without 'new'".`,
+      );
+    }
   }
   void renamed;
+}
+
+/** A binding imported or required from a relative module (`import { ObjectID } from './db'`, `const { ObjectID } = require('../db')`). */
+function fromLocalModule(binding: Binding | undefined): boolean {
+  if (!binding) return false;
+  const p = binding.path;
+  if (p.isImportSpecifier() || p.isImportDefaultSpecifier()) {
+    const source = (p.parentPath?.node as t.ImportDeclaration | undefined)?.source.value;
+    return typeof source === 'string' && source.startsWith('.');
+  }
+  if (!p.isVariableDeclarator()) return false;
+  let init = p.node.init;
+  while (init?.type === 'MemberExpression') init = init.object;
+  return (
+    init?.type === 'CallExpression' &&
+    init.callee.type === 'Identifier' &&
+    init.callee.name === 'require' &&
+    init.arguments[0]?.type === 'StringLiteral' &&
+    init.arguments[0].value.startsWith('.')
+  );
 }
 
 /** A string's value when it is a literal (or a template without expressions). */

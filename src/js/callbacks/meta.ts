@@ -152,6 +152,11 @@ defineRules({
     description: 'package.json keeps its old mongodb (or mongodb-legacy) because callback-era call sites remain unconverted; the code already rewritten needs the new major (result shapes, client options), so migrate the rest before shipping.',
     help: 'Migrate the flagged call sites, run again (or raise mongodb by hand), then refresh the lockfile.',
   },
+  'mongodb-callbacks/objectid-call-untracked': {
+    severity: 'warning',
+    description: '`ObjectID(x)` / `ObjectId(x)` called without `new` on a value imported from a local module (not provably the driver\'s).',
+    help: "If it is mongodb's ObjectId (re-exported), write `new ObjectId(x)`: mongodb 4+ throws without `new`.",
+  },
   'mongodb-callbacks/old-driver': {
     severity: 'error',
     description: '`check`: a package.json of the checked code still pins mongodb below 6 (callback-era code left, or migrated code on an old driver).',
