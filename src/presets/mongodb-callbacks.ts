@@ -122,6 +122,10 @@ export const METHOD_RENAMES: Partial<Record<HandleKind, Record<string, string>>>
 /** Methods renamed with argument analysis (AUTO-WITH-CARE), handled one by one by src/js/callbacks/methods.ts. */
 export const CAREFUL_METHODS = new Set(['insert', 'update', 'remove', 'save', 'count', 'findAndModify', 'findAndRemove']);
 
+/** cursor.each (FindCursor and AggregationCursor alike). */
+const EACH_FIX =
+  "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop and `return false` becomes `break`. When the callback handles errors, loop on `doc = await cursor.next()` (null at the end) with only that await in a try/catch holding the error branch, so that exceptions of the per-document code do not reach it.";
+
 /** Removed features with no mechanical equivalent (FLAG), with the manual fix. */
 export const FLAGGED_METHODS: Partial<Record<HandleKind, Record<string, { verdict: Verdict; fix: string; rule?: string }>>> = {
   client: {
@@ -151,7 +155,7 @@ export const FLAGGED_METHODS: Partial<Record<HandleKind, Record<string, { verdic
     slaveOk: { verdict: 'FLAG', fix: 'Pass a `readPreference` option instead.' },
   },
   cursor: {
-    each: { verdict: 'AUTO-WITH-CARE', fix: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop and `return false` becomes `break`. When the callback handles errors, loop on `doc = await cursor.next()` (null at the end) with only that await in a try/catch holding the error branch, so that exceptions of the per-document code do not reach it." },
+    each: { verdict: 'AUTO-WITH-CARE', fix: EACH_FIX },
     snapshot: { verdict: 'FLAG', fix: 'Remove it (the server removed snapshot); consider a hint on _id.' },
     maxScan: { verdict: 'FLAG', fix: 'Remove it (the server removed maxScan in 4.2); consider maxTimeMS.' },
     isClosed: { verdict: 'AUTO', fix: 'Read the `cursor.closed` property.' },
@@ -162,7 +166,7 @@ export const FLAGGED_METHODS: Partial<Record<HandleKind, Record<string, { verdic
     // fix (await cursor.toArray()): the rule id a Motor leftover always had.
   },
   commandCursor: {
-    each: { verdict: 'AUTO-WITH-CARE', fix: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop and `return false` becomes `break`. When the callback handles errors, loop on `doc = await cursor.next()` (null at the end) with only that await in a try/catch holding the error branch, so that exceptions of the per-document code do not reach it." },
+    each: { verdict: 'AUTO-WITH-CARE', fix: EACH_FIX },
   },
   session: {},
 };

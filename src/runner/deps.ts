@@ -82,12 +82,7 @@ export function migratePackageJson(text: string, packages: string[], targetMajor
   }
   // `mongodb` itself: an old major is raised to the target (code migrated off its callback-era API needs it).
   if (packages.includes(NATIVE_MODULE)) {
-    for (const section of SECTIONS) {
-      const deps = json[section];
-      const range = deps && typeof deps === 'object' ? deps[NATIVE_MODULE] : undefined;
-      if (typeof range !== 'string') continue;
-      const major = Number(/(\d+)/.exec(range)?.[1]);
-      if (!Number.isFinite(major) || major >= targetMajor) continue;
+    for (const { section, range, offset } of oldDriverRanges(text, targetMajor)) {
       const sectionStart = out.search(new RegExp(`"${escapeRe(section)}"\\s*:\\s*\\{`));
       const re = new RegExp(`("${NATIVE_MODULE}"\\s*:\\s*)"[^"]*"`);
       const m = sectionStart >= 0 ? re.exec(out.slice(sectionStart)) : null;
@@ -98,7 +93,7 @@ export function migratePackageJson(text: string, packages: string[], targetMajor
         ruleId: 'motor/dependency',
         severity: 'info',
         message: `Raised mongodb from ${range} to ^${targetMajor}.0.0 in ${section}.`,
-        ...find(text, Math.max(0, text.indexOf(`"${NATIVE_MODULE}"`, text.search(new RegExp(`"${escapeRe(section)}"\\s*:\\s*\\{`))))),
+        ...find(text, offset),
         fix: 'Run your package manager to refresh the lockfile.',
       });
     }
@@ -143,28 +138,28 @@ export function staleLockfiles(pkgJson: string, packages: string[]): { file: str
   return out;
 }
 
-/** Which of these packages does package.json list (check mode)? */
-/** `mongodb` ranges below major 6 in the dependency sections of a package.json text, with their offsets. */
-export function oldDriverRanges(text: string): { range: string; offset: number }[] {
+/** `mongodb` ranges below a major (6 by default) in the dependency sections of a package.json text, with offsets. */
+export function oldDriverRanges(text: string, belowMajor = 6): { section: string; range: string; offset: number }[] {
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(text) as Record<string, unknown>;
   } catch {
     return [];
   }
-  const out: { range: string; offset: number }[] = [];
+  const out: { section: string; range: string; offset: number }[] = [];
   for (const section of SECTIONS) {
     const deps = json[section];
     const range = deps && typeof deps === 'object' ? (deps as Record<string, unknown>)[NATIVE_MODULE] : undefined;
     if (typeof range !== 'string') continue;
     const major = Number(/(\d+)/.exec(range)?.[1]);
-    if (!Number.isFinite(major) || major >= 6) continue;
+    if (!Number.isFinite(major) || major >= belowMajor) continue;
     const sectionAt = text.search(new RegExp(`"${escapeRe(section)}"\\s*:\\s*\\{`));
-    out.push({ range, offset: Math.max(0, text.indexOf(`"${NATIVE_MODULE}"`, Math.max(0, sectionAt))) });
+    out.push({ section, range, offset: Math.max(0, text.indexOf(`"${NATIVE_MODULE}"`, Math.max(0, sectionAt))) });
   }
   return out;
 }
 
+/** Which of these packages does package.json list (check mode)? */
 export function listedPackages(text: string, packages: string[]): { pkg: string; offset: number }[] {
   let json: Record<string, Record<string, string> | undefined>;
   try {

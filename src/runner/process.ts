@@ -77,6 +77,11 @@ export function looksMinified(text: string): boolean {
   return longest > 1000 && text.length / lines > 250;
 }
 
+/** The text the cross-file passes read: lossy UTF-8 decoding (they only look for exports), BOM dropped. */
+export function looseText(buf: Uint8Array): string {
+  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8').replace(/^\uFEFF/, '');
+}
+
 /** Decode UTF-8 strictly; undefined when the bytes are not valid UTF-8. */
 export function decode(buf: Uint8Array): string | undefined {
   try {
@@ -158,8 +163,8 @@ export interface Speculation {
 }
 
 export async function indexAndProcess(abs: string, rel: string, buf: Uint8Array, options: ProcessOptions): Promise<Speculation> {
-  // The same text the runner's index pass reads (lossy decoding, BOM dropped).
-  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8').replace(/^\uFEFF/, '');
+  // The same text the runner's index pass reads.
+  const text = looseText(buf);
   let indexed = false;
   let exports: Record<string, unknown> | undefined;
   try {

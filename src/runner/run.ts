@@ -10,16 +10,15 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
 import { isPythonDependencyFile, isPythonLockfile } from '../python/deps.js';
-import { isSuppressed, MAX_FILE_BYTES, processCandidate, type FileReport, type Outcome, type ProcessOptions, type Speculation } from './process.js';
+import { isSuppressed, looseText, MAX_FILE_BYTES, processCandidate, type FileReport, type Outcome, type ProcessOptions, type Speculation } from './process.js';
 import { pathFilter } from '../core/config.js';
 import { MARKER_TAG } from '../report/annotate.js';
-import { wrapperMatcher } from '../js/modules.js';
 import { discover } from './discover.js';
 import { unifiedDiff } from './diff.js';
 import { writeAtomic } from './write.js';
 import { listedPackages, migratePackageJson, nearestPackageJson, oldDriverRanges, positionAt, staleLockfiles } from './deps.js';
 import { LineIndex } from '../core/text.js';
-import { isBareSpecifier, normalisePath, packageName, wrapperModulesOf } from '../js/modules.js';
+import { isBareSpecifier, normalisePath, packageName, wrapperMatcher, wrapperModulesOf } from '../js/modules.js';
 import { callbackPresetsOn, importsLocalModule, jsIndexPrefilter, jsPrefilter, UNTRACKED_COLLECTION_NEEDLE } from '../js/prefilter.js';
 import { releaseAsts } from '../js/ast-cache.js';
 
@@ -54,8 +53,6 @@ export function relativePath(cwd: string, abs: string): string {
   }
   return path.relative(cwd, abs).split(path.sep).join('/');
 }
-
-
 
 /** The options that travel to the engines (and to pool workers: no functions). */
 function withoutProgress(options: RunOptions): ProcessOptions {
@@ -177,7 +174,13 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   let changedSoFar = 0;
   let findingsSoFar = 0;
   const settle = (abs: string, o: Outcome) => {
-    if (!outcomes.has(abs)) done++;
+    // A file processed again (jsSpeculative) replaces its first outcome in the counts.
+    const before = outcomes.get(abs);
+    if (!before) done++;
+    else {
+      if (before.report.status === 'changed') changedSoFar--;
+      findingsSoFar -= before.findings.length;
+    }
     outcomes.set(abs, o);
     if (o.report.status === 'changed') changedSoFar++;
     findingsSoFar += o.findings.length;
@@ -192,14 +195,8 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       options = { ...options, pythonImportedHandles: handles };
       // Python files that import those modules (`from app.db import db`) never mention motor: scan for the names.
       const names = new Set(Object.keys(handles).map((k) => (k.startsWith('fixture:') ? k.slice(8) : k.slice(0, k.lastIndexOf('.')).split('.').pop()!)));
-      if (names.size) {
-        const more = [...names].filter(Boolean).map((n) => Buffer.from(n));
-        for (const abs of files) {
-          if (candidates.has(abs) || early.has(abs) || engineFor(abs)?.id !== 'python') continue;
-          const buf = kept.get(abs) ?? readBytes(abs);
-          if (buf && more.some((n) => buf.includes(n))) candidates.set(abs, buf);
-        }
-      }
+      const pyFiles = files.filter((f) => engineFor(f)?.id === 'python');
+      promote([...names].filter(Boolean), pyFiles, (abs) => candidates.has(abs), candidates, bytesOf);
     }
     if (options.preset !== 'motor-python') {
       if (warming) {
@@ -248,6 +245,14 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   let diff = '';
   const packagesByManifest = new Map<string, Set<string>>();
   const roots = (options.paths.length ? options.paths : ['.']).map((p) => path.resolve(cwd, p));
+  const insideRoots = (p: string) => roots.some((r) => p === r || p.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+  // The nearest package.json of a directory, looked up once per directory.
+  const manifests = new Map<string, string | undefined>();
+  const manifestOf = (file: string): string | undefined => {
+    const dir = path.dirname(file);
+    if (!manifests.has(dir)) manifests.set(dir, nearestPackageJson(dir, path.parse(dir).root));
+    return manifests.get(dir);
+  };
 
   const texts = new Map<string, string>();
   const pushFindings = (rel: string, text: string | undefined, list: EngineFinding[]) => {
@@ -283,7 +288,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
         }
       }
       for (const pkg of engineFor(abs)?.id === 'js' ? outcome.replacedPackages : []) {
-        const manifest = nearestPackageJson(path.dirname(abs), path.parse(abs).root);
+        const manifest = manifestOf(abs);
         if (!manifest) continue;
         let set = packagesByManifest.get(manifest);
         if (!set) packagesByManifest.set(manifest, (set = new Set()));
@@ -296,7 +301,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   if (options.mode === 'run') {
     for (const [manifest, pkgs] of packagesByManifest) {
       const rel = relativePath(cwd, manifest);
-      const inside = roots.some((r) => manifest === r || manifest.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+      const inside = insideRoots(manifest);
       let text: string;
       try {
         text = fs.readFileSync(manifest, 'utf8');
@@ -314,7 +319,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
           /^(mongodb-callbacks|mongodb-legacy)\//.test(f.ruleId) &&
           path.resolve(cwd, f.file).startsWith(dir) &&
           // a nested package (its own package.json) answers for its own files
-          nearestPackageJson(path.dirname(path.resolve(cwd, f.file)), path.parse(dir).root) === manifest,
+          manifestOf(path.resolve(cwd, f.file)) === manifest,
       );
       if (leftovers.length && (pkgs.has('mongodb') || pkgs.has('mongodb-legacy'))) {
         pkgs.delete('mongodb');
@@ -374,13 +379,13 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     // check, callback presets: a package.json (of a file the run looked at) that still pins a pre-6 mongodb. Code
     // migrated to the promise API needs 6+, and callback-era code needs migrating: either way it is not done.
     if (callbackPresetsOn(options)) {
-      const manifests = new Set<string>();
+      const pinned = new Set<string>();
       for (const abs of outcomes.keys()) {
         if (engineFor(abs)?.id !== 'js') continue;
-        const manifest = nearestPackageJson(path.dirname(abs), path.parse(abs).root);
-        if (manifest && roots.some((r) => manifest.startsWith(r.endsWith(path.sep) ? r : r + path.sep))) manifests.add(manifest);
+        const manifest = manifestOf(abs);
+        if (manifest && insideRoots(manifest)) pinned.add(manifest);
       }
-      for (const manifest of [...manifests].sort()) {
+      for (const manifest of [...pinned].sort()) {
         let text: string;
         try {
           text = fs.readFileSync(manifest, 'utf8');
@@ -438,7 +443,7 @@ async function jsSpeculative(
     const results = await Promise.all(
       round.map(async (abs): Promise<Speculation> => {
         const buf = candidates.get(abs)!;
-        const text = buf.toString('utf8').replace(/^\uFEFF/, '');
+        const text = looseText(buf);
         const rel = relativePath(cwd, abs);
         if (!jsIndexPrefilter(text, opts, abs) && !jsPrefilter(text, opts, rel)) {
           const outcome = await processCandidate(abs, rel, buf, opts);
@@ -469,7 +474,7 @@ async function jsSpeculative(
       }
     });
     if (!added.length) break;
-    round = importersOf(added, jsFiles, indexed, candidates, bytesOf);
+    round = promote(added.map((k) => path.basename(k)), jsFiles, (abs) => indexed.has(abs), candidates, bytesOf);
   }
   // Processed before the index was complete, and naming a module the index gained since: process again.
   const finalKeys = Object.keys(index);
@@ -509,7 +514,7 @@ async function pythonHandles(candidates: Map<string, Buffer>, cwd: string, optio
   const out: Record<string, string> = {};
   for (const [abs, buf] of candidates) {
     if (!/\.pyi?$/.test(abs)) continue;
-    const text = buf.toString('utf8').replace(/^\uFEFF/, '');
+    const text = looseText(buf);
     if (!/motor/i.test(text)) continue;
     const rel = relativePath(cwd, abs);
     let handles: Record<string, string>;
@@ -554,7 +559,7 @@ async function jsIndex(
     for (const abs of pool) {
       const buf = candidates.get(abs);
       if (!buf) continue;
-      const text = buf.toString('utf8').replace(/^\uFEFF/, '');
+      const text = looseText(buf);
       if (!jsIndexPrefilter(text, opts, abs)) continue;
       done.add(abs);
       jsModuleExports ??= (await import('../js/engine.js')).jsModuleExports; // the parser loads only when needed
@@ -566,26 +571,27 @@ async function jsIndex(
       }
     }
     if (!added.length) break;
-    pool = importersOf(added, jsFiles, done, candidates, bytesOf);
+    pool = promote(added.map((k) => path.basename(k)), jsFiles, (abs) => done.has(abs), candidates, bytesOf);
   }
   return index;
 }
 
 /**
- * The next round of the cross-file index: files not indexed yet whose bytes name one of the modules just added
- * (a byte search; the prefilter then checks the specifier). They become candidates.
+ * Cross-file rounds: the files (not skipped) whose bytes contain one of these names (a module basename just indexed,
+ * a Python handle name) become candidates; returns them. A byte search: the prefilters then check the import.
  */
-function importersOf(
-  added: string[],
-  jsFiles: string[],
-  indexed: Set<string>,
+function promote(
+  names: string[],
+  among: string[],
+  skip: (abs: string) => boolean,
   candidates: Map<string, Buffer>,
   bytesOf: (abs: string) => Buffer | undefined,
 ): string[] {
-  const needles = [...new Set(added.map((k) => path.basename(k)))].map((n) => Buffer.from(n));
+  if (!names.length) return [];
+  const needles = [...new Set(names)].map((n) => Buffer.from(n));
   const out: string[] = [];
-  for (const abs of jsFiles) {
-    if (indexed.has(abs)) continue;
+  for (const abs of among) {
+    if (skip(abs)) continue;
     const buf = candidates.get(abs) ?? bytesOf(abs);
     if (!buf || !needles.some((n) => buf.includes(n))) continue;
     candidates.set(abs, buf);
@@ -593,4 +599,3 @@ function importersOf(
   }
   return out;
 }
-

@@ -8,6 +8,7 @@ import type * as t from '@babel/types';
 import type { RuleContext } from '../context.js';
 import { memberName } from '../../tracking/tracker.js';
 import { isLegacySpecifier } from '../../presets/mongodb-legacy.js';
+import { isBareSpecifier } from '../modules.js';
 import { FLAGGED_EXPORTS } from '../../presets/mongodb-callbacks.js';
 import { driverCall, isCallbackArg, isInlineFn, paramName, type DriverCall } from './calls.js';
 import { connectParamUse, seedCallbackHandles } from './track.js';
@@ -205,22 +206,22 @@ function typeRefsOf(ctx: RuleContext, binding: Binding): NodePath[] {
 }
 
 /** Type names of mongodb 3 (`@types/mongodb`) and their mongodb 6/7 names (js-wrappers.md §3.5). */
-const TYPE_RENAMES: Record<string, string> = {
-  FilterQuery: 'Filter',
-  UpdateQuery: 'UpdateFilter',
-  FindOneOptions: 'FindOptions',
-  CollectionInsertOneOptions: 'InsertOneOptions',
-  MongoCountPreferences: 'CountDocumentsOptions',
-  CollectionAggregationOptions: 'AggregateOptions',
-  Cursor: 'FindCursor',
-  InsertOneWriteOpResult: 'InsertOneResult',
-  InsertWriteOpResult: 'InsertManyResult',
-  UpdateWriteOpResult: 'UpdateResult',
-  DeleteWriteOpResultObject: 'DeleteResult',
-  FindAndModifyWriteOpResultObject: 'ModifyResult',
-  BulkWriteOpResultObject: 'BulkWriteResult',
-  FindOneAndUpdateOption: 'FindOneAndUpdateOptions',
-};
+const TYPE_RENAMES = new Map<string, string>([
+  ['FilterQuery', 'Filter'],
+  ['UpdateQuery', 'UpdateFilter'],
+  ['FindOneOptions', 'FindOptions'],
+  ['CollectionInsertOneOptions', 'InsertOneOptions'],
+  ['MongoCountPreferences', 'CountDocumentsOptions'],
+  ['CollectionAggregationOptions', 'AggregateOptions'],
+  ['Cursor', 'FindCursor'],
+  ['InsertOneWriteOpResult', 'InsertOneResult'],
+  ['InsertWriteOpResult', 'InsertManyResult'],
+  ['UpdateWriteOpResult', 'UpdateResult'],
+  ['DeleteWriteOpResultObject', 'DeleteResult'],
+  ['FindAndModifyWriteOpResultObject', 'ModifyResult'],
+  ['BulkWriteOpResultObject', 'BulkWriteResult'],
+  ['FindOneAndUpdateOption', 'FindOneAndUpdateOptions'],
+]);
 
 /** ObjectID -> ObjectId (imports, requires, members, references), ObjectId(x) -> new ObjectId(x), removed exports flagged. */
 function bsonRules(ctx: RuleContext): void {
@@ -270,7 +271,7 @@ function bsonRules(ctx: RuleContext): void {
         const imported = spec.imported.type === 'Identifier' ? spec.imported.name : spec.imported.value;
         if (FLAGGED_EXPORTS[imported]) ctx.report('mongodb-callbacks/removed-export', spec, `'${imported}' is no longer exported by mongodb.`, FLAGGED_EXPORTS[imported]);
         // TypeScript types renamed since mongodb 3 (@types/mongodb): the import and its references follow.
-        const typeName = ctx.isTypeScript && Object.prototype.hasOwnProperty.call(TYPE_RENAMES, imported) ? TYPE_RENAMES[imported]! : undefined;
+        const typeName = ctx.isTypeScript ? TYPE_RENAMES.get(imported) : undefined;
         if (typeName) {
           const binding = site.path.scope.getBinding(spec.local.name);
           // Babel's scope knows no type declarations (`type InsertManyResult = …`): any use of the new name in the
@@ -346,13 +347,13 @@ function bsonRules(ctx: RuleContext): void {
   void renamed;
 }
 
-/** A binding imported or required from a relative module (`import { ObjectID } from './db'`, `const { ObjectID } = require('../db')`). */
+/** A binding imported or required from a local module (`import { ObjectID } from './db'`, `const { ObjectID } = require('../db')`). */
 function fromLocalModule(binding: Binding | undefined): boolean {
   if (!binding) return false;
   const p = binding.path;
   if (p.isImportSpecifier() || p.isImportDefaultSpecifier()) {
     const source = (p.parentPath?.node as t.ImportDeclaration | undefined)?.source.value;
-    return typeof source === 'string' && source.startsWith('.');
+    return typeof source === 'string' && !isBareSpecifier(source);
   }
   if (!p.isVariableDeclarator()) return false;
   let init = p.node.init;
@@ -362,7 +363,7 @@ function fromLocalModule(binding: Binding | undefined): boolean {
     init.callee.type === 'Identifier' &&
     init.callee.name === 'require' &&
     init.arguments[0]?.type === 'StringLiteral' &&
-    init.arguments[0].value.startsWith('.')
+    !isBareSpecifier(init.arguments[0].value)
   );
 }
 
