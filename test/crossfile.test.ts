@@ -202,3 +202,20 @@ test('check: a package.json of the checked code that still pins a pre-6 mongodb 
   );
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('callback era: the driver major comes from package-lock.json when package.json does not pin one (update -> updateOne on 3, updateMany on 4, flagged when unknown)', async () => {
+  const source = "const { MongoClient } = require('mongodb');\nconst users = new MongoClient(process.env.URL).db().collection('users');\n\nexports.touch = (cb) => users.update({ a: 1 }, { $set: { b: 2 } }, cb);\n";
+  const outcome = async (version?: string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-era-lock-'));
+    write(dir, { 'package.json': '{ "name": "x", "dependencies": { "mongodb": "latest" } }\n', 'a.js': source });
+    if (version) write(dir, { 'package-lock.json': JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/mongodb': { version } } }) });
+    const r = await runFiles({ mode: 'run', preset: 'auto', wrapperModules: [], wrapperSpecs: [], toList: 'loop', cwd: dir, paths: ['.'], dryRun: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { diff: r.diff, rules: r.findings.map((f) => f.ruleId) };
+  };
+  assert.match((await outcome('3.6.0')).diff, /users\.updateOne\(\{ a: 1 \}/);
+  assert.match((await outcome('4.17.0')).diff, /users\.updateMany\(\{ a: 1 \}/);
+  const unknown = await outcome();
+  assert.doesNotMatch(unknown.diff, /users\.update(One|Many)\(/);
+  assert.ok(unknown.rules.includes('mongodb-callbacks/update-era'));
+});
