@@ -14,6 +14,7 @@ import { loadConfig, pathFilter, type ProjectConfig } from './core/config.js';
 import { EXIT, exitCodeOf } from './core/exit.js';
 import { applyBaseline, createBaseline, readBaseline, resultLineReader, writeBaseline } from './report/baseline.js';
 import { ENGINES, presetNames } from './engines.js';
+import { phase } from './core/debug.js';
 import { runFiles, type RunOptions, type RunResult } from './runner/run.js';
 import { dirtyWorkTrees } from './runner/git.js';
 import { buildReport, formatReport, writeGithubStepSummary, type Format } from './report/index.js';
@@ -236,6 +237,7 @@ export async function main(argv: string[]): Promise<number> {
     const baseline = settings.baseline && !flags.writeBaseline ? readBaseline(settings.baseline) : undefined;
     const runOptions: RunOptions & RunnerExtras = { ...options, paths, dryRun: true, onFile: progress(process.stderr.isTTY === true && !process.env.CI) };
     if (settings.ignore.length) runOptions.ignorePaths = settings.ignore;
+    phase('options read');
     const result = await runFiles(runOptions);
     dropIgnored(result, settings.ignore);
     for (const m of result.missing) process.stderr.write(`mongo-codemod: path not found: ${m}\n`);
@@ -251,6 +253,7 @@ export async function main(argv: string[]): Promise<number> {
       baselined = applied.baselined;
     }
     emitReport(result, settings, process.stdout, baselined);
+    phase('printed');
     // With --write-baseline every current finding is in the baseline: only usage and file errors fail.
     exitCode = exitCodeOf(flags.writeBaseline ? { ...result, findings: [] } : result, 'check');
   });

@@ -20,3 +20,15 @@ test('a current mongodb is left alone; nothing listed means no change', () => {
   assert.equal(migratePackageJson('{ "dependencies": { "mongodb": "^7.1.0" } }\n', ['mongodb']).output, null);
   assert.equal(migratePackageJson('{ "dependencies": { "express": "^4.0.0" } }\n', ['motor']).output, null);
 });
+
+test('@types/mongodb (the 3.x community types) is dropped when the run puts the package on a driver that ships its own types', () => {
+  const text = '{\n  "dependencies": {\n    "monk": "^7.3.4"\n  },\n  "devDependencies": {\n    "@types/mongodb": "^3.5.25",\n    "typescript": "^5.0.0"\n  }\n}\n';
+  const r = migratePackageJson(text, ['monk']);
+  assert.equal(r.output, '{\n  "dependencies": {\n    "mongodb": "^7.0.0"\n  },\n  "devDependencies": {\n    "typescript": "^5.0.0"\n  }\n}\n');
+  assert.deepEqual(r.findings.map((f) => [f.ruleId, f.line, /@types\/mongodb/.test(f.message)]), [['motor/dependency', 3, false], ['motor/dependency', 6, true]]);
+  // Last entry of its section: the comma that ended the previous entry goes too.
+  const last = '{\n  "dependencies": {\n    "mongodb": "^3.6.0",\n    "@types/mongodb": "^3.6.20"\n  }\n}\n';
+  assert.equal(migratePackageJson(last, ['mongodb']).output, '{\n  "dependencies": {\n    "mongodb": "^7.0.0"\n  }\n}\n');
+  // Nothing migrated here: the types stay (not this run's business).
+  assert.equal(migratePackageJson('{ "dependencies": { "mongodb": "^7.1.0", "@types/mongodb": "^4.0.7" } }\n', ['mongodb']).output, null);
+});

@@ -85,3 +85,8 @@ export function indentUnit(text: string): string {
   if (tabs > spaces) return '\t';
   return min === Infinity || min > 8 ? '  ' : ' '.repeat(min);
 }
+
+/** A string as a literal inside a regular expression. */
+export function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

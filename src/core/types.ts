@@ -86,6 +86,8 @@ export interface EngineResult {
   replacedPackages?: string[];
   /** Set when the engine decided to leave the file alone because it could not process it. */
   error?: string;
+  /** JS/TS: the handles the file exports (for the cross-file index), when the file was parsed. */
+  exports?: Record<string, unknown>;
 }
 
 export interface Engine {

@@ -16,11 +16,8 @@ import { clientRule } from './rules/client.js';
 import { cursorRule, toListRule } from './rules/cursor.js';
 import { importsRule } from './rules/imports.js';
 import './rules/meta.js';
-import { callbackPresetApplies, callbacksRules, untrackedCollectionCalls, UNTRACKED_COLLECTION_SHAPE } from './callbacks/index.js'; // callbacks preset hook
-import { seedCallbackHandles } from './callbacks/track.js'; // callbacks preset hook
+import { callbackPresetApplies, callbacksRules, seedForFile, untrackedCollectionCalls, UNTRACKED_COLLECTION_SHAPE } from './callbacks/index.js'; // callbacks preset hook
 import { isLegacySpecifier } from '../presets/mongodb-legacy.js'; // callbacks preset hook
-import { jsPrefilter } from './prefilter.js';
-import { keepAst, takeAst } from './ast-cache.js';
 
 const vocabCache = new WeakMap<object, Vocabulary>();
 
@@ -54,7 +51,10 @@ function trackerFor(file: FileInput, options: EngineOptions, ast: ReturnType<typ
   );
 }
 
-/** Cross-file index, first pass: the handles this file exports (empty when it exports none or does not parse). */
+/**
+ * Cross-file index: the handles this file exports (empty when it exports none or does not parse), for a file that
+ * is not processed (processJs returns them for the files it tracks: the same tracker, the same answer).
+ */
 export function jsModuleExports(file: FileInput, options: EngineOptions): Record<string, Kind> {
   let ast;
   try {
@@ -62,13 +62,15 @@ export function jsModuleExports(file: FileInput, options: EngineOptions): Record
   } catch {
     return {};
   }
-  // The processing of this file (in this thread) will reuse the tree.
-  if (jsPrefilter(file.text, options, file.relPath)) keepAst(file.absPath, file.text, ast);
   const tracker = trackerFor(file, options, ast);
-  if (tracker.imports.length === 0 && tracker.localHandleImports === 0 && tracker.jsDocImportHandles === 0) return {};
+  if (!holdsHandles(tracker)) return {};
   // callbacks preset hook: handles that reach the module through callbacks (`_db = client.db()` in a connect callback).
-  if (callbackPresetApplies(options.preset) && (tracker.imports.some((s) => s.origin === 'native') || tracker.localHandleImports > 0 || tracker.jsDocImportHandles > 0)) seedCallbackHandles(tracker);
+  seedForFile(tracker, options, file.absPath);
   return tracker.exportedKinds();
+}
+
+function holdsHandles(tracker: Tracker): boolean {
+  return tracker.imports.length > 0 || tracker.localHandleImports > 0 || tracker.jsDocImportHandles > 0;
 }
 
 export function processJs(file: FileInput, options: EngineOptions): EngineResult {
@@ -82,22 +84,20 @@ export function processJs(file: FileInput, options: EngineOptions): EngineResult
       ],
     };
   }
-  let ast = takeAst(file.absPath, file.text);
-  if (!ast) {
-    try {
-      ast = parseSource(file.text, file.relPath);
-    } catch (err) {
-      if (err instanceof ParseError) return { output: null, findings: [], error: `parse error at ${err.line}:${err.column}: ${err.message}` };
-      throw err;
-    }
+  let ast;
+  try {
+    ast = parseSource(file.text, file.relPath);
+  } catch (err) {
+    if (err instanceof ParseError) return { output: null, findings: [], error: `parse error at ${err.line}:${err.column}: ${err.message}`, exports: {} };
+    throw err;
   }
   const tracker = trackerFor(file, options, ast);
-  if (tracker.imports.length === 0 && tracker.localHandleImports === 0 && tracker.jsDocImportHandles === 0) {
+  if (!holdsHandles(tracker)) {
     // callbacks preset hook: `db.collection('x').insert(doc, cb)` on a receiver nothing proves is a Db is reported.
-    if (!callbackPresetApplies(options.preset) || !UNTRACKED_COLLECTION_SHAPE.test(file.text)) return { output: null, findings: [] };
+    if (!callbackPresetApplies(options.preset) || !UNTRACKED_COLLECTION_SHAPE.test(file.text)) return { output: null, findings: [], exports: {} };
     const ctx = new RuleContext(file.text, file.relPath, tracker, options);
     untrackedCollectionCalls(ctx, file.absPath);
-    return { output: null, findings: ctx.findings };
+    return { output: null, findings: ctx.findings, exports: {} };
   }
   const ctx = new RuleContext(file.text, file.relPath, tracker, options);
   handlesRule(ctx);
@@ -107,26 +107,28 @@ export function processJs(file: FileInput, options: EngineOptions): EngineResult
   toListRule(ctx);
   const editsBefore = ctx.edits.length;
   callbacksRules(ctx, file.absPath); // callbacks preset hook
+  // The rules only read the tracker (but for the callback seeding that jsModuleExports does too).
+  const exports = tracker.exportedKinds();
   // Old-API code that was migrated needs a current driver: package.json's `mongodb` is raised to the target major.
   if (ctx.edits.length > editsBefore && (tracker.imports.some((s) => s.origin === 'native') || tracker.localHandleImports > 0 || tracker.jsDocImportHandles > 0)) ctx.replacedPackages.add('mongodb');
-  if (ctx.edits.length === 0) return { output: null, findings: ctx.findings };
+  if (ctx.edits.length === 0) return { output: null, findings: ctx.findings, exports };
   let output: string;
   try {
     output = applyEdits(file.text, ctx.edits);
   } catch (err) {
-    if (err instanceof OverlapError) return { output: null, findings: ctx.findings, error: `internal: ${err.message}; the file was left unchanged` };
+    if (err instanceof OverlapError) return { output: null, findings: ctx.findings, error: `internal: ${err.message}; the file was left unchanged`, exports };
     throw err;
   }
-  if (output === file.text) return { output: null, findings: ctx.findings };
+  if (output === file.text) return { output: null, findings: ctx.findings, exports };
   // `check` never writes: the rewrite need not be re-parsed (what `run` does before accepting it).
-  if (options.mode === 'check') return { output, findings: ctx.findings, replacedPackages: [...ctx.replacedPackages] };
+  if (options.mode === 'check') return { output, findings: ctx.findings, replacedPackages: [...ctx.replacedPackages], exports };
   try {
     parseSource(output, file.relPath);
   } catch (err) {
     if (err instanceof ParseError)
-      return { output: null, findings: ctx.findings, error: `internal: the rewrite would not parse (${err.message} at ${err.line}:${err.column}); the file was left unchanged` };
+      return { output: null, findings: ctx.findings, error: `internal: the rewrite would not parse (${err.message} at ${err.line}:${err.column}); the file was left unchanged`, exports };
     throw err;
   }
-  return { output, findings: ctx.findings, replacedPackages: [...ctx.replacedPackages] };
+  return { output, findings: ctx.findings, replacedPackages: [...ctx.replacedPackages], exports };
 }
 

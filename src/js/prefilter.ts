@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { EngineOptions } from '../core/types.js';
 import { isBareSpecifier, normalisePath, wrapperModulesOf } from './modules.js';
 import { MOTOR_MODULES, NATIVE_MODULE } from '../presets/motor.js';
+import { escapeRe } from '../core/text.js';
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const patternCache = new WeakMap<object, RegExp>();
 
 /**

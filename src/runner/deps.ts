@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineFinding } from '../core/types.js';
-import { LineIndex } from '../core/text.js';
+import { escapeRe, LineIndex } from '../core/text.js';
 import { NATIVE_MODULE, NATIVE_RANGE } from '../presets/motor.js';
 
 const SECTIONS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
@@ -20,10 +20,6 @@ export function nearestPackageJson(dir: string, stop: string): string | undefine
     if (d === stop || d === path.dirname(d)) return undefined;
     d = path.dirname(d);
   }
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 function find(text: string, offset: number): Pick<EngineFinding, 'line' | 'column' | 'endLine' | 'endColumn'> {
@@ -55,22 +51,9 @@ export function migratePackageJson(text: string, packages: string[], targetMajor
       const at = sectionStart + m.index;
       const offsetInOriginal = text.indexOf(`"${pkg}"`, text.search(new RegExp(`"${escapeRe(section)}"\\s*:\\s*\\{`)));
       const hasNative = NATIVE_MODULE in deps;
-      let replacement: string;
-      if (hasNative) {
-        replacement = '';
-        if (!m[3]) {
-          // Last entry: drop the comma that ends the previous one.
-          const before = out.slice(0, at);
-          const comma = before.lastIndexOf(',');
-          if (comma >= 0 && /^[\s]*$/.test(before.slice(comma + 1))) {
-            out = before.slice(0, comma) + before.slice(comma + 1) + out.slice(at + m[0].length);
-            continue;
-          }
-        }
-      } else {
-        replacement = `${m[1]}"${NATIVE_MODULE}"${m[2]}"${targetMajor === 7 ? NATIVE_RANGE : `^${targetMajor}.0.0`}"${m[3]}${m[4] ?? ''}`;
-      }
-      out = out.slice(0, at) + replacement + out.slice(at + m[0].length);
+      out = hasNative
+        ? withoutEntry(out, at, m)
+        : out.slice(0, at) + `${m[1]}"${NATIVE_MODULE}"${m[2]}"${targetMajor === 7 ? NATIVE_RANGE : `^${targetMajor}.0.0`}"${m[3]}${m[4] ?? ''}` + out.slice(at + m[0].length);
       findings.push({
         ruleId: 'motor/dependency',
         severity: 'info',
@@ -98,6 +81,26 @@ export function migratePackageJson(text: string, packages: string[], targetMajor
       });
     }
   }
+  // The community types of the 3.x API (`@types/mongodb`) go once this package is on a driver that ships its own
+  // (4+): they describe the old API and only confuse editors and `types` lists (reference §3.5).
+  if (findings.length) {
+    for (const section of SECTIONS) {
+      const deps = json[section];
+      if (!deps || typeof deps !== 'object' || !(TYPES_PACKAGE in deps)) continue;
+      const sectionStart = out.search(new RegExp(`"${escapeRe(section)}"\\s*:\\s*\\{`));
+      const m = sectionStart >= 0 ? new RegExp(`([ \\t]*)"${escapeRe(TYPES_PACKAGE)}"(\\s*:\\s*)"[^"]*"(,?)([ \\t]*\\r?\\n)?`).exec(out.slice(sectionStart)) : null;
+      if (!m) continue;
+      out = withoutEntry(out, sectionStart + m.index, m);
+      const offset = text.indexOf(`"${TYPES_PACKAGE}"`, text.search(new RegExp(`"${escapeRe(section)}"\\s*:\\s*\\{`)));
+      findings.push({
+        ruleId: 'motor/dependency',
+        severity: 'info',
+        message: `Removed '${TYPES_PACKAGE}' from ${section}: mongodb 4+ ships its own type definitions (these describe the 3.x API).`,
+        ...find(text, Math.max(0, offset)),
+        fix: 'Run your package manager to refresh the lockfile.',
+      });
+    }
+  }
   if (out === text) return { output: null, findings };
   try {
     JSON.parse(out);
@@ -105,6 +108,18 @@ export function migratePackageJson(text: string, packages: string[], targetMajor
     return { output: null, findings: [] };
   }
   return { output: out, findings };
+}
+
+const TYPES_PACKAGE = '@types/mongodb';
+
+/** The text without the `"name": "range"` entry matched at `at` (and the comma that ended the previous one, if last). */
+function withoutEntry(out: string, at: number, m: RegExpExecArray): string {
+  if (!m[3]) {
+    const before = out.slice(0, at);
+    const comma = before.lastIndexOf(',');
+    if (comma >= 0 && /^[\s]*$/.test(before.slice(comma + 1))) return before.slice(0, comma) + before.slice(comma + 1) + out.slice(at + m[0].length);
+  }
+  return out.slice(0, at) + out.slice(at + m[0].length);
 }
 
 /** Lockfiles next to a package.json that still mention the package. */

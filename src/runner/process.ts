@@ -9,7 +9,6 @@ import { annotateMigrated, findMarkers, MARKER_TAG } from '../report/annotate.js
 import { engineFor } from '../engines.js';
 import { isPythonLockfile, migratePythonDependencyFile, pythonLockfileFinding } from '../python/deps.js';
 import { jsIndexPrefilter } from '../js/prefilter.js';
-import { releaseAsts } from '../js/ast-cache.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 export const BOM = '\uFEFF';
@@ -32,6 +31,8 @@ export interface Outcome {
   oldText?: string;
   newText?: string;
   replacedPackages: string[];
+  /** JS/TS: the handles the file exports, when the engine tracked it (see indexAndProcess). */
+  exports?: Record<string, unknown>;
 }
 
 defineRules({
@@ -141,10 +142,12 @@ async function processEngine(abs: string, rel: string, buf: Uint8Array, options:
   } catch (err) {
     return { ...base, text, report: { path: rel, status: 'error', reason: `internal error: ${(err as Error).message}` } };
   }
-  if (result.error) return { ...base, text, findings: result.findings, report: { path: rel, status: 'error', reason: result.error } };
-  if (result.output === null || result.output === text) return { ...base, text, findings: result.findings, report: { path: rel, status: 'unchanged' } };
+  const exports = result.exports;
+  if (result.error) return { ...base, text, exports, findings: result.findings, report: { path: rel, status: 'error', reason: result.error } };
+  if (result.output === null || result.output === text) return { ...base, text, exports, findings: result.findings, report: { path: rel, status: 'unchanged' } };
   return {
     text,
+    exports,
     findings: result.findings,
     oldText: raw,
     newText: bom + result.output,
@@ -163,19 +166,16 @@ export interface Speculation {
 }
 
 export async function indexAndProcess(abs: string, rel: string, buf: Uint8Array, options: ProcessOptions): Promise<Speculation> {
-  // The same text the runner's index pass reads.
+  const outcome = await processCandidate(abs, rel, buf, options);
+  const tracked = outcome.exports;
+  delete outcome.exports;
+  // The same text the cross-file passes read (lossy decoding: they only look for exports).
   const text = looseText(buf);
-  let indexed = false;
-  let exports: Record<string, unknown> | undefined;
-  try {
-    if (engineFor(abs)?.id === 'js' && jsIndexPrefilter(text, options, abs)) {
-      indexed = true;
-      exports = (await import('../js/engine.js')).jsModuleExports({ absPath: abs, relPath: rel, text }, options);
-    }
-    return { indexed, exports, outcome: await processCandidate(abs, rel, buf, options) };
-  } finally {
-    releaseAsts(); // a tree the processing did not take (a skipped file) is not kept
-  }
+  if (engineFor(abs)?.id !== 'js' || !jsIndexPrefilter(text, options, abs)) return { indexed: false, outcome };
+  // The processing tracked the file: its tracker answers (one parse, one tracking). Otherwise (a file the
+  // processing's prefilter let go, a skipped file) the index parses it for itself.
+  const exports = tracked ?? (await import('../js/engine.js')).jsModuleExports({ absPath: abs, relPath: rel, text }, options);
+  return { indexed: true, exports, outcome };
 }
 
 /** requirements*.txt, pyproject.toml, setup.cfg, Pipfile (edited) and Python lockfiles (reported as stale). */

@@ -17,10 +17,11 @@ import { discover } from './discover.js';
 import { unifiedDiff } from './diff.js';
 import { writeAtomic } from './write.js';
 import { listedPackages, migratePackageJson, nearestPackageJson, oldDriverRanges, positionAt, staleLockfiles } from './deps.js';
-import { LineIndex } from '../core/text.js';
+import { escapeRe, LineIndex } from '../core/text.js';
+import { phase } from '../core/debug.js';
 import { isBareSpecifier, normalisePath, packageName, wrapperMatcher, wrapperModulesOf } from '../js/modules.js';
 import { callbackPresetsOn, importsLocalModule, jsIndexPrefilter, jsPrefilter, UNTRACKED_COLLECTION_NEEDLE } from '../js/prefilter.js';
-import { releaseAsts } from '../js/ast-cache.js';
+import runTask, { type Task } from './worker.js';
 
 export { MAX_FILE_BYTES, type FileStatus, type FileReport } from './process.js';
 
@@ -85,11 +86,7 @@ const KEEP_BUDGET = 128 * 1024 * 1024;
 
 export async function runFiles(options: RunOptions): Promise<RunResult> {
   const cwd = options.cwd;
-  // MONGO_CODEMOD_DEBUG=1 prints the time of each phase on stderr.
-  const t0 = performance.now();
-  const phase = (name: string) => {
-    if (process.env.MONGO_CODEMOD_DEBUG) process.stderr.write(`[mongo-codemod] ${name}: ${(performance.now() - t0).toFixed(0)} ms\n`);
-  };
+
   const pythonOn = options.preset === 'auto' || options.preset === 'motor-python';
   const isPyDep = (rel: string) => pythonOn && (isPythonDependencyFile(rel) || isPythonLockfile(rel));
   const ignored = pathFilter(options.ignorePaths);
@@ -105,14 +102,9 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   const threads = Math.max(1, Number(process.env.MONGO_CODEMOD_THREADS) || (os.availableParallelism?.() ?? os.cpus().length));
   // MONGO_CODEMOD_THREADS=N (N > 1) forces the pool whatever the count (tests exercise the pool this way).
   const forced = Number(process.env.MONGO_CODEMOD_THREADS) > 1;
-  // Large runs (POOL_THRESHOLD JS/TS candidates): they go to worker threads that load the engine while this thread
-  // still reads the tree, and that index and process each file in one go (see jsSpeculative). Below that, one
-  // thread does it faster (each worker pays for loading and warming up the parser).
-  const speculate = threads > 1 && options.preset !== 'motor-python';
   let pool: Tinypool | undefined;
   const getPool = (): Tinypool =>
     (pool ??= new Tinypool({ filename: fileURLToPath(new URL('./worker.js', import.meta.url)), minThreads: threads, maxThreads: threads, idleTimeout: 100 }));
-  let warming: Promise<unknown> | undefined;
   let jsCandidates = 0;
   // Scan: read every file once; keep the bytes of candidates only (a byte search, no decoding, no parse).
   const early = new Map<string, FileReport>();
@@ -136,34 +128,51 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       }
       return got === size ? buf : buf.subarray(0, got);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      early.set(abs, { path: relativePath(cwd, abs), status: 'error', reason: code === 'ENOENT' ? 'vanished before it could be read' : `could not be read: ${(err as Error).message}` });
+      early.set(abs, { path: relativePath(cwd, abs), status: 'error', reason: readError(err) });
       return undefined;
     } finally {
       if (fd !== undefined) fs.closeSync(fd);
     }
   };
   const needles = scanNeedles(options);
+  // The scan reads every file into one scratch buffer (no allocation, no fstat per file); only the bytes of
+  // candidates are copied out. The limit is checked by reading one byte more than it allows.
+  const scratch = Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
+  const scanBytes = (abs: string): Buffer | undefined => {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(abs, 'r');
+      let got = 0;
+      for (let n = -1; n !== 0 && got < scratch.length; got += n) n = fs.readSync(fd, scratch, got, scratch.length - got, null);
+      if (got > MAX_FILE_BYTES) {
+        early.set(abs, { path: relativePath(cwd, abs), status: 'skipped', reason: `larger than ${MAX_FILE_BYTES} bytes` });
+        return undefined;
+      }
+      return scratch.subarray(0, got);
+    } catch (err) {
+      early.set(abs, { path: relativePath(cwd, abs), status: 'error', reason: readError(err) });
+      return undefined;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  };
   // The bytes of non-candidate source files are kept (up to a budget) for the cross-file passes, which look for
-  // importers of local modules: they then search memory instead of reading the tree again.
+  // importers of local modules: they then search memory instead of reading the tree again. They are copied into
+  // large shared chunks (one allocation per 16 MiB, not one per file).
   const kept = new Map<string, Buffer>();
-  let keptBytes = 0;
+  const arena = new Arena(KEEP_BUDGET);
   for (const abs of files) {
-    const buf = readBytes(abs);
-    if (!buf) continue;
+    const view = scanBytes(abs);
+    if (!view) continue;
     const engine = engineFor(abs);
     const list = !engine ? undefined : engine.id === 'js' ? needles.js : needles.py;
-    if (!list || list.some((n) => buf.includes(n))) {
+    if (!list || list.some((n) => view.includes(n))) {
+      const buf = Buffer.from(view);
       candidates.set(abs, buf);
       if (engine?.id === 'js') jsCandidates++;
-      if (speculate && !warming && jsCandidates >= (forced ? 1 : POOL_THRESHOLD)) {
-        const p = getPool();
-        // One core stays with this thread's scan; the other workers load the engine with their first file.
-        warming = Promise.all(Array.from({ length: Math.max(1, threads - 1) }, () => p.run({ warm: true }).catch(() => undefined)));
-      }
-    } else if (engine && keptBytes + buf.length <= KEEP_BUDGET) {
-      kept.set(abs, buf);
-      keptBytes += buf.length;
+    } else if (engine) {
+      const copy = arena.copy(view);
+      if (copy) kept.set(abs, copy);
     }
   }
 
@@ -199,15 +208,12 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       promote([...names].filter(Boolean), pyFiles, (abs) => candidates.has(abs), candidates, bytesOf);
     }
     if (options.preset !== 'motor-python') {
-      if (warming) {
-        await warming;
-        phase(`worker pool: ${threads} threads`);
-        const index = await jsSpeculative(getPool(), files, candidates, cwd, withoutProgress(options), bytesOf, settle, failed);
-        options = { ...options, jsModuleExports: index };
-      } else {
-        const index = await jsIndex(files, candidates, cwd, options, bytesOf);
-        options = { ...options, jsModuleExports: index };
-      }
+      // Worker threads from POOL_THRESHOLD JS/TS candidates; below that, one thread does it faster (each worker pays
+      // for loading and warming up the parser). Measured on 2 cores: handing the candidates to a worker while this
+      // thread still scans the tree gained nothing either.
+      const submit: Submit = threads > 1 && (forced || jsCandidates >= POOL_THRESHOLD) ? (task) => getPool().run(task) : runTask;
+      const index = await jsSpeculative(submit, files, candidates, cwd, withoutProgress(options), bytesOf, settle, failed);
+      options = { ...options, jsModuleExports: index };
     }
     kept.clear();
 
@@ -216,8 +222,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     const engineOptions = withoutProgress(options);
     const rest = [...candidates].filter(([abs]) => !outcomes.has(abs));
     if ((rest.length >= POOL_THRESHOLD || forced) && rest.length > 0 && threads > 1) {
-      releaseAsts(); // workers parse for themselves
-      await releasePython();
+      await releasePython(); // workers parse for themselves
       const p = getPool();
       phase(`worker pool: ${threads} threads`);
       await Promise.all(
@@ -235,7 +240,6 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     await pool?.destroy();
   }
   candidates.clear();
-  releaseAsts();
   await releasePython();
   phase('processed');
 
@@ -411,17 +415,25 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   }
 
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+  phase('reported');
   return { files: reports, findings, suppressed, diff, missing, texts };
 }
 
+/** Runs a task in a pool worker, or in this thread (the worker's own function). */
+type Submit = (task: Task) => Promise<unknown>;
+
 /**
- * The cross-file index and the processing of JS/TS candidates in one pass, in worker threads: each task indexes a
- * file (the handles it exports) and processes it with the index known so far. An outcome is kept unless the file
- * may import a module that the index gained after it was processed (then it is processed again with the final
- * index), so the result is the same as indexing everything first. Rounds as in jsIndex.
+ * First pass for JS/TS: which files export wrapper (or native) handles — `export const db = client.getDatabase(..)`,
+ * `module.exports = db`, `exports.getDb = () => db` — so that files importing them (`require('./db').getCollection`)
+ * migrate too; and, in the same pass, the processing of every JS/TS candidate. Each task processes a file with the
+ * index known so far and reads its exports off the same tracker (one parse, one tracking). An outcome is kept
+ * unless the file may import a module that the index gained after it was processed (then it is processed again
+ * with the final index), so the result is the same as indexing everything first. Repeated while new exporters
+ * appear (a models/ file re-exporting a collection of db.js): each round looks at the files whose bytes name a
+ * module that the previous round found exporting handles, at most 4 rounds.
  */
 async function jsSpeculative(
-  pool: Tinypool,
+  submit: Submit,
   files: string[],
   candidates: Map<string, Buffer>,
   cwd: string,
@@ -443,14 +455,14 @@ async function jsSpeculative(
     const results = await Promise.all(
       round.map(async (abs): Promise<Speculation> => {
         const buf = candidates.get(abs)!;
-        const text = looseText(buf);
         const rel = relativePath(cwd, abs);
+        const text = looseText(buf);
         if (!jsIndexPrefilter(text, opts, abs) && !jsPrefilter(text, opts, rel)) {
           const outcome = await processCandidate(abs, rel, buf, opts);
           settle(abs, outcome);
           return { indexed: false, outcome };
         }
-        return (pool.run({ abs, rel, buf, options: opts, speculate: true }) as Promise<Speculation>).then(
+        return (submit({ abs, rel, buf, options: opts, speculate: true }) as Promise<Speculation>).then(
           (res) => {
             settle(abs, res.outcome);
             return res;
@@ -485,13 +497,38 @@ async function jsSpeculative(
   const final = { ...options, jsModuleExports: index };
   await Promise.all(
     stale.map(([abs]) =>
-      (pool.run({ abs, rel: relativePath(cwd, abs), buf: candidates.get(abs)!, options: final }) as Promise<Outcome>).then(
+      (submit({ abs, rel: relativePath(cwd, abs), buf: candidates.get(abs)!, options: final }) as Promise<Outcome>).then(
         (o) => settle(abs, o),
         (err: Error) => settle(abs, failed(abs, err)),
       ),
     ),
   );
   return index;
+}
+
+function readError(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'vanished before it could be read' : `could not be read: ${(err as Error).message}`;
+}
+
+/** Copies of byte ranges packed into large chunks, up to a total budget (copy returns undefined beyond it). */
+class Arena {
+  private chunk = Buffer.alloc(0);
+  private used = 0;
+  private total = 0;
+  constructor(private readonly budget: number) {}
+
+  copy(src: Uint8Array): Buffer | undefined {
+    if (this.total + src.length > this.budget) return undefined;
+    if (this.used + src.length > this.chunk.length) {
+      this.chunk = Buffer.allocUnsafe(Math.max(16 * 1024 * 1024, src.length));
+      this.used = 0;
+    }
+    const out = this.chunk.subarray(this.used, this.used + src.length);
+    out.set(src);
+    this.used += src.length;
+    this.total += src.length;
+    return out;
+  }
 }
 
 /** Drop the results the Python cross-file pass kept (only if that engine was loaded). */
@@ -535,48 +572,6 @@ async function pythonHandles(candidates: Map<string, Buffer>, cwd: string, optio
 }
 
 /**
- * First pass for JS/TS: which files export wrapper (or native) handles — `export const db = client.getDatabase(..)`,
- * `module.exports = db`, `exports.getDb = () => db` — so that files importing them (`require('./db').getCollection`)
- * migrate too. Repeated while new exporters appear (a models/ file re-exporting a collection of db.js), at most 4 rounds.
- */
-async function jsIndex(
-  files: string[],
-  candidates: Map<string, Buffer>,
-  cwd: string,
-  options: RunOptions,
-  bytesOf: (abs: string) => Buffer | undefined,
-): Promise<Record<string, Record<string, unknown>>> {
-  const index: Record<string, Record<string, unknown>> = {};
-  const done = new Set<string>();
-  let jsModuleExports: typeof import('../js/engine.js').jsModuleExports | undefined;
-  const jsFiles = files.filter((f) => engineFor(f)?.id === 'js');
-  // Round 0 looks at the scan's candidates; each later round at the files whose bytes name a module that the
-  // previous round found exporting handles (they become candidates too).
-  let pool = jsFiles.filter((f) => candidates.has(f));
-  for (let round = 0; round < 4 && pool.length; round++) {
-    const opts: EngineOptions = { ...options, onFile: undefined, jsModuleExports: round === 0 ? undefined : { ...index } } as EngineOptions;
-    const added: string[] = [];
-    for (const abs of pool) {
-      const buf = candidates.get(abs);
-      if (!buf) continue;
-      const text = looseText(buf);
-      if (!jsIndexPrefilter(text, opts, abs)) continue;
-      done.add(abs);
-      jsModuleExports ??= (await import('../js/engine.js')).jsModuleExports; // the parser loads only when needed
-      const exported = jsModuleExports({ absPath: abs, relPath: relativePath(cwd, abs), text }, opts);
-      if (Object.keys(exported).length) {
-        const key = normalisePath(abs);
-        if (!index[key]) added.push(key);
-        index[key] = exported;
-      }
-    }
-    if (!added.length) break;
-    pool = promote(added.map((k) => path.basename(k)), jsFiles, (abs) => done.has(abs), candidates, bytesOf);
-  }
-  return index;
-}
-
-/**
  * Cross-file rounds: the files (not skipped) whose bytes contain one of these names (a module basename just indexed,
  * a Python handle name) become candidates; returns them. A byte search: the prefilters then check the import.
  */
@@ -588,13 +583,19 @@ function promote(
   bytesOf: (abs: string) => Buffer | undefined,
 ): string[] {
   if (!names.length) return [];
-  const needles = [...new Set(names)].map((n) => Buffer.from(n));
+  const unique = [...new Set(names)];
+  const needles = unique.map((n) => Buffer.from(n));
+  // Many ASCII names (a Python tree with a handle in every package): one regular expression over the bytes read
+  // as latin1 beats a byte search per name.
+  const pattern = unique.length > 8 && unique.every((n) => /^[\x20-\x7e]+$/.test(n)) ? new RegExp(unique.map(escapeRe).join('|')) : undefined;
+  const contains = (buf: Buffer) => (pattern ? pattern.test(buf.toString('latin1')) : needles.some((n) => buf.includes(n)));
   const out: string[] = [];
   for (const abs of among) {
     if (skip(abs)) continue;
     const buf = candidates.get(abs) ?? bytesOf(abs);
-    if (!buf || !needles.some((n) => buf.includes(n))) continue;
-    candidates.set(abs, buf);
+    if (!buf || !contains(buf)) continue;
+    // A copy: kept bytes are views into a shared chunk (a view sent to a worker would carry the whole chunk).
+    if (!candidates.has(abs)) candidates.set(abs, Buffer.from(buf));
     out.push(abs);
   }
   return out;

@@ -1,7 +1,7 @@
 /**
  * Pool worker (tinypool): processes one candidate file and returns its outcome; writing stays in the main thread.
- * `warm` loads the JS/TS engine ahead of the first file (while the main thread still reads the tree); `speculate`
- * indexes and processes a file in one go (see the runner's jsSpeculative).
+ * `speculate` indexes and processes a file in one go (see the runner's jsSpeculative). The runner calls the same
+ * function in its own thread when it runs without a pool.
  */
 import type { EngineOptions } from '../core/types.js';
 import { indexAndProcess, processCandidate, type Outcome, type Speculation } from './process.js';
@@ -14,11 +14,9 @@ export interface Task {
   speculate?: boolean;
 }
 
-export default async function run(task: Task | { warm: true }): Promise<Outcome | Speculation | null> {
-  if ('warm' in task) {
-    await import('../js/engine.js');
-    return null;
-  }
+export default async function run(task: Task): Promise<Outcome | Speculation> {
   if (task.speculate) return indexAndProcess(task.abs, task.rel, task.buf, task.options);
-  return processCandidate(task.abs, task.rel, task.buf, task.options);
+  const outcome = await processCandidate(task.abs, task.rel, task.buf, task.options);
+  delete outcome.exports; // only the index reads them
+  return outcome;
 }

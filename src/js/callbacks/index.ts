@@ -6,7 +6,8 @@
 import type { NodePath, Binding } from '@babel/traverse';
 import type * as t from '@babel/types';
 import type { RuleContext } from '../context.js';
-import { memberName } from '../../tracking/tracker.js';
+import { memberName, type ImportSite, type Tracker } from '../../tracking/tracker.js';
+import type { EngineOptions } from '../../core/types.js';
 import { isLegacySpecifier } from '../../presets/mongodb-legacy.js';
 import { isBareSpecifier } from '../modules.js';
 import { FLAGGED_EXPORTS } from '../../presets/mongodb-callbacks.js';
@@ -522,20 +523,32 @@ function adminAndBulk(ctx: RuleContext, tracked: Set<t.Node>): number {
   return left;
 }
 
-export function callbacksRules(ctx: RuleContext, absPath: string): void {
-  const tracker = ctx.tracker;
-  const preset = ctx.options.preset;
-  if (!callbackPresetApplies(preset)) return;
+/**
+ * The callback presets' part of tracking: callback result parameters become handles (`(err, db) => …` of a
+ * connect), for the driver major of this file. Undefined when the presets do not apply to the file. The cross-file
+ * index calls it too, so that a file exports the same handles whether it was processed or only indexed.
+ */
+export function seedForFile(tracker: Tracker, options: EngineOptions, absPath: string): { era?: number; v2: Set<Binding>; legacySites: ImportSite[] } | undefined {
+  const preset = options.preset;
+  if (!callbackPresetApplies(preset)) return undefined;
   const nativeSites = tracker.imports.filter((s) => s.origin === 'native');
   // A file may hold driver handles without importing mongodb: from another module of the run (cross-file index),
   // or parameters typed `@param {import('mongodb').Db} db`.
-  if (nativeSites.length === 0 && tracker.localHandleImports === 0 && tracker.jsDocImportHandles === 0) return;
+  if (nativeSites.length === 0 && tracker.localHandleImports === 0 && tracker.jsDocImportHandles === 0) return undefined;
   const legacySites = nativeSites.filter((s) => isLegacySpecifier(s.specifier));
-  if (preset === 'mongodb-legacy' && legacySites.length === 0) return;
-  const opts = callbackOptions(ctx.options);
-  const env: MethodEnv = { era: driverMajor(ctx.options, absPath, legacySites.length > 0), modifyResult: opts.modifyResult, handled: new Set(), blocked: 0, target: opts.target };
+  if (preset === 'mongodb-legacy' && legacySites.length === 0) return undefined;
+  const era = driverMajor(options, absPath, legacySites.length > 0);
+  return { era, v2: seedCallbackHandles(tracker, era), legacySites };
+}
 
-  const v2 = seedCallbackHandles(tracker, env.era);
+export function callbacksRules(ctx: RuleContext, absPath: string): void {
+  const tracker = ctx.tracker;
+  const seeded = seedForFile(tracker, ctx.options, absPath);
+  if (!seeded) return;
+  const { v2, legacySites } = seeded;
+  const opts = callbackOptions(ctx.options);
+  const env: MethodEnv = { era: seeded.era, modifyResult: opts.modifyResult, handled: new Set(), blocked: 0, target: opts.target };
+
   bsonRules(ctx);
 
   let blocked = 0;
