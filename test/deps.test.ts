@@ -1,7 +1,12 @@
 /** package.json edits: the wrapper package replaced, mongodb-legacy dropped, an old mongodb raised; formatting kept. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { migratePackageJson } from '../src/runner/deps.js';
+import { driverMajor } from '../src/js/callbacks/era.js';
+import type { EngineOptions } from '../src/core/types.js';
 
 test('a wrapper package becomes mongodb, keeping the file layout', () => {
   const text = '{\n  "name": "a",\n  "dependencies": {\n    "express": "^4.0.0",\n    "motor": "^1.0.0"\n  }\n}\n';
@@ -31,4 +36,24 @@ test('@types/mongodb (the 3.x community types) is dropped when the run puts the 
   assert.equal(migratePackageJson(last, ['mongodb']).output, '{\n  "dependencies": {\n    "mongodb": "^7.0.0"\n  }\n}\n');
   // Nothing migrated here: the types stay (not this run's business).
   assert.equal(migratePackageJson('{ "dependencies": { "mongodb": "^7.1.0", "@types/mongodb": "^4.0.7" } }\n', ['mongodb']).output, null);
+});
+
+test('the driver major is read again when package.json or its lockfile changes (a long-lived process runs twice)', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-era-'));
+  try {
+    const options = { mode: 'run', preset: 'auto', wrapperModules: [], wrapperSpecs: [], cwd: root } as unknown as EngineOptions;
+    const file = path.join(root, 'src', 'a.js');
+    fs.mkdirSync(path.dirname(file));
+    fs.writeFileSync(path.join(root, 'package.json'), '{ "dependencies": { "mongodb": "^3.6.0" } }\n');
+    assert.equal(driverMajor(options, file, false), 3);
+    // (a different size: the cache is keyed by size and mtime, and mtimes can be coarse)
+    fs.writeFileSync(path.join(root, 'package.json'), '{ "dependencies": { "mongodb": "^7.10.0" } }\n');
+    assert.equal(driverMajor(options, file, false), 7);
+    fs.writeFileSync(path.join(root, 'package.json'), '{ "dependencies": { "mongodb": "*" } }\n');
+    assert.equal(driverMajor(options, file, false), undefined);
+    fs.writeFileSync(path.join(root, 'package-lock.json'), '{ "packages": { "node_modules/mongodb": { "version": "4.17.2" } } }\n');
+    assert.equal(driverMajor(options, file, false), 4);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -2,6 +2,9 @@
  * The JS/TS prefilter decides which files are parsed at all: a false negative loses a migration, so each rule
  * that lets a file through without a parse is pinned here (the fuzz suite checks the same property at random).
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { importsNative, jsIndexPrefilter, jsPrefilter } from '../src/js/prefilter.js';
@@ -57,4 +60,28 @@ test('a file mentioning mongodb only in a string or a JSDoc example is not parse
   const text = "/**\n * import { MongoClient } from 'mongodb';\n */\nexport const defaults = { scheme: 'mongodb', update: (a, cb) => cb(null, a) };\n";
   assert.equal(jsPrefilter(text, run, 'src/defaults.js'), false);
   assert.equal(jsIndexPrefilter(text, check, 'src/defaults.js'), false);
+});
+
+test("an untracked db.collection('x') call is parsed only in a package whose package.json depends on the driver", () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-prefilter-'));
+  try {
+    fs.mkdirSync(path.join(root, 'app'));
+    fs.mkdirSync(path.join(root, 'tool'));
+    fs.writeFileSync(path.join(root, 'app', 'package.json'), '{ "dependencies": { "mongodb": "^3.6.0" } }\n');
+    fs.writeFileSync(path.join(root, 'tool', 'package.json'), '{ "dependencies": { "express": "^4.0.0" } }\n');
+    const text = "exports.add = (db, doc, cb) => db.collection('users').insert(doc, cb);\n";
+    const options = { ...run, cwd: root } as EngineOptions;
+    assert.equal(jsPrefilter(text, options, 'app/users.js'), true);
+    // Not parsed where the engine would not report it either (its untracked-receiver rule asks the same question).
+    assert.equal(jsPrefilter(text, options, 'tool/users.js'), false);
+    assert.deepEqual(processJs({ absPath: path.join(root, 'tool', 'users.js'), relPath: 'tool/users.js', text }, options).findings, []);
+    assert.deepEqual(
+      processJs({ absPath: path.join(root, 'app', 'users.js'), relPath: 'app/users.js', text }, options).findings.map((f) => f.ruleId),
+      ['mongodb-callbacks/untracked-callback'],
+    );
+    // Without a path (a caller that cannot say where the text lives) the shape alone lets it through.
+    assert.equal(jsPrefilter(text, options), true);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });

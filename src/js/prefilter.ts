@@ -4,6 +4,7 @@ import type { EngineOptions } from '../core/types.js';
 import { isBareSpecifier, normalisePath, wrapperModulesOf } from './modules.js';
 import { MOTOR_MODULES, NATIVE_MODULE } from '../presets/motor.js';
 import { escapeRe } from '../core/text.js';
+import { dependsOnDriver } from './callbacks/era.js';
 
 const patternCache = new WeakMap<object, RegExp>();
 
@@ -15,8 +16,10 @@ export function jsPrefilter(text: string, options: EngineOptions, file?: string)
   if (specifierMatch(text, options)) return true;
   // A declaration file holds no calls: nothing in it can use a legacy API on a `mongodb` handle.
   if (file !== undefined && DECLARATION_FILE.test(file)) return false;
-  // Callback presets: `db.collection('x').insert(doc, cb)` is reported even where `db` cannot be followed.
-  if (callbackPresetsOn(options) && text.includes('.collection(') && UNTRACKED_COLLECTION_SHAPE.test(text)) return true;
+  // Callback presets: `db.collection('x').insert(doc, cb)` is reported even where `db` cannot be followed, in a
+  // package whose package.json depends on the driver (the engine's own test, made here before any parse).
+  if (callbackPresetsOn(options) && text.includes('.collection(') && UNTRACKED_COLLECTION_SHAPE.test(text) && (file === undefined || dependsOnDriver(options, path.resolve(options.cwd ?? '.', file))))
+    return true;
   // Code already on `mongodb` is parsed only when it shows a token of a legacy API (what `check` looks for there).
   return importsNative(text) && LEGACY_TOKENS.test(text);
 }

@@ -164,6 +164,8 @@ export class Tracker {
   /** TS parameter properties (`constructor(private db: AsyncIOMotorDatabase)`): Babel registers no binding for them. */
   private paramProps = new Map<t.Node, Map<string, Kind>>();
   private identAssignments: NodePath<t.AssignmentExpression>[] = [];
+  /** Every Identifier of the file by name, in document order (references in type positions included). */
+  readonly identifiers = new Map<string, NodePath<t.Identifier>[]>();
 
   constructor(
     readonly ast: t.File,
@@ -284,6 +286,11 @@ export class Tracker {
       },
       ClassProperty(path) {
         self.classProps.push(path);
+      },
+      Identifier(path) {
+        const list = self.identifiers.get(path.node.name);
+        if (list) list.push(path);
+        else self.identifiers.set(path.node.name, [path]);
       },
     });
   }

@@ -39,15 +39,27 @@ function majorOf(range: string | undefined): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-const cache = new Map<string, Era>();
+/** By package.json path; an entry is used while the file (and its lockfile) keep their size and mtime. */
+const cache = new Map<string, { stamp: string; era: Era }>();
+
+function stampOf(file: string): string {
+  try {
+    const st = fs.statSync(file);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return '-';
+  }
+}
 
 function readEra(dir: string, stop: string): Era {
   let d = dir;
   for (;;) {
     const pkg = path.join(d, 'package.json');
-    if (fs.existsSync(pkg)) {
+    const pkgStamp = stampOf(pkg);
+    if (pkgStamp !== '-') {
+      const stamp = `${pkgStamp}|${stampOf(path.join(d, 'package-lock.json'))}`;
       const hit = cache.get(pkg);
-      if (hit) return hit;
+      if (hit?.stamp === stamp) return hit.era;
       const era: Era = {};
       try {
         const json = JSON.parse(fs.readFileSync(pkg, 'utf8')) as Record<string, Record<string, string> | undefined>;
@@ -68,7 +80,7 @@ function readEra(dir: string, stop: string): Era {
       } catch {
         // unreadable: unknown era
       }
-      cache.set(pkg, era);
+      cache.set(pkg, { stamp, era });
       return era;
     }
     if (d === stop || d === path.dirname(d)) return {};

@@ -70,19 +70,17 @@ const TYPE_PARENTS = new Set([
 function referencesOf(ctx: RuleContext, binding: Binding): NodePath<t.Identifier>[] {
   const name = binding.identifier.name;
   const out: NodePath<t.Identifier>[] = [];
-  traverse(ctx.tracker.ast, {
-    Identifier(path) {
-      if (path.node.name !== name || path.node === binding.identifier) return;
-      const parent = path.parentPath;
-      const pn = parent?.node;
-      if (!pn) return;
-      const typePos = TYPE_PARENTS.has(pn.type) || (pn.type === 'TSQualifiedName' && (pn as t.TSQualifiedName).left === path.node);
-      if (!typePos && !path.isReferencedIdentifier()) return;
-      if (pn.type === 'ImportSpecifier' || pn.type === 'ImportDefaultSpecifier' || pn.type === 'ImportNamespaceSpecifier') return;
-      if (path.scope.getBinding(name) !== binding) return;
-      out.push(path);
-    },
-  });
+  for (const path of ctx.tracker.identifiers.get(name) ?? []) {
+    if (path.node === binding.identifier) continue;
+    const parent = path.parentPath;
+    const pn = parent?.node;
+    if (!pn) continue;
+    const typePos = TYPE_PARENTS.has(pn.type) || (pn.type === 'TSQualifiedName' && (pn as t.TSQualifiedName).left === path.node);
+    if (!typePos && !path.isReferencedIdentifier()) continue;
+    if (pn.type === 'ImportSpecifier' || pn.type === 'ImportDefaultSpecifier' || pn.type === 'ImportNamespaceSpecifier') continue;
+    if (path.scope.getBinding(name) !== binding) continue;
+    out.push(path);
+  }
   return out;
 }
 
