@@ -513,7 +513,7 @@ function awaitOrInline(ctx: RuleContext, d: Decision, v2: { client: string; db: 
  * Before any rewrite: a v2 connect callback's Db parameter is derived from a client; `db.close()` becomes
  * `client.close()` (made now, so the inner rewrites render it).
  */
-export function prepare(ctx: RuleContext, d: Decision): void {
+export function prepare(ctx: RuleContext, d: Decision, state: ConvertState): void {
   const { dc } = d;
   if (!d.v2 || !isInlineFn(dc.cb)) return;
   const fn = dc.cb;
@@ -529,7 +529,12 @@ export function prepare(ctx: RuleContext, d: Decision): void {
   const b = fn.scope.getOwnBinding(dbName);
   for (const ref of b?.referencePaths ?? []) {
     const m = ref.parentPath;
-    if (m?.isMemberExpression() && m.node.object === ref.node && !m.node.computed && m.node.property.type === 'Identifier' && m.node.property.name === 'close') ctx.edit(ref.node.start!, ref.node.end!, v2.client);
+    if (!m?.isMemberExpression() || m.node.object !== ref.node || m.node.computed || m.node.property.type !== 'Identifier' || m.node.property.name !== 'close') continue;
+    ctx.edit(ref.node.start!, ref.node.end!, v2.client);
+    // What `check` reports on the result (clientRule), reported by the run that writes it.
+    const call = m.parentPath;
+    if (ctx.options.mode !== 'check' && call?.isCallExpression() && call.node.callee === m.node && call.node.arguments.length === 0 && call.parentPath?.isExpressionStatement() && !asyncContext(call, state, ctx))
+      ctx.report('native/close-not-awaited', call.node, `${dbName}.close() becomes ${v2.client}.close(), which returns a promise that this synchronous code does not wait for (v2's db.close() did too).`);
   }
 }
 

@@ -684,7 +684,7 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
     const off = ctx.lines.lineStart(f.line) + f.column - 1;
     if (inlinedRanges.some(([a, b]) => off >= a && off < b)) ctx.findings.splice(i, 1);
   }
-  for (const d of decisions) prepare(ctx, d);
+  for (const d of decisions) prepare(ctx, d, state);
   for (const d of decisions.reverse()) {
     if (d.style === 'each') applyEach(ctx, d);
     else apply(ctx, d);
