@@ -43,13 +43,9 @@ export function migratePackageJson(text: string, packages: string[], targetMajor
     for (const section of SECTIONS) {
       const deps = json[section];
       if (!deps || typeof deps !== 'object' || !(pkg in deps)) continue;
-      const re = new RegExp(`([ \\t]*)"${escapeRe(pkg)}"(\\s*:\\s*)"[^"]*"(,?)([ \\t]*\\r?\\n)?`);
-      const sectionStart = out.search(new RegExp(`"${escapeRe(section)}"\\s*:\\s*\\{`));
-      if (sectionStart < 0) continue;
-      const m = re.exec(out.slice(sectionStart));
-      if (!m) continue;
-      const at = sectionStart + m.index;
-      const offsetInOriginal = text.indexOf(`"${pkg}"`, text.search(new RegExp(`"${escapeRe(section)}"\\s*:\\s*\\{`)));
+      const entry = entryIn(out, section, pkg);
+      if (!entry) continue;
+      const { at, m } = entry;
       const hasNative = NATIVE_MODULE in deps;
       out = hasNative
         ? withoutEntry(out, at, m)
@@ -58,7 +54,7 @@ export function migratePackageJson(text: string, packages: string[], targetMajor
         ruleId: 'motor/dependency',
         severity: 'info',
         message: hasNative ? `Removed '${pkg}' from ${section} (mongodb is already listed).` : `Replaced '${pkg}' with mongodb@${NATIVE_RANGE} in ${section}.`,
-        ...find(text, Math.max(0, offsetInOriginal)),
+        ...find(text, entryOffset(text, section, pkg)),
         fix: 'Run your package manager to refresh the lockfile.',
       });
     }
@@ -66,7 +62,7 @@ export function migratePackageJson(text: string, packages: string[], targetMajor
   // `mongodb` itself: an old major is raised to the target (code migrated off its callback-era API needs it).
   if (packages.includes(NATIVE_MODULE)) {
     for (const { section, range, offset } of oldDriverRanges(text, targetMajor)) {
-      const sectionStart = out.search(new RegExp(`"${escapeRe(section)}"\\s*:\\s*\\{`));
+      const sectionStart = sectionAt(out, section);
       const re = new RegExp(`("${NATIVE_MODULE}"\\s*:\\s*)"[^"]*"`);
       const m = sectionStart >= 0 ? re.exec(out.slice(sectionStart)) : null;
       if (!m) continue;
@@ -87,16 +83,14 @@ export function migratePackageJson(text: string, packages: string[], targetMajor
     for (const section of SECTIONS) {
       const deps = json[section];
       if (!deps || typeof deps !== 'object' || !(TYPES_PACKAGE in deps)) continue;
-      const sectionStart = out.search(new RegExp(`"${escapeRe(section)}"\\s*:\\s*\\{`));
-      const m = sectionStart >= 0 ? new RegExp(`([ \\t]*)"${escapeRe(TYPES_PACKAGE)}"(\\s*:\\s*)"[^"]*"(,?)([ \\t]*\\r?\\n)?`).exec(out.slice(sectionStart)) : null;
-      if (!m) continue;
-      out = withoutEntry(out, sectionStart + m.index, m);
-      const offset = text.indexOf(`"${TYPES_PACKAGE}"`, text.search(new RegExp(`"${escapeRe(section)}"\\s*:\\s*\\{`)));
+      const entry = entryIn(out, section, TYPES_PACKAGE);
+      if (!entry) continue;
+      out = withoutEntry(out, entry.at, entry.m);
       findings.push({
         ruleId: 'motor/dependency',
         severity: 'info',
         message: `Removed '${TYPES_PACKAGE}' from ${section}: mongodb 4+ ships its own type definitions (these describe the 3.x API).`,
-        ...find(text, Math.max(0, offset)),
+        ...find(text, entryOffset(text, section, TYPES_PACKAGE)),
         fix: 'Run your package manager to refresh the lockfile.',
       });
     }
@@ -111,6 +105,24 @@ export function migratePackageJson(text: string, packages: string[], targetMajor
 }
 
 const TYPES_PACKAGE = '@types/mongodb';
+
+/** Where `"section": {` starts in a package.json text (-1 when absent). */
+function sectionAt(text: string, section: string): number {
+  return text.search(new RegExp(`"${escapeRe(section)}"\\s*:\\s*\\{`));
+}
+
+/** The `"pkg": "range"` entry of a section (groups: indent, separator, comma, line end), and where it starts. */
+function entryIn(text: string, section: string, pkg: string): { at: number; m: RegExpExecArray } | undefined {
+  const start = sectionAt(text, section);
+  if (start < 0) return undefined;
+  const m = new RegExp(`([ \\t]*)"${escapeRe(pkg)}"(\\s*:\\s*)"[^"]*"(,?)([ \\t]*\\r?\\n)?`).exec(text.slice(start));
+  return m ? { at: start + m.index, m } : undefined;
+}
+
+/** Offset of the package's name in the original text, for the finding (its section's first mention). */
+function entryOffset(text: string, section: string, pkg: string): number {
+  return Math.max(0, text.indexOf(`"${pkg}"`, sectionAt(text, section)));
+}
 
 /** The text without the `"name": "range"` entry matched at `at` (and the comma that ended the previous one, if last). */
 function withoutEntry(out: string, at: number, m: RegExpExecArray): string {
@@ -168,8 +180,7 @@ export function oldDriverRanges(text: string, belowMajor = 6): { section: string
     if (typeof range !== 'string') continue;
     const major = Number(/(\d+)/.exec(range)?.[1]);
     if (!Number.isFinite(major) || major >= belowMajor) continue;
-    const sectionAt = text.search(new RegExp(`"${escapeRe(section)}"\\s*:\\s*\\{`));
-    out.push({ section, range, offset: Math.max(0, text.indexOf(`"${NATIVE_MODULE}"`, Math.max(0, sectionAt))) });
+    out.push({ section, range, offset: entryOffset(text, section, NATIVE_MODULE) });
   }
   return out;
 }

@@ -8,7 +8,6 @@ import { defineRules } from '../core/rules.js';
 import { annotateMigrated, findMarkers, MARKER_TAG } from '../report/annotate.js';
 import { engineFor } from '../engines.js';
 import { isPythonLockfile, migratePythonDependencyFile, pythonLockfileFinding } from '../python/deps.js';
-import { jsIndexPrefilter } from '../js/prefilter.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 export const BOM = '\uFEFF';
@@ -165,16 +164,16 @@ export interface Speculation {
   outcome: Outcome;
 }
 
-export async function indexAndProcess(abs: string, rel: string, buf: Uint8Array, options: ProcessOptions): Promise<Speculation> {
+/** `index`: the runner found the file passes the cross-file index's prefilter (jsIndexPrefilter). */
+export async function indexAndProcess(abs: string, rel: string, buf: Uint8Array, options: ProcessOptions, index: boolean): Promise<Speculation> {
   const outcome = await processCandidate(abs, rel, buf, options);
   const tracked = outcome.exports;
   delete outcome.exports;
-  // The same text the cross-file passes read (lossy decoding: they only look for exports).
-  const text = looseText(buf);
-  if (engineFor(abs)?.id !== 'js' || !jsIndexPrefilter(text, options, abs)) return { indexed: false, outcome };
+  if (!index) return { indexed: false, outcome };
   // The processing tracked the file: its tracker answers (one parse, one tracking). Otherwise (a file the
-  // processing's prefilter let go, a skipped file) the index parses it for itself.
-  const exports = tracked ?? (await import('../js/engine.js')).jsModuleExports({ absPath: abs, relPath: rel, text }, options);
+  // processing's prefilter let go, a skipped file) the index parses it for itself, from the same lossy decoding
+  // the runner's prefilter read.
+  const exports = tracked ?? (await import('../js/engine.js')).jsModuleExports({ absPath: abs, relPath: rel, text: looseText(buf) }, options);
   return { indexed: true, exports, outcome };
 }
 

@@ -432,12 +432,13 @@ async function jsSpeculative(
         const buf = candidates.get(abs)!;
         const rel = relativePath(cwd, abs);
         const text = looseText(buf);
-        if (!jsIndexPrefilter(text, opts, abs) && !jsPrefilter(text, opts, rel)) {
+        const index = jsIndexPrefilter(text, opts, abs);
+        if (!index && !jsPrefilter(text, opts, rel)) {
           const outcome = await processCandidate(abs, rel, buf, opts);
           settle(abs, outcome);
           return { indexed: false, outcome };
         }
-        return (submit({ abs, rel, buf, options: opts, speculate: true }) as Promise<Speculation>).then(
+        return (submit({ abs, rel, buf, options: opts, speculate: { index } }) as Promise<Speculation>).then(
           (res) => {
             settle(abs, res.outcome);
             return res;

@@ -11,11 +11,12 @@ export interface Task {
   rel: string;
   buf: Uint8Array;
   options: EngineOptions;
-  speculate?: boolean;
+  /** Index and process in one go; `index`: the file passes the cross-file index's prefilter (its exports are wanted). */
+  speculate?: { index: boolean };
 }
 
 export default async function run(task: Task): Promise<Outcome | Speculation> {
-  if (task.speculate) return indexAndProcess(task.abs, task.rel, task.buf, task.options);
+  if (task.speculate) return indexAndProcess(task.abs, task.rel, task.buf, task.options, task.speculate.index);
   const outcome = await processCandidate(task.abs, task.rel, task.buf, task.options);
   delete outcome.exports; // only the index reads them
   return outcome;

@@ -57,7 +57,9 @@ function readEra(dir: string, stop: string): Era {
     const pkg = path.join(d, 'package.json');
     const pkgStamp = stampOf(pkg);
     if (pkgStamp !== '-') {
-      const stamp = `${pkgStamp}|${stampOf(path.join(d, 'package-lock.json'))}`;
+      const lock = path.join(d, 'package-lock.json');
+      const lockStamp = stampOf(lock);
+      const stamp = `${pkgStamp}|${lockStamp}`;
       const hit = cache.get(pkg);
       if (hit?.stamp === stamp) return hit.era;
       const era: Era = {};
@@ -70,8 +72,7 @@ function readEra(dir: string, stop: string): Era {
           era.legacy ??= majorOf(deps['mongodb-legacy']);
           if (deps['mongodb'] !== undefined || deps['mongodb-legacy'] !== undefined) era.depends = true;
         }
-        const lock = path.join(d, 'package-lock.json');
-        if (fs.existsSync(lock)) {
+        if (lockStamp !== '-') {
           const l = JSON.parse(fs.readFileSync(lock, 'utf8')) as { packages?: Record<string, { version?: string }>; dependencies?: Record<string, { version?: string }> };
           const v = (name: string) => l.packages?.[`node_modules/${name}`]?.version ?? l.dependencies?.[name]?.version;
           if (era.mongodb === undefined) era.mongodb = majorOf(v('mongodb'));

@@ -6,7 +6,6 @@
  */
 import type { NodePath, Binding } from '@babel/traverse';
 import type * as t from '@babel/types';
-import { traverse } from '../babel.js';
 import type { RuleContext } from '../context.js';
 import { MOTOR_CLASSES, NATIVE_MODULE } from '../../presets/motor.js';
 import { nativeExports } from '../../presets/native-surface.js';
