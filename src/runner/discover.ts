@@ -32,7 +32,9 @@ function gitList(dir: string): string[] | undefined {
     });
     const top = gitTopLevel(dir);
     if (!top) return undefined;
-    return [...new Set(out.split('\0').filter(Boolean))].map((p) => path.join(top, p));
+    // git prints normalised paths with '/': on POSIX a concatenation is path.join's answer, at a fraction of its cost.
+    const prefix = top.endsWith(path.sep) ? top : top + path.sep;
+    return [...new Set(out.split('\0').filter(Boolean))].map((p) => (path.sep === '/' ? prefix + p : path.join(top, p)));
   } catch {
     return undefined;
   }
@@ -43,35 +45,42 @@ function walk(root: string, accept: (abs: string) => boolean): string[] {
   const stack: { dir: string; rules: { base: string; ig: Ignore }[] }[] = [{ dir: root, rules: [] }];
   while (stack.length) {
     const { dir, rules: inherited } = stack.pop()!;
-    let rules = inherited;
-    const gi = path.join(dir, '.gitignore');
-    try {
-      const text = fs.readFileSync(gi, 'utf8');
-      rules = [...inherited, { base: dir, ig: ignore().add(text) }];
-    } catch {
-      /* no .gitignore here */
-    }
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch {
       continue;
     }
+    // Paths are built by concatenation (dir is already absolute and normalised): path.join per entry was most of
+    // the walk's time, and so was asking every directory for a .gitignore it does not have.
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+    let rules = inherited;
+    if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
+      try {
+        rules = [...inherited, { base: prefix, ig: ignore().add(fs.readFileSync(prefix + '.gitignore', 'utf8')) }];
+      } catch {
+        /* unreadable: no rules from it */
+      }
+    }
     for (const e of entries) {
       if (e.name === 'node_modules' || e.name === '.git') continue;
-      const abs = path.join(dir, e.name);
+      const abs = prefix + e.name;
       const isDir = e.isDirectory();
       if (!isDir && !e.isFile()) continue; // symlinks, sockets, ...
-      const ignored = rules.some(({ base, ig }) => {
-        const rel = path.relative(base, abs).split(path.sep).join('/');
-        return rel && ig.ignores(isDir ? rel + '/' : rel);
-      });
-      if (ignored) continue;
+      if (rules.length && ignoredBy(rules, abs, isDir)) continue;
       if (isDir) stack.push({ dir: abs, rules });
       else if (accept(abs)) out.push(abs);
     }
   }
   return out;
+}
+
+/** Does a .gitignore on the way down ignore this path (rules hold the directory of each file, with a trailing separator)? */
+function ignoredBy(rules: { base: string; ig: Ignore }[], abs: string, isDir: boolean): boolean {
+  return rules.some(({ base, ig }) => {
+    const rel = path.sep === '/' ? abs.slice(base.length) : abs.slice(base.length).split(path.sep).join('/');
+    return ig.ignores(isDir ? rel + '/' : rel);
+  });
 }
 
 export function discover(paths: string[], cwd: string, accept: (abs: string) => boolean): Discovery {
@@ -97,7 +106,7 @@ export function discover(paths: string[], cwd: string, accept: (abs: string) => 
       const rootWithSep = abs.endsWith(path.sep) ? abs : abs + path.sep;
       for (const f of listed) {
         if (!f.startsWith(rootWithSep)) continue;
-        if (f.split(path.sep).includes('node_modules')) continue;
+        if (f.includes('node_modules') && f.split(path.sep).includes('node_modules')) continue;
         if (accept(f)) files.add(f);
       }
     } else {

@@ -109,20 +109,22 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   const early = new Map<string, FileReport>();
   const candidates = new Map<string, Buffer>();
   const needles = scanNeedles(options);
-  // The scan reads every file into one scratch buffer (no allocation, no fstat per file); only the bytes of
-  // candidates are copied out. The limit is checked by reading one byte more than it allows.
+  // The scan reads every file straight into memory it may keep (no allocation, no fstat per file): the free end of
+  // the arena below, else one scratch buffer; only the bytes of candidates are copied out. The limit is checked by
+  // reading one byte more than it allows.
   const scratch = Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
-  const scanBytes = (abs: string): Buffer | undefined => {
+  const scanBytes = (abs: string, into: Buffer = scratch): Buffer | undefined => {
     let fd: number | undefined;
     try {
       fd = fs.openSync(abs, 'r');
       let got = 0;
-      for (let n = -1; n !== 0 && got < scratch.length; got += n) n = fs.readSync(fd, scratch, got, scratch.length - got, null);
+      const room = MAX_FILE_BYTES + 1;
+      for (let n = -1; n !== 0 && got < room; got += n) n = fs.readSync(fd, into, got, room - got, null);
       if (got > MAX_FILE_BYTES) {
         early.set(abs, { path: relativePath(cwd, abs), status: 'skipped', reason: `larger than ${MAX_FILE_BYTES} bytes` });
         return undefined;
       }
-      return scratch.subarray(0, got);
+      return into.subarray(0, got);
     } catch (err) {
       early.set(abs, { path: relativePath(cwd, abs), status: 'error', reason: readError(err) });
       return undefined;
@@ -131,12 +133,12 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     }
   };
   // The bytes of non-candidate source files are kept (up to a budget) for the cross-file passes, which look for
-  // importers of local modules: they then search memory instead of reading the tree again. They are copied into
-  // large shared chunks (one allocation per 16 MiB, not one per file).
+  // importers of local modules: they then search memory instead of reading the tree again. They are read into large
+  // shared chunks (one allocation per 16 MiB, not one per file).
   const kept = new Map<string, Buffer>();
-  const arena = new Arena(KEEP_BUDGET);
+  const arena = new Arena(KEEP_BUDGET, MAX_FILE_BYTES + 1);
   for (const abs of files) {
-    const view = scanBytes(abs);
+    const view = scanBytes(abs, arena.free() ?? scratch);
     if (!view) continue;
     const engine = engineFor(abs);
     const list = !engine ? undefined : engine.id === 'js' ? needles.js : needles.py;
@@ -145,8 +147,8 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       candidates.set(abs, buf);
       if (engine?.id === 'js') jsCandidates++;
     } else if (engine) {
-      const copy = arena.copy(view);
-      if (copy) kept.set(abs, copy);
+      const bytes = arena.keep(view);
+      if (bytes) kept.set(abs, bytes);
     }
   }
 
@@ -276,6 +278,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     }
   }
 
+  phase('report loop');
   // Dependencies: package.json files that list migrated wrapper packages.
   if (options.mode === 'run') {
     for (const [manifest, pkgs] of packagesByManifest) {
@@ -486,23 +489,40 @@ function readError(err: unknown): string {
   return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'vanished before it could be read' : `could not be read: ${(err as Error).message}`;
 }
 
-/** Copies of byte ranges packed into large chunks, up to a total budget (copy returns undefined beyond it). */
+/**
+ * Byte ranges packed into large chunks, up to a total budget: a file is read into free() (the free end of the
+ * current chunk, at least `room` bytes), then keep() keeps what was read there, or copies it when it was read
+ * elsewhere; beyond the budget free() and keep() return undefined.
+ */
 class Arena {
   private chunk = Buffer.alloc(0);
   private used = 0;
   private total = 0;
-  constructor(private readonly budget: number) {}
+  constructor(
+    private readonly budget: number,
+    private readonly room: number,
+  ) {}
 
-  copy(src: Uint8Array): Buffer | undefined {
-    if (this.total + src.length > this.budget) return undefined;
-    if (this.used + src.length > this.chunk.length) {
-      this.chunk = Buffer.allocUnsafe(Math.max(16 * 1024 * 1024, src.length));
+  free(): Buffer | undefined {
+    if (this.total + this.room > this.budget) return undefined;
+    if (this.used + this.room > this.chunk.length) {
+      this.chunk = Buffer.allocUnsafe(Math.max(16 * 1024 * 1024, this.room));
       this.used = 0;
     }
-    const out = this.chunk.subarray(this.used, this.used + src.length);
-    out.set(src);
-    this.used += src.length;
-    this.total += src.length;
+    return this.chunk.subarray(this.used);
+  }
+
+  keep(bytes: Buffer): Buffer | undefined {
+    if (this.total + bytes.length > this.budget) return undefined;
+    const inPlace = bytes.buffer === this.chunk.buffer && bytes.byteOffset === this.chunk.byteOffset + this.used;
+    if (!inPlace) {
+      const at = this.free();
+      if (!at) return undefined;
+      at.set(bytes);
+    }
+    const out = this.chunk.subarray(this.used, this.used + bytes.length);
+    this.used += bytes.length;
+    this.total += bytes.length;
     return out;
   }
 }

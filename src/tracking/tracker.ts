@@ -6,7 +6,7 @@
  */
 import type { NodePath, Binding, Scope } from '@babel/traverse';
 import type * as t from '@babel/types';
-import { traverse } from '../js/babel.js';
+import { visit } from '../js/babel.js';
 import type { HandleKind, Kind, Origin } from '../presets/kinds.js';
 import { sameKind } from '../presets/kinds.js';
 import { CURSOR_BUILDERS, MOTOR_CLASSES, MOTOR_FLAGGED_PROPERTIES, MOTOR_METHODS, NON_SUBHANDLE_MEMBERS, type MethodRule } from '../presets/motor.js';
@@ -192,10 +192,7 @@ export class Tracker {
   private collect(): void {
     const self = this;
     const c = this.collected;
-    traverse(this.ast, {
-      Program(path) {
-        self.program = path;
-      },
+    self.program = visit(this.ast, {
       ImportDeclaration(path) {
         const origin = self.originOf(path.node.source.value);
         if (origin)
