@@ -11,9 +11,14 @@ export function engineRuns(engine: Engine, preset: string): boolean {
   return preset === 'auto' || engine.presets.some((p) => p.name === preset);
 }
 
+const BY_EXTENSION = new Map(ENGINES.flatMap((e) => e.extensions.map((ext) => [ext, e] as const)));
+
+/** The engine of a file, by its extension (path.extname's answer, without its cost: it runs on every file listed). */
 export function engineFor(file: string): Engine | undefined {
-  const ext = path.extname(file).toLowerCase();
-  return ENGINES.find((e) => e.extensions.includes(ext));
+  const dot = file.lastIndexOf('.');
+  const base = Math.max(file.lastIndexOf('/'), file.lastIndexOf(path.sep)) + 1;
+  if (dot <= base) return undefined; // no dot in the name, or only a leading one (`.eslintrc`)
+  return BY_EXTENSION.get(file.slice(dot).toLowerCase());
 }
 
 export function presetNames(): string[] {

@@ -209,9 +209,16 @@ describe('mongo-codemod CLI', () => {
     fs.writeFileSync(path.join(dir, 'a/gen/x.js'), SERVICE);
     fs.writeFileSync(path.join(dir, 'a/keep.js'), SERVICE);
     fs.writeFileSync(path.join(dir, 'node_modules/motor/index.js'), SERVICE);
+    // A root .gitignore: patterns anchored at the root, and a pattern for a directory at any depth.
+    fs.mkdirSync(path.join(dir, 'b/tmp'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.gitignore'), '/b/skip.js\ntmp/\n');
+    fs.writeFileSync(path.join(dir, 'b/skip.js'), SERVICE);
+    fs.writeFileSync(path.join(dir, 'b/tmp/x.js'), SERVICE);
+    fs.writeFileSync(path.join(dir, 'b/take.js'), SERVICE);
+    fs.writeFileSync(path.join(dir, 'a/skip.js'), SERVICE); // `/b/skip.js` is anchored: a/skip.js stays
     const r = cli(['check', '--format', 'json', '.'], dir);
     const files = new Set(JSON.parse(r.stdout).findings.map((f: { file: string }) => f.file));
-    assert.deepEqual([...files], ['a/keep.js']);
+    assert.deepEqual([...files].sort(), ['a/keep.js', 'a/skip.js', 'b/take.js']);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -55,7 +55,7 @@ function walk(root: string, accept: (abs: string) => boolean): string[] {
     // the walk's time, and so was asking every directory for a .gitignore it does not have.
     const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     let rules = inherited;
-    if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
+    if (entries.some((e) => e.name === '.gitignore' && (e.isFile() || e.isSymbolicLink()))) {
       try {
         rules = [...inherited, { base: prefix, ig: ignore().add(fs.readFileSync(prefix + '.gitignore', 'utf8')) }];
       } catch {

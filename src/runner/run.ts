@@ -278,7 +278,6 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     }
   }
 
-  phase('report loop');
   // Dependencies: package.json files that list migrated wrapper packages.
   if (options.mode === 'run') {
     for (const [manifest, pkgs] of packagesByManifest) {
