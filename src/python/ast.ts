@@ -43,6 +43,12 @@ export function walk(root: Node, visit: (n: Node) => boolean | void): void {
 
 const indexes = new WeakMap<object, Map<string, Node[]>>();
 
+/**
+ * The node types the engine asks of whole trees: only these are indexed, since making a Node object is the cost
+ * (about half the named nodes of a file are of other types). Any other type is found by a walk.
+ */
+const INDEXED = new Set(['import_statement', 'import_from_statement', 'class_definition', 'function_definition', 'string', 'identifier', 'assignment', 'call', 'attribute', 'while_statement']);
+
 /** Every named node of a tree grouped by type, in document order; built once per tree (node creation is the cost). */
 function treeIndex(root: Node): Map<string, Node[]> {
   const key = root.tree as object;
@@ -54,9 +60,11 @@ function treeIndex(root: Node): Map<string, Node[]> {
     for (;;) {
       if (cursor.nodeIsNamed) {
         const t = cursor.nodeType;
-        let list = idx.get(t);
-        if (!list) idx.set(t, (list = []));
-        list.push(cursor.currentNode);
+        if (INDEXED.has(t)) {
+          let list = idx.get(t);
+          if (!list) idx.set(t, (list = []));
+          list.push(cursor.currentNode);
+        }
       }
       if (cursor.gotoFirstChild()) continue;
       while (!cursor.gotoNextSibling()) {
@@ -73,7 +81,7 @@ function treeIndex(root: Node): Map<string, Node[]> {
 
 export function nodesOfType(root: Node, types: string | readonly string[]): Node[] {
   const list = typeof types === 'string' ? [types] : types;
-  if (root.parent === null) {
+  if (root.parent === null && list.every((t) => INDEXED.has(t))) {
     const idx = treeIndex(root);
     if (list.length === 1) return idx.get(list[0]) ?? [];
     return list.flatMap((t) => idx.get(t) ?? []).sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);

@@ -93,8 +93,12 @@ export async function transformPython(
 
     // Phase A: call-site passes, re-parsing between passes until nothing is left to change.
     let deferredLeft = 0;
+    // The import analysis and tracker of the last pass, and the tree they describe: phase B reuses them when phase A
+    // left the tree as it was (both only read the tree; the tracker's memo is a cache).
+    let analysed: { tree: Tree; ctx: Ctx } | undefined;
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       const ctx = makeCtx(current, tree.rootNode, injected);
+      analysed = { tree, ctx };
       if (pass === 0 && onModuleHandles && noInjection) onModuleHandles(ctx.tracker.moduleHandles());
       runCallSiteRules(ctx, pass === 0);
       const { accepted, deferred } = selectEdits(ctx.edits);
@@ -119,7 +123,7 @@ export async function transformPython(
     if (deferredLeft) throw new OverlapError(`${deferredLeft} overlapping edit(s) could not be applied`);
 
     // Phase B: imports and names.
-    const ctx = makeCtx(current, tree.rootNode, injected);
+    const ctx = makeCtx(current, tree.rootNode, injected, analysed?.tree === tree ? analysed.ctx : undefined);
     renamePhase(ctx);
     for (const f of ctx.findings) record(f);
     const { accepted, deferred } = selectEdits(ctx.edits);
@@ -149,8 +153,9 @@ export async function transformPython(
   return { output: current, findings };
 }
 
-function makeCtx(text: string, root: Node, injected: InjectedHandles): Ctx {
-  const info = analyzeImports(root);
+/** A fresh rule context (no edits, no findings); `same`: a context of the same tree, whose analysis it reuses. */
+function makeCtx(text: string, root: Node, injected: InjectedHandles, same?: Ctx): Ctx {
+  const info = same?.info ?? analyzeImports(root);
   let tracker: Tracker | null = null;
   let motor: boolean | undefined;
   return {
@@ -158,10 +163,10 @@ function makeCtx(text: string, root: Node, injected: InjectedHandles): Ctx {
     root,
     info,
     get tracker(): Tracker {
-      return (tracker ??= new Tracker(root, info, injected));
+      return (tracker ??= same ? same.tracker : new Tracker(root, info, injected));
     },
     get motor(): boolean {
-      motor ??= info.motorStatements.length > 0 || (Object.keys(injected).length > 0 && this.tracker.usesInjected());
+      motor ??= same ? same.motor : info.motorStatements.length > 0 || (Object.keys(injected).length > 0 && this.tracker.usesInjected());
       return motor;
     },
     edits: [],
