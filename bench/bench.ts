@@ -8,6 +8,7 @@
  *   (d) mongo-codemod run --dry-run on the Python corpus (if the CLI handles .py files)
  *   (e) `rg -l motor` when rg is installed, else a bare Node read-and-search of the same files (the reference
  *       for `check`).
+ * The commands run interleaved: one round runs each once, in turn, and the ratios are medians of per-round ratios.
  * Wall time is performance.now() around each child process; peak RSS is `/usr/bin/time -f %M` when present, else
  * process.resourceUsage().maxRSS of every Node process in the run (a --require preload writes it at exit).
  *
@@ -260,14 +261,34 @@ function measureOnce(cmd: string, args: string[], cwd: string, tmp: string): Mea
   return { wallMs, rssMb, status: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
-function measure(cmd: string, args: string[], cwd: string, tmp: string, repeat = REPEAT): Measured & { runs: number[] } {
-  measureOnce(cmd, args, cwd, tmp); // warm-up: file cache, module cache, V8 code cache
-  const runs: Measured[] = [];
-  for (let i = 0; i < repeat; i++) runs.push(measureOnce(cmd, args, cwd, tmp));
-  const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  const rss = runs.map((r) => r.rssMb).filter((x): x is number => x !== undefined);
-  return { ...median, rssMb: rss.length ? Math.max(...rss) : undefined, runs: runs.map((r) => r.wallMs) };
+type Timed = Measured & { runs: number[] };
+
+interface Job {
+  cmd: string;
+  args: string[];
+}
+
+/**
+ * Every job once to warm up (file cache, module cache), then `repeat` rounds that run each job once, in turn: the
+ * machine's speed drifts (other tenants), and interleaving gives every command the same share of fast and slow
+ * moments, so that the ratios between them (paired round by round, see pairedRatio) do not follow the drift.
+ */
+function measureAll(jobs: Job[], cwd: string, tmp: string, repeat = REPEAT): Timed[] {
+  for (const j of jobs) measureOnce(j.cmd, j.args, cwd, tmp);
+  const runs: Measured[][] = jobs.map(() => []);
+  for (let i = 0; i < repeat; i++) jobs.forEach((j, k) => runs[k]!.push(measureOnce(j.cmd, j.args, cwd, tmp)));
+  return runs.map((list) => {
+    const sorted = [...list].sort((a, b) => a.wallMs - b.wallMs);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    const rss = list.map((r) => r.rssMb).filter((x): x is number => x !== undefined);
+    return { ...median, rssMb: rss.length ? Math.max(...rss) : undefined, runs: list.map((r) => r.wallMs) };
+  });
+}
+
+/** The median, over the rounds, of a's time divided by b's time in the same round. */
+function pairedRatio(a: Timed, b: Timed): number {
+  const r = a.runs.map((x, i) => x / b.runs[i]!).sort((x, y) => x - y);
+  return r[Math.floor(r.length / 2)]!;
 }
 
 function which(bin: string): string | undefined {
@@ -355,64 +376,13 @@ async function main(): Promise<void> {
     t0 = performance.now();
     const py = buildPyCorpus(pyDir);
     console.log(`Python corpus: ${fmt(py.files)} generated .py files (${py.motor} import motor = 1 in ${PY_RATE}), built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    console.log(`timing: median of ${REPEAT} runs after one warm-up run; peak RSS via ${TIME ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS of each Node process'}`);
+    console.log(`timing: median of ${REPEAT} rounds (each command once per round, in turn) after one warm-up run each; peak RSS via ${TIME ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS of each Node process'}`);
     console.log(`corpus: ${tmp}${process.env.BENCH_KEEP ? ' (kept)' : ''}\n`);
 
     const rows: Row[] = [];
     const node = process.execPath;
 
-    // (a) run --dry-run
-    const runReport = path.join(tmp, 'run.json');
-    const run = measure(node, [CLI, 'run', '--dry-run', '--format', 'json', '--report-file', runReport, jsDir], tmp, tmp);
-    const runSummary = parseJsonReport(runReport)?.summary;
-    rows.push({
-      name: 'mongo-codemod run --dry-run',
-      files: total,
-      m: run,
-      note: runSummary ? `exit ${run.status}; scanned ${runSummary.filesScanned}, changed ${runSummary.filesChanged}, findings ${runSummary.findings}, errors ${runSummary.errors}` : `exit ${run.status}: no report`,
-    });
-
-    // (b) check
-    const checkReport = path.join(tmp, 'check.json');
-    const check = measure(node, [CLI, 'check', '--format', 'json', '--report-file', checkReport, jsDir], tmp, tmp);
-    const checkSummary = parseJsonReport(checkReport)?.summary;
-    rows.push({
-      name: 'mongo-codemod check',
-      files: total,
-      m: check,
-      note: checkSummary ? `exit ${check.status}; scanned ${checkSummary.filesScanned}, findings ${checkSummary.findings}` : `exit ${check.status}: no report`,
-    });
-
-    // (c) jscodeshift with our transform, --dry
-    const jscsArgs = [JSCODESHIFT, '-t', TRANSFORM, '--dry', `--extensions=${EXTENSIONS}`, '--ignore-pattern=**/node_modules/**', jsDir];
-    const jscs = measure(node, jscsArgs, tmp, tmp);
-    const counts = Object.fromEntries([...jscs.stdout.matchAll(/(\d+) (errors|unmodified|skipped|ok)/g)].map((m) => [m[2]!, Number(m[1])]));
-    const workers = /Spawning (\d+) workers?/.exec(jscs.stdout)?.[1];
-    rows.push({
-      name: 'jscodeshift -t motor.cjs --dry',
-      files: total,
-      m: jscs,
-      note: `exit ${jscs.status}; ${workers ?? '?'} worker(s); ok ${counts.ok ?? '?'}, unmodified ${counts.unmodified ?? '?'}, skipped ${counts.skipped ?? '?'}, errors ${counts.errors ?? '?'}`,
-    });
-
-    // (e) the references for check: rg -l when installed (the issue's anchor), and always a bare Node
-    // read-and-search (one thread, what any Node tool pays before doing anything).
-    const refs: Row[] = [];
-    const rg = which('rg');
-    if (rg) {
-      const m = measure(rg, ['-l', '--no-messages', '-g', `*.{${EXTENSIONS}}`, 'motor', jsDir], tmp, tmp);
-      refs.push({ name: 'rg -l motor', files: total, m, note: `${m.stdout.split('\n').filter(Boolean).length} files listed; ${os.availableParallelism?.() ?? os.cpus().length} threads` });
-    }
-    {
-      const m = measure(node, ['-e', NODE_GREP, jsDir], tmp, tmp);
-      refs.push({ name: 'node read+search', files: total, m, note: `${m.stdout.trim()} contain 'motor'` });
-    }
-    rows.push(...refs);
-    // Where check's time goes (MONGO_CODEMOD_DEBUG phases, ms since the process started).
-    const debug = spawnSync(node, [CLI, 'check', '--format', 'json', jsDir], { cwd: tmp, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, MONGO_CODEMOD_DEBUG: '1', CI: '1' } });
-    const phases = [...debug.stderr.matchAll(/^\[mongo-codemod\] (.+): (\d+) ms$/gm)].map((m) => `${m[1]} ${m[2]}`);
-
-    // (d) Python: only when the CLI handles .py files.
+    // (d) Python is measured only when the CLI handles .py files.
     const probeDir = path.join(tmp, 'py-probe');
     fs.mkdirSync(probeDir);
     fs.writeFileSync(path.join(probeDir, 'probe.py'), pythonFile(0, true, mulberry32(1)));
@@ -423,25 +393,79 @@ async function main(): Promise<void> {
     } catch {
       pyScanned = 0;
     }
-    if (pyScanned > 0) {
-      const pyReport = path.join(tmp, 'py.json');
-      const m = measure(node, [CLI, 'run', '--dry-run', '--format', 'json', '--report-file', pyReport, pyDir], tmp, tmp);
+
+    // (a) run --dry-run, (b) check, (c) jscodeshift with our transform (--dry), (e) the references for check: rg -l
+    // when installed (the issue's anchor), and always a bare Node read-and-search (one thread, what any Node tool
+    // pays before doing anything), (d) Python. Measured interleaved (measureAll).
+    const runReport = path.join(tmp, 'run.json');
+    const checkReport = path.join(tmp, 'check.json');
+    const pyReport = path.join(tmp, 'py.json');
+    const rg = which('rg');
+    const jobs: Record<string, Job> = {
+      run: { cmd: node, args: [CLI, 'run', '--dry-run', '--format', 'json', '--report-file', runReport, jsDir] },
+      check: { cmd: node, args: [CLI, 'check', '--format', 'json', '--report-file', checkReport, jsDir] },
+      jscs: { cmd: node, args: [JSCODESHIFT, '-t', TRANSFORM, '--dry', `--extensions=${EXTENSIONS}`, '--ignore-pattern=**/node_modules/**', jsDir] },
+      ...(rg ? { rg: { cmd: rg, args: ['-l', '--no-messages', '-g', `*.{${EXTENSIONS}}`, 'motor', jsDir] } } : {}),
+      grep: { cmd: node, args: ['-e', NODE_GREP, jsDir] },
+      ...(pyScanned > 0 ? { py: { cmd: node, args: [CLI, 'run', '--dry-run', '--format', 'json', '--report-file', pyReport, pyDir] } } : {}),
+    };
+    const names = Object.keys(jobs);
+    const timed = measureAll(Object.values(jobs), tmp, tmp);
+    const m = (name: string): Timed | undefined => timed[names.indexOf(name)];
+    const run = m('run')!;
+    const check = m('check')!;
+    const jscs = m('jscs')!;
+
+    const runSummary = parseJsonReport(runReport)?.summary;
+    rows.push({
+      name: 'mongo-codemod run --dry-run',
+      files: total,
+      m: run,
+      note: runSummary ? `exit ${run.status}; scanned ${runSummary.filesScanned}, changed ${runSummary.filesChanged}, findings ${runSummary.findings}, errors ${runSummary.errors}` : `exit ${run.status}: no report`,
+    });
+    const checkSummary = parseJsonReport(checkReport)?.summary;
+    rows.push({
+      name: 'mongo-codemod check',
+      files: total,
+      m: check,
+      note: checkSummary ? `exit ${check.status}; scanned ${checkSummary.filesScanned}, findings ${checkSummary.findings}` : `exit ${check.status}: no report`,
+    });
+    const counts = Object.fromEntries([...jscs.stdout.matchAll(/(\d+) (errors|unmodified|skipped|ok)/g)].map((x) => [x[2]!, Number(x[1])]));
+    const workers = /Spawning (\d+) workers?/.exec(jscs.stdout)?.[1];
+    rows.push({
+      name: 'jscodeshift -t motor.cjs --dry',
+      files: total,
+      m: jscs,
+      note: `exit ${jscs.status}; ${workers ?? '?'} worker(s); ok ${counts.ok ?? '?'}, unmodified ${counts.unmodified ?? '?'}, skipped ${counts.skipped ?? '?'}, errors ${counts.errors ?? '?'}`,
+    });
+    const refs: Row[] = [];
+    const rgM = m('rg');
+    if (rgM) refs.push({ name: 'rg -l motor', files: total, m: rgM, note: `${rgM.stdout.split('\n').filter(Boolean).length} files listed; ${os.availableParallelism?.() ?? os.cpus().length} threads` });
+    const grepM = m('grep')!;
+    refs.push({ name: 'node read+search', files: total, m: grepM, note: `${grepM.stdout.trim()} contain 'motor'` });
+    rows.push(...refs);
+    const pyM = m('py');
+    if (pyM) {
       const s = parseJsonReport(pyReport)?.summary;
       rows.push({
         name: 'mongo-codemod run --dry-run (Python)',
         files: py.files,
-        m,
-        note: s ? `exit ${m.status}; scanned ${s.filesScanned}, changed ${s.filesChanged}, findings ${s.findings}, errors ${s.errors}` : `exit ${m.status}: no report`,
+        m: pyM,
+        note: s ? `exit ${pyM.status}; scanned ${s.filesScanned}, changed ${s.filesChanged}, findings ${s.findings}, errors ${s.errors}` : `exit ${pyM.status}: no report`,
       });
     } else {
       rows.push({ name: 'mongo-codemod run --dry-run (Python)', files: py.files, note: 'python: not measured (engine not integrated)' });
     }
+    // Where check's time goes (MONGO_CODEMOD_DEBUG phases, ms since the process started).
+    const debug = spawnSync(node, [CLI, 'check', '--format', 'json', jsDir], { cwd: tmp, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, MONGO_CODEMOD_DEBUG: '1', CI: '1' } });
+    const phases = [...debug.stderr.matchAll(/^\[mongo-codemod\] (.+): (\d+) ms$/gm)].map((x) => `${x[1]} ${x[2]}`);
 
     console.log(table(rows));
     console.log();
     const rate = (m: Measured, n: number) => n / (m.wallMs / 1000);
-    console.log(`run --dry-run vs jscodeshift: ${(rate(run, total) / rate(jscs, total)).toFixed(1)}x faster (target >= 10x)`);
-    for (const ref of refs) console.log(`check vs ${ref.name}: ${(check.wallMs / ref.m!.wallMs).toFixed(2)}x the time (target <= 3x of rg -l, aim 2x)`);
+    // Ratios: the median of the per-round ratios (the two commands ran back to back in each round).
+    console.log(`run --dry-run vs jscodeshift: ${pairedRatio(jscs, run).toFixed(1)}x faster (target >= 10x; ratio of the medians ${(rate(run, total) / rate(jscs, total)).toFixed(1)}x)`);
+    for (const ref of refs) console.log(`check vs ${ref.name}: ${pairedRatio(check, ref.m as Timed).toFixed(2)}x the time (target <= 3x of rg -l, aim 2x; ratio of the medians ${(check.wallMs / ref.m!.wallMs).toFixed(2)}x)`);
     if (phases.length) console.log(`check phases (ms since start): ${phases.join('; ')}`);
     const py2 = rows.find((r) => r.name.includes('Python'));
     if (py2?.m) console.log(`Python run --dry-run: ${fmt(rate(py2.m, py.files))} files/s (target >= 5,000)`);
