@@ -63,14 +63,10 @@ export function jsModuleExports(file: FileInput, options: EngineOptions): Record
     return {};
   }
   const tracker = trackerFor(file, options, ast);
-  if (!holdsHandles(tracker)) return {};
+  if (!tracker.holdsHandles()) return {};
   // callbacks preset hook: handles that reach the module through callbacks (`_db = client.db()` in a connect callback).
   seedForFile(tracker, options, file.absPath);
   return tracker.exportedKinds();
-}
-
-function holdsHandles(tracker: Tracker): boolean {
-  return tracker.imports.length > 0 || tracker.localHandleImports > 0 || tracker.jsDocImportHandles > 0;
 }
 
 export function processJs(file: FileInput, options: EngineOptions): EngineResult {
@@ -92,7 +88,7 @@ export function processJs(file: FileInput, options: EngineOptions): EngineResult
     throw err;
   }
   const tracker = trackerFor(file, options, ast);
-  if (!holdsHandles(tracker)) {
+  if (!tracker.holdsHandles()) {
     // callbacks preset hook: `db.collection('x').insert(doc, cb)` on a receiver nothing proves is a Db is reported.
     if (!callbackPresetApplies(options.preset) || !UNTRACKED_COLLECTION_SHAPE.test(file.text)) return { output: null, findings: [], exports: {} };
     const ctx = new RuleContext(file.text, file.relPath, tracker, options);
@@ -110,7 +106,7 @@ export function processJs(file: FileInput, options: EngineOptions): EngineResult
   // The rules only read the tracker (but for the callback seeding that jsModuleExports does too).
   const exports = tracker.exportedKinds();
   // Old-API code that was migrated needs a current driver: package.json's `mongodb` is raised to the target major.
-  if (ctx.edits.length > editsBefore && (tracker.imports.some((s) => s.origin === 'native') || tracker.localHandleImports > 0 || tracker.jsDocImportHandles > 0)) ctx.replacedPackages.add('mongodb');
+  if (ctx.edits.length > editsBefore && tracker.mayHoldDriverHandles()) ctx.replacedPackages.add('mongodb');
   if (ctx.edits.length === 0) return { output: null, findings: ctx.findings, exports };
   let output: string;
   try {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { EngineOptions } from '../core/types.js';
 import { isBareSpecifier, normalisePath, wrapperModulesOf } from './modules.js';
 import { MOTOR_MODULES, NATIVE_MODULE } from '../presets/motor.js';
+import { CALLBACK_ON_COLLECTION, CALLBACK_ON_CURSOR } from '../presets/mongodb-callbacks.js';
 import { escapeRe } from '../core/text.js';
 import { dependsOnDriver } from './callbacks/era.js';
 
@@ -109,5 +110,5 @@ export const UNTRACKED_COLLECTION_SHAPE = {
   },
 };
 const COLLECTION_LITERAL = /\.collection\(\s*(['"`])[^'"`\n]*\1\s*\)/;
-const REMOVED_METHOD_CALL =
-  /\.\s*(?:insert|update|remove|save|count|findAndModify|findAndRemove|ensureIndex|dropAllIndexes|mapReduce|group|geoNear|findOne|insertOne|insertMany|updateOne|updateMany|deleteOne|deleteMany|replaceOne|countDocuments|estimatedDocumentCount|findOneAnd\w+|bulkWrite|createIndex|createIndexes|dropIndex|dropIndexes|indexes|distinct|drop|rename|aggregate|toArray|forEach|each|next|hasNext|explain)\s*\(/;
+/** A call of one of the methods the engine reports on `x.collection('name')` (or on its find/aggregate cursor). */
+const REMOVED_METHOD_CALL = new RegExp(`\\.\\s*(?:${[...new Set([...CALLBACK_ON_COLLECTION, ...CALLBACK_ON_CURSOR])].join('|')})\\s*\\(`);

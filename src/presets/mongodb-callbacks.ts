@@ -122,6 +122,26 @@ export const METHOD_RENAMES: Partial<Record<HandleKind, Record<string, string>>>
 /** Methods renamed with argument analysis (AUTO-WITH-CARE), handled one by one by src/js/callbacks/methods.ts. */
 export const CAREFUL_METHODS = new Set(['insert', 'update', 'remove', 'save', 'count', 'findAndModify', 'findAndRemove']);
 
+/**
+ * Collection methods removed from the driver (or whose callback form is gone) that, called on `x.collection('name')`
+ * with a callback last, can only be a driver call even when `x` cannot be followed (a plain function parameter).
+ */
+const REMOVED_ON_COLLECTION = ['insert', 'update', 'remove', 'save', 'count', 'findAndModify', 'findAndRemove', 'ensureIndex', 'dropAllIndexes', 'mapReduce', 'group', 'geoNear'];
+
+/**
+ * Those, and the collection methods that still exist but no longer take a callback (mongodb 5+ ignores it: the
+ * callback never runs). The engine reports them on untracked receivers; the JS prefilter's shape test is built
+ * from the same two tables.
+ */
+export const CALLBACK_ON_COLLECTION = new Set([
+  ...REMOVED_ON_COLLECTION, 'findOne', 'insertOne', 'insertMany', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'replaceOne',
+  'countDocuments', 'estimatedDocumentCount', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'bulkWrite', 'createIndex',
+  'createIndexes', 'dropIndex', 'dropIndexes', 'indexes', 'distinct', 'drop', 'rename', 'aggregate',
+]);
+
+/** Cursor methods whose callback is ignored too, on `x.collection('name').find(…)` / `.aggregate(…)`. */
+export const CALLBACK_ON_CURSOR = new Set(['toArray', 'forEach', 'each', 'next', 'hasNext', 'count', 'explain']);
+
 /** cursor.each (FindCursor and AggregationCursor alike). */
 const EACH_FIX =
   "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop and `return false` becomes `break`. When the callback handles errors, loop on `doc = await cursor.next()` (null at the end) with only that await in a try/catch holding the error branch, so that exceptions of the per-document code do not reach it.";

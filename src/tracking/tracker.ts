@@ -375,6 +375,16 @@ export class Tracker {
   /** Files that import handles from other files of the run (through the cross-file index). */
   localHandleImports = 0;
 
+  /** Does anything give this file a handle: an import of a wrapper or of the driver, another module of the run, a JSDoc type? */
+  holdsHandles(): boolean {
+    return this.imports.length > 0 || this.localHandleImports > 0 || this.jsDocImportHandles > 0;
+  }
+
+  /** May it hold driver handles: the driver imported, or handles from another module of the run or a JSDoc `import('mongodb')` type? */
+  mayHoldDriverHandles(): boolean {
+    return this.imports.some((s) => s.origin === 'native') || this.localHandleImports > 0 || this.jsDocImportHandles > 0;
+  }
+
   /** import { db } from './db' / import db from './db' / import * as store from './db', from the cross-file index. */
   private seedLocalImport(path: NodePath<t.ImportDeclaration>): void {
     const spec = path.node.source.value;

@@ -10,7 +10,7 @@ import { memberName, type ImportSite, type Tracker } from '../../tracking/tracke
 import type { EngineOptions } from '../../core/types.js';
 import { isLegacySpecifier } from '../../presets/mongodb-legacy.js';
 import { isBareSpecifier } from '../modules.js';
-import { FLAGGED_EXPORTS } from '../../presets/mongodb-callbacks.js';
+import { CALLBACK_ON_COLLECTION, CALLBACK_ON_CURSOR, FLAGGED_EXPORTS } from '../../presets/mongodb-callbacks.js';
 import { driverCall, isCallbackArg, isInlineFn, paramName, type DriverCall } from './calls.js';
 import { connectParamUse, seedCallbackHandles } from './track.js';
 import { apply, decide, prepare, type ConvertState } from './convert.js';
@@ -26,23 +26,6 @@ const DISTINCTIVE = new Set([
   'estimatedDocumentCount', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'bulkWrite', 'createIndex', 'createIndexes',
   'ensureIndex', 'dropIndex', 'findAndModify', 'findAndRemove', 'dropCollection', 'dropDatabase', 'createCollection', 'hasNext', 'nextObject', 'collection',
 ]);
-
-/**
- * Collection methods removed from the driver (or whose callback form is gone) that, called on `x.collection('name')`
- * with a callback last, can only be a driver call even when `x` cannot be followed (a plain function parameter).
- */
-const REMOVED_ON_COLLECTION = new Set(['insert', 'update', 'remove', 'save', 'count', 'findAndModify', 'findAndRemove', 'ensureIndex', 'dropAllIndexes', 'mapReduce', 'group', 'geoNear']);
-
-/** Collection methods that still exist but no longer take a callback (mongodb 5+ ignores it: the callback never runs). */
-const CALLBACK_ON_COLLECTION = new Set([
-  ...REMOVED_ON_COLLECTION, 'findOne', 'insertOne', 'insertMany', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'replaceOne',
-  'countDocuments', 'estimatedDocumentCount', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'bulkWrite', 'createIndex',
-  'createIndexes', 'dropIndex', 'dropIndexes', 'indexes', 'distinct', 'drop', 'rename', 'aggregate',
-]);
-
-/** Cursor methods whose callback is ignored too, on `x.collection('name').find(…)` / `.aggregate(…)`. */
-const CALLBACK_ON_CURSOR = new Set(['toArray', 'forEach', 'each', 'next', 'hasNext', 'count', 'explain']);
-
 
 /**
  * `<x>.collection('<literal>').<removed method>(…, <callback>)`, directly or through a never-reassigned variable
@@ -531,11 +514,10 @@ function adminAndBulk(ctx: RuleContext, tracked: Set<t.Node>): number {
 export function seedForFile(tracker: Tracker, options: EngineOptions, absPath: string): { era?: number; v2: Set<Binding>; legacySites: ImportSite[] } | undefined {
   const preset = options.preset;
   if (!callbackPresetApplies(preset)) return undefined;
-  const nativeSites = tracker.imports.filter((s) => s.origin === 'native');
   // A file may hold driver handles without importing mongodb: from another module of the run (cross-file index),
   // or parameters typed `@param {import('mongodb').Db} db`.
-  if (nativeSites.length === 0 && tracker.localHandleImports === 0 && tracker.jsDocImportHandles === 0) return undefined;
-  const legacySites = nativeSites.filter((s) => isLegacySpecifier(s.specifier));
+  if (!tracker.mayHoldDriverHandles()) return undefined;
+  const legacySites = tracker.imports.filter((s) => s.origin === 'native' && isLegacySpecifier(s.specifier));
   if (preset === 'mongodb-legacy' && legacySites.length === 0) return undefined;
   const era = driverMajor(options, absPath, legacySites.length > 0);
   return { era, v2: seedCallbackHandles(tracker, era), legacySites };
