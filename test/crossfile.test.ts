@@ -16,8 +16,9 @@ function write(dir: string, files: Record<string, string>) {
   }
 }
 
-async function run(dir: string) {
-  return runFiles({ mode: 'run', preset: 'auto', wrapperModules: [], wrapperSpecs: [], toList: 'loop', cwd: dir, paths: ['.'], dryRun: false });
+/** The runner on the whole folder with the default options: `run` (writing unless dryRun), or `check`. */
+async function run(dir: string, mode: 'run' | 'check' = 'run', dryRun = false) {
+  return runFiles({ mode, preset: 'auto', wrapperModules: [], wrapperSpecs: [], toList: 'loop', cwd: dir, paths: ['.'], dryRun });
 }
 
 test('CommonJS and ESM handle modules are followed into their importers', async () => {
@@ -54,7 +55,7 @@ test('CommonJS and ESM handle modules are followed into their importers', async 
 
   // A legacy call left in an importer is still caught by check, through the native exports.
   fs.appendFileSync(path.join(dir, 'routes/a.js'), "exports.old = () => db.getCollection('x');\n");
-  const check = await runFiles({ mode: 'check', preset: 'auto', wrapperModules: [], wrapperSpecs: [], toList: 'loop', cwd: dir, paths: ['.'], dryRun: true });
+  const check = await run(dir, 'check', true);
   assert.deepEqual(
     check.findings.map((f) => [f.ruleId, f.file, f.line]),
     [['native/unknown-method', 'routes/a.js', 9]],
@@ -195,7 +196,7 @@ test('check: a package.json of the checked code that still pins a pre-6 mongodb 
     'tools/package.json': '{ "name": "tools", "dependencies": { "mongodb": "^7.0.0" } }\n',
     'tools/ok.js': "const { MongoClient } = require('mongodb');\nexports.c = () => new MongoClient(process.env.URL).db().collection('x').findOne({});\n",
   });
-  const check = await runFiles({ mode: 'check', preset: 'auto', wrapperModules: [], wrapperSpecs: [], toList: 'loop', cwd: dir, paths: ['.'], dryRun: true });
+  const check = await run(dir, 'check', true);
   assert.deepEqual(
     check.findings.map((f) => [f.ruleId, f.file, f.line]),
     [['mongodb-callbacks/old-driver', 'package.json', 4]],
@@ -209,7 +210,7 @@ test('callback era: the driver major comes from package-lock.json when package.j
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-era-lock-'));
     write(dir, { 'package.json': '{ "name": "x", "dependencies": { "mongodb": "latest" } }\n', 'a.js': source });
     if (version) write(dir, { 'package-lock.json': JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/mongodb': { version } } }) });
-    const r = await runFiles({ mode: 'run', preset: 'auto', wrapperModules: [], wrapperSpecs: [], toList: 'loop', cwd: dir, paths: ['.'], dryRun: true });
+    const r = await run(dir, 'run', true);
     fs.rmSync(dir, { recursive: true, force: true });
     return { diff: r.diff, rules: r.findings.map((f) => f.ruleId) };
   };
