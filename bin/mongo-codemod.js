@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is built by `npm run build` (run by `prepare` on install) into dist/bundle/cli.js, one
-// ESM bundle that loads fast; dist/src/cli.js (the plain tsc output) serves when the bundle was not built.
+// Thin launcher: the CLI is built by `npm run build` (run by `prepare` on install) into dist/bundle/mongo-codemod.cjs,
+// one script that dist/src/launch.js loads with V8's code cache; dist/src/cli.js (the plain tsc output) serves when
+// the bundle was not built.
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const bundle = new URL('../dist/bundle/cli.js', import.meta.url);
-const { main } = await import(existsSync(bundle) ? bundle.href : new URL('../dist/src/cli.js', import.meta.url).href);
+const bundle = fileURLToPath(new URL('../dist/bundle/mongo-codemod.cjs', import.meta.url));
+const { main } = existsSync(bundle) ? (await import('../dist/src/launch.js')).loadBundle(bundle) : await import('../dist/src/cli.js');
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
@@ -78,24 +78,40 @@ if (esbuild && entries.length) {
     logLevel: 'warning',
   });
 }
-// The CLI as one ESM bundle (plus lazily loaded chunks: the JS/TS engine with Babel, the Python engine, the pool
-// worker): loading ~600 small CommonJS modules of @babel/* and commander one by one cost a few hundred ms per run.
-// web-tree-sitter (finds its own wasm) and tinypool (starts workers from files) stay external.
+// What the code cache is trained on: the commands a user runs, over code of every engine and preset.
+const TRAINING = [
+  ['run', '--dry-run', 'examples/shop-api'],
+  ['check', 'examples/shop-api'],
+  ['check', 'fixtures'],
+];
+
+// The CLI as one CommonJS script (the CLI and the pool worker's task; loading ~600 small CommonJS modules of
+// @babel/* and commander one by one cost a few hundred ms per run), which dist/src/launch.js runs with V8's code
+// cache: see trainCodeCache below. Module code inside it still runs lazily: the Babel and Python engines initialise
+// on the first file that needs them. web-tree-sitter (finds its own wasm) and tinypool (ESM only; starts workers
+// from files) stay external. dist/bundle/worker.js is the file tinypool starts: it loads the same bundle.
 if (esbuild) {
   await esbuild.build({
-    entryPoints: { cli: 'src/cli.ts', worker: 'src/runner/worker.ts' },
+    entryPoints: { 'mongo-codemod': 'src/bundle.ts' },
     outdir: `${out}/bundle`,
+    outExtension: { '.js': '.cjs' },
     bundle: true,
-    splitting: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
-    chunkNames: '[name]-[hash]',
     external: ['web-tree-sitter', 'tinypool'],
-    // Bundled CommonJS code calls require() for Node built-ins.
-    banner: { js: "import { createRequire as __mongoCodemodCreateRequire } from 'node:module'; const require = __mongoCodemodCreateRequire(import.meta.url);" },
-    logLevel: 'warning',
+    define: { 'import.meta.url': '__mongoCodemodUrl' },
+    banner: { js: "const __mongoCodemodUrl = require('node:url').pathToFileURL(__filename).href;" },
+    logLevel: 'error',
   });
+  writeFileSync(
+    `${out}/bundle/worker.js`,
+    "// The pool worker: the task function of the CLI bundle, loaded with its code cache (see src/launch.ts).\n" +
+      "import { fileURLToPath } from 'node:url';\n" +
+      "import { loadBundle } from '../src/launch.js';\n\n" +
+      "export default loadBundle(fileURLToPath(new URL('./mongo-codemod.cjs', import.meta.url))).runTask;\n",
+  );
+  trainCodeCache(path.resolve(`${out}/bundle/mongo-codemod.cjs`), path.resolve(`${out}/src/launch.js`));
 }
 if (!esbuild && entries.length) {
   // A consumer installing from the registry gets the prebuilt dist/; esbuild is only needed to rebuild it.
@@ -107,4 +123,31 @@ renameSync(out, 'dist');
 if (tscFailed) {
   console.error('build: tsc reported errors');
   process.exit(1);
+}
+
+/**
+ * Runs the fresh bundle once, in a child process, over the example app (run --dry-run and check) and the fixtures
+ * (check), then saves the bytecode V8 compiled for it next to the bundle (src/launch.ts). Nothing is written to the
+ * trees it reads. A failure costs only speed: the build warns and the CLI compiles as usual.
+ */
+function trainCodeCache(bundle, launch) {
+  const script = `
+    import { loadBundle, saveCodeCache } from ${JSON.stringify(pathToFileURL(launch).href)};
+    const { main } = loadBundle(${JSON.stringify(bundle)});
+    for (const argv of ${JSON.stringify(TRAINING)}) {
+      const code = await main(argv);
+      if (code > 1) throw new Error('mongo-codemod ' + argv.join(' ') + ' exited with ' + code);
+    }
+    saveCodeCache(${JSON.stringify(bundle)});
+  `;
+  try {
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+      env: { ...process.env, MONGO_CODEMOD_THREADS: '1', CI: 'true', NO_COLOR: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      maxBuffer: 256 * 1024 * 1024,
+    });
+  } catch (err) {
+    console.warn(`build: no code cache for the CLI bundle (it still works, only slower to start): ${err.stderr ? String(err.stderr).slice(-2000) : err.message}`);
+  }
 }

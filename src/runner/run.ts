@@ -8,7 +8,8 @@ import type { EngineFinding, EngineOptions, Finding } from '../core/types.js';
 import { engineFor, engineRuns } from '../engines.js';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import Tinypool from 'tinypool';
+import type Tinypool from 'tinypool';
+import { importExternal } from './external.js';
 import { isPythonDependencyFile, isPythonLockfile } from '../python/deps.js';
 import { isSuppressed, looseText, MAX_FILE_BYTES, processCandidate, type FileReport, type Outcome, type ProcessOptions, type Speculation } from './process.js';
 import { pathFilter } from '../core/config.js';
@@ -101,9 +102,12 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   const threads = Math.max(1, Number(process.env.MONGO_CODEMOD_THREADS) || (os.availableParallelism?.() ?? os.cpus().length));
   // MONGO_CODEMOD_THREADS=N (N > 1) forces the pool whatever the count (tests exercise the pool this way).
   const forced = Number(process.env.MONGO_CODEMOD_THREADS) > 1;
-  let pool: Tinypool | undefined;
-  const getPool = (): Tinypool =>
-    (pool ??= new Tinypool({ filename: fileURLToPath(new URL('./worker.js', import.meta.url)), minThreads: threads, maxThreads: threads, idleTimeout: 100 }));
+  // tinypool loads only when a run needs the pool (importing it costs ~20 ms).
+  let pool: Promise<Tinypool> | undefined;
+  const getPool = (): Promise<Tinypool> =>
+    (pool ??= importExternal<{ default: typeof Tinypool }>('tinypool').then(
+      ({ default: Pool }) => new Pool({ filename: fileURLToPath(new URL('./worker.js', import.meta.url)), minThreads: threads, maxThreads: threads, idleTimeout: 100 }),
+    ));
   let jsCandidates = 0;
   // Scan: read every file once; keep the bytes of candidates only (a byte search, no decoding, no parse).
   const early = new Map<string, FileReport>();
@@ -188,7 +192,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       // Worker threads from POOL_THRESHOLD JS/TS candidates; below that, one thread does it faster (each worker pays
       // for loading and warming up the parser). Measured on 2 cores: handing the candidates to a worker while this
       // thread still scans the tree gained nothing either.
-      const submit: Submit = threads > 1 && (forced || jsCandidates >= POOL_THRESHOLD) ? (task) => getPool().run(task) : runTask;
+      const submit: Submit = threads > 1 && (forced || jsCandidates >= POOL_THRESHOLD) ? (task) => getPool().then((p) => p.run(task)) : runTask;
       const index = await jsSpeculative(submit, files, candidates, cwd, withoutProgress(options), bytesOf, settle, failed);
       options = { ...options, jsModuleExports: index };
     }
@@ -200,7 +204,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     const rest = [...candidates].filter(([abs]) => !outcomes.has(abs));
     if ((rest.length >= POOL_THRESHOLD || forced) && rest.length > 0 && threads > 1) {
       await releasePython(); // workers parse for themselves
-      const p = getPool();
+      const p = await getPool();
       phase(`worker pool: ${threads} threads`);
       await Promise.all(
         rest.map(([abs, buf]) =>
@@ -214,7 +218,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       for (const [abs, buf] of rest) settle(abs, await processCandidate(abs, relativePath(cwd, abs), buf, engineOptions));
     }
   } finally {
-    await pool?.destroy();
+    if (pool) await (await pool).destroy();
   }
   candidates.clear();
   await releasePython();
