@@ -80,8 +80,8 @@ if (esbuild && entries.length) {
 }
 // What the code cache is trained on: the commands a user runs, over code of every engine and preset.
 const TRAINING = [
-  ['run', '--dry-run', 'examples/shop-api'],
-  ['check', 'examples/shop-api'],
+  ['run', '--dry-run', '--wrapper-module', 'examples/shop-api/src/lib/motor', 'examples/shop-api'],
+  ['check', '--wrapper-module', 'examples/shop-api/src/lib/motor', 'examples/shop-api'],
   ['check', 'fixtures'],
 ];
 

@@ -37,8 +37,8 @@ client = motor_asyncio.AsyncIOMotorClient()
 
 const env = { ...process.env, CI: 'true', NO_COLOR: '1', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
 
-function sh(cmd: string, args: string[], cwd: string, timeout = 60_000) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env, timeout });
+function sh(cmd: string, args: string[], cwd: string, timeout = 60_000, extraEnv: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...env, ...extraEnv }, timeout });
   return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', error: r.error };
 }
 
@@ -59,7 +59,7 @@ test('the npm tarball works on a clean project: CLI via npx and the jscodeshift 
     const info = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
     const tarball = path.join(tmp, info[0]!.filename);
     const shipped = new Set(info[0]!.files.map((f) => f.path));
-    for (const needed of ['bin/mongo-codemod.js', 'dist/src/cli.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/transforms/motor.cjs', 'dist/wasm/tree-sitter-python.wasm', 'package.json'])
+    for (const needed of ['bin/mongo-codemod.js', 'dist/src/cli.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/transforms/motor.cjs', 'dist/wasm/tree-sitter-python.wasm', 'dist/bundle/mongo-codemod.cjs', 'dist/bundle/worker.js', 'dist/src/launch.js', 'package.json'])
       assert.ok(shipped.has(needed), `${needed} is in the tarball`);
 
     const proj = path.join(tmp, 'proj');
@@ -82,6 +82,9 @@ test('the npm tarball works on a clean project: CLI via npx and the jscodeshift 
     assert.match(dry.stdout, /^\+client = pymongo\.AsyncMongoClient\(\)$/m);
     assert.match(dry.stderr, /2 files scanned, 2 changed/);
     assert.equal(fs.readFileSync(path.join(proj, 'fx/service.js'), 'utf8'), SERVICE, 'dry run wrote nothing');
+    // The installed CLI starts from the code cache shipped with the bundle (same Node here as at build time).
+    const debug = sh('npx', ['--no-install', 'mongo-codemod', 'check', 'fx'], proj, 60_000, { MONGO_CODEMOD_DEBUG: '1' });
+    assert.match(debug.stderr, /\[mongo-codemod\] code cache: used/);
 
     // The programmatic API resolves through the package's "exports".
     const api = sh(process.execPath, ['--input-type=module', '-e', "import { migrate } from 'mongo-codemod'; const r = await migrate({ source: process.argv[1], path: 'a.js' }); process.stdout.write(r.output);", SERVICE], proj);
