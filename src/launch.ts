@@ -22,14 +22,13 @@ export interface BundleExports {
   runTask(task: Task): Promise<Outcome | Speculation>;
 }
 
-/** How a load went: the cache was used, offered and rejected by V8, or there was none for this bundle and V8. */
-export type CacheState = 'used' | 'rejected' | 'none';
+/** How a load went (MONGO_CODEMOD_DEBUG prints it): the cache was used, offered and rejected by V8, or there was none for this bundle and V8. */
+type CacheState = 'used' | 'rejected' | 'none';
 
 interface Loaded {
   exports: BundleExports;
   script: vm.Script;
   digest: Buffer;
-  state: CacheState;
 }
 
 const DIGEST_BYTES = 20;
@@ -66,7 +65,7 @@ function load(bundle: string): Loaded {
   const module = { exports: {} as BundleExports };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(module.exports, module.exports, createRequire(bundle), module, bundle, path.dirname(bundle), (id: string) => import(id));
-  const entry: Loaded = { exports: module.exports, script, digest, state };
+  const entry: Loaded = { exports: module.exports, script, digest };
   loaded.set(bundle, entry);
   return entry;
 }
@@ -74,11 +73,6 @@ function load(bundle: string): Loaded {
 /** The bundle's exports (main, runTask); loaded once per thread. */
 export function loadBundle(bundle: string): BundleExports {
   return load(bundle).exports;
-}
-
-/** How the bundle's code cache was taken when it was loaded in this thread. */
-export function codeCacheState(bundle: string): CacheState {
-  return load(bundle).state;
 }
 
 /**
