@@ -74,7 +74,8 @@ if (esbuild && entries.length) {
     // (it ignores only parser packages), and it cannot compile some of them.
     external: ['@babel/parser'],
     define: { 'import.meta.url': '__mongo_codemod_import_meta_url' },
-    banner: { js: "const __mongo_codemod_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+    // 'use strict' first: after the banner's statement it would not be a directive (see the CLI bundle below).
+    banner: { js: "'use strict';\nconst __mongo_codemod_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'warning',
   });
 }
@@ -101,7 +102,9 @@ if (esbuild) {
     target: 'node20',
     external: ['web-tree-sitter', 'tinypool'],
     define: { 'import.meta.url': '__mongoCodemodUrl' },
-    banner: { js: "const __mongoCodemodUrl = require('node:url').pathToFileURL(__filename).href;" },
+    // Strict mode for the whole script, as in the ESM modules it is made of: the directive must come first, before
+    // the banner's statement (esbuild puts its own after the banner, where it is only an expression).
+    banner: { js: "'use strict';\nconst __mongoCodemodUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'error',
   });
   writeFileSync(

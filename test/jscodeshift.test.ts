@@ -14,6 +14,8 @@ const JSCODESHIFT = path.join(ROOT, 'node_modules/jscodeshift/bin/jscodeshift.js
 const TRANSFORM = path.join(ROOT, 'dist/transforms/motor.cjs');
 
 test('dist/transforms/motor.cjs under the jscodeshift CLI reproduces the fixture outputs', () => {
+  // Strict mode, like the ES modules it is bundled from: the directive comes before the banner's statement.
+  assert.match(fs.readFileSync(TRANSFORM, 'utf8'), /^'use strict';\n/);
   const picked = loadCases('motor').filter((c) => !c.options.wrapperModules && !c.options.wrapperSpecs && !c.options.toList && !c.options.as);
   assert.ok(picked.length >= 20);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-jscs-'));

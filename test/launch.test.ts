@@ -62,6 +62,8 @@ describe('CLI bundle with its code cache', () => {
   }
 
   test('the built CLI starts from its code cache and prints what the tsc build prints', () => {
+    // Strict mode, like the ES modules it is made of: the directive is the script's first statement.
+    assert.match(fs.readFileSync(BUNDLE, 'utf8'), /^'use strict';\n/);
     assert.ok(fs.existsSync(codeCacheFile(BUNDLE)), 'the build made no code cache for this Node');
     const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/mongo-codemod.js'), ...ARGS], { cwd: project, encoding: 'utf8', env });
     assert.equal(/\[mongo-codemod\] code cache: (\w+)/.exec(r.stderr)?.[1], 'used');
