@@ -218,7 +218,8 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       for (const [abs, buf] of rest) settle(abs, await processCandidate(abs, relativePath(cwd, abs), buf, engineOptions));
     }
   } finally {
-    if (pool) await (await pool).destroy();
+    // A pool that never came up (tinypool failed to load) has nothing to destroy, and must not hide the run's error.
+    if (pool) await pool.then((p) => p.destroy(), () => undefined);
   }
   candidates.clear();
   await releasePython();
