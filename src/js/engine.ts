@@ -5,6 +5,7 @@
 import type { EngineOptions, EngineResult, FileInput } from '../core/types.js';
 import { applyEdits, OverlapError } from '../core/text.js';
 import { parseSource, ParseError } from './parse.js';
+import { releaseBabelCaches } from './babel.js';
 import path from 'node:path';
 import { normalisePath, wrapperMatcher } from './modules.js';
 export { jsPrefilter, jsIndexPrefilter, LEGACY_TOKENS } from './prefilter.js';
@@ -56,6 +57,14 @@ function trackerFor(file: FileInput, options: EngineOptions, ast: ReturnType<typ
  * is not processed (processJs returns them for the files it tracks: the same tracker, the same answer).
  */
 export function jsModuleExports(file: FileInput, options: EngineOptions): Record<string, Kind> {
+  try {
+    return moduleExports(file, options);
+  } finally {
+    releaseBabelCaches();
+  }
+}
+
+function moduleExports(file: FileInput, options: EngineOptions): Record<string, Kind> {
   let ast;
   try {
     ast = parseSource(file.text, file.relPath);
@@ -69,7 +78,16 @@ export function jsModuleExports(file: FileInput, options: EngineOptions): Record
   return tracker.exportedKinds();
 }
 
+/** Processes one JS/TS file: its rewrite, findings and exported handles. */
 export function processJs(file: FileInput, options: EngineOptions): EngineResult {
+  try {
+    return processFile(file, options);
+  } finally {
+    releaseBabelCaches();
+  }
+}
+
+function processFile(file: FileInput, options: EngineOptions): EngineResult {
   const matcher = wrapperMatcher(options);
   // The in-house wrapper module itself is left alone.
   if (matcher.isWrapperFile(file.absPath)) {
