@@ -22,7 +22,7 @@ import { escapeRe, LineIndex } from '../core/text.js';
 import { phase } from '../core/debug.js';
 import { isBareSpecifier, normalisePath, packageName, wrapperMatcher, wrapperModulesOf } from '../js/modules.js';
 import { callbackPresetsOn, importsLocalModule, jsIndexPrefilter, jsPrefilter, UNTRACKED_COLLECTION_NEEDLE } from '../js/prefilter.js';
-import runTask, { type Task } from './worker.js';
+import runTask, { type Batch, type Settled, type Task } from './worker.js';
 
 export { MAX_FILE_BYTES, type FileStatus, type FileReport } from './process.js';
 
@@ -79,8 +79,17 @@ function scanNeedles(options: EngineOptions): { js: Buffer[]; py: Buffer[] } {
   return { js, py };
 }
 
-/** Candidates below this count are processed in-process: measured on 2 cores, a pool (module and wasm loading per worker) costs more than it saves on ~100 candidates. */
-export const POOL_THRESHOLD = 400;
+/**
+ * From how many candidates a pool of `threads` workers processes them; below, this thread does (no pool at all with
+ * one thread). Measured on 2 cores (interleaved, Motor-style files of ~30 lines): one thread beat two workers at
+ * 400 (1.59 s against 1.89 s), 2,000 (4.2 s / 4.4 s) and 4,000 candidates (5.1 s / 5.3 s), and lost at 8,000
+ * (9.1 s / 8.4 s). Each worker compiles and warms up Babel for itself, and one thread leaves the second core to
+ * V8's background compiler and collector. With 3 threads and more each worker's share shrinks: there the pool
+ * starts at 400, a threshold that could not be measured on this 2-core machine.
+ */
+export function poolThreshold(threads: number): number {
+  return threads <= 2 ? 5_000 : 400;
+}
 
 /** Bytes of non-candidate files kept in memory between the scan and the cross-file index (beyond it, they are read again). */
 const KEEP_BUDGET = 128 * 1024 * 1024;
@@ -108,6 +117,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     (pool ??= importExternal<{ default: typeof Tinypool }>('tinypool').then(
       ({ default: Pool }) => new Pool({ filename: fileURLToPath(new URL('./worker.js', import.meta.url)), minThreads: threads, maxThreads: threads, idleTimeout: 100 }),
     ));
+  const toPool = batching((batch) => getPool().then((p) => p.run(batch) as Promise<Settled[]>), threads);
   let jsCandidates = 0;
   // Scan: read every file once; keep the bytes of candidates only (a byte search, no decoding, no parse).
   const early = new Map<string, FileReport>();
@@ -189,10 +199,10 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       promote([...names].filter(Boolean), pyFiles, (abs) => candidates.has(abs), candidates, bytesOf);
     }
     if (options.preset !== 'motor-python') {
-      // Worker threads from POOL_THRESHOLD JS/TS candidates; below that, one thread does it faster (each worker pays
+      // Worker threads from poolThreshold JS/TS candidates; below that, one thread does it faster (each worker pays
       // for loading and warming up the parser). Measured on 2 cores: handing the candidates to a worker while this
       // thread still scans the tree gained nothing either.
-      const submit: Submit = threads > 1 && (forced || jsCandidates >= POOL_THRESHOLD) ? (task) => getPool().then((p) => p.run(task)) : runTask;
+      const submit: Submit = threads > 1 && (forced || jsCandidates >= poolThreshold(threads)) ? toPool : runTask;
       const index = await jsSpeculative(submit, files, candidates, cwd, withoutProgress(options), bytesOf, settle, failed);
       options = { ...options, jsModuleExports: index };
     }
@@ -202,13 +212,12 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     // Process the remaining candidates: in a worker pool sized to the machine for large runs, in-process otherwise.
     const engineOptions = withoutProgress(options);
     const rest = [...candidates].filter(([abs]) => !outcomes.has(abs));
-    if ((rest.length >= POOL_THRESHOLD || forced) && rest.length > 0 && threads > 1) {
+    if ((rest.length >= poolThreshold(threads) || forced) && rest.length > 0 && threads > 1) {
       await releasePython(); // workers parse for themselves
-      const p = await getPool();
       phase(`worker pool: ${threads} threads`);
       await Promise.all(
         rest.map(([abs, buf]) =>
-          (p.run({ abs, rel: relativePath(cwd, abs), buf, options: engineOptions }) as Promise<Outcome>).then(
+          (toPool({ abs, rel: relativePath(cwd, abs), buf, options: engineOptions }) as Promise<Outcome>).then(
             (o) => settle(abs, o),
             (err: Error) => settle(abs, failed(abs, err)),
           ),
@@ -403,6 +412,43 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
 
 /** Runs a task in a pool worker, or in this thread (the worker's own function). */
 type Submit = (task: Task) => Promise<unknown>;
+
+/** Batches per pool thread when a tick submits many tasks, and the most files in one batch. */
+const BATCHES_PER_THREAD = 8;
+const MAX_BATCH = 32;
+
+/**
+ * Hands tasks to the pool in batches. tinypool's cost per task (a message each way, a heap measurement in the
+ * worker, a wait for the next task) was about a third of a worker's time on small files: measured on 2 cores, 2,000
+ * files ran slower in two workers than in one thread. The tasks submitted in one tick are grouped, in order, into
+ * about BATCHES_PER_THREAD batches per thread (at most MAX_BATCH files each, so that the threads stay evenly busy);
+ * each task still settles on its own, with its own outcome or error.
+ */
+export function batching(run: (batch: Batch) => Promise<Settled[]>, threads: number): Submit {
+  let queue: { task: Task; resolve: (v: unknown) => void; reject: (e: Error) => void }[] = [];
+  const flush = () => {
+    const items = queue;
+    queue = [];
+    const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil(items.length / (threads * BATCHES_PER_THREAD))));
+    for (let i = 0; i < items.length; i += size) {
+      const group = items.slice(i, i + size);
+      run({ batch: group.map((x) => x.task) }).then(
+        (settled) =>
+          group.forEach((x, j) => {
+            const s = settled[j];
+            if (s && 'ok' in s) x.resolve(s.ok);
+            else x.reject(new Error(s ? s.error : 'the worker returned no result'));
+          }),
+        (err: Error) => group.forEach((x) => x.reject(err)),
+      );
+    }
+  };
+  return (task) =>
+    new Promise((resolve, reject) => {
+      if (!queue.length) queueMicrotask(flush);
+      queue.push({ task, resolve, reject });
+    });
+}
 
 /**
  * First pass for JS/TS: which files export wrapper (or native) handles — `export const db = client.getDatabase(..)`,

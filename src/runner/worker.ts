@@ -15,7 +15,30 @@ export interface Task {
   speculate?: { index: boolean };
 }
 
-export default async function run(task: Task): Promise<Outcome | Speculation> {
+/** Several tasks in one message (the runner batches what it hands to the pool); each settles on its own. */
+export interface Batch {
+  batch: Task[];
+}
+
+/** A batched task's result: its outcome, or the message of the error it threw. */
+export type Settled = { ok: Outcome | Speculation } | { error: string };
+
+export default async function run(task: Task): Promise<Outcome | Speculation>;
+export default async function run(task: Batch): Promise<Settled[]>;
+export default async function run(task: Task | Batch): Promise<Outcome | Speculation | Settled[]> {
+  if (!('batch' in task)) return runOne(task);
+  const settled: Settled[] = [];
+  for (const one of task.batch) {
+    try {
+      settled.push({ ok: await runOne(one) });
+    } catch (err) {
+      settled.push({ error: (err as Error).message });
+    }
+  }
+  return settled;
+}
+
+async function runOne(task: Task): Promise<Outcome | Speculation> {
   if (task.speculate) return indexAndProcess(task.abs, task.rel, task.buf, task.options, task.speculate.index);
   const outcome = await processCandidate(task.abs, task.rel, task.buf, task.options);
   delete outcome.exports; // only the index reads them
