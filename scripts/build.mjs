@@ -60,22 +60,27 @@ try {
 } catch {
   esbuild = undefined;
 }
+// Both bundles (the jscodeshift transforms, the CLI) are CommonJS scripts made of ES modules: `import.meta.url`
+// becomes the script's own file URL, and the script is strict as its modules were. The directive must be the first
+// statement: esbuild prints its own after the banner's, where it is only an expression.
+const COMMONJS_FROM_ESM = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outExtension: { '.js': '.cjs' },
+  define: { 'import.meta.url': '__mongoCodemodUrl' },
+  banner: { js: "'use strict';\nconst __mongoCodemodUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
 const entries = readdirSync('transforms').filter((f) => f.endsWith('.ts'));
 if (esbuild && entries.length) {
   await esbuild.build({
+    ...COMMONJS_FROM_ESM,
     entryPoints: entries.map((f) => path.join('transforms', f)),
     outdir: `${out}/transforms`,
-    outExtension: { '.js': '.cjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
     // Self-contained but for @babel/parser: jscodeshift's babel hook recompiles every module a transform requires
     // (it ignores only parser packages), and it cannot compile some of them.
     external: ['@babel/parser'],
-    define: { 'import.meta.url': '__mongo_codemod_import_meta_url' },
-    // 'use strict' first: after the banner's statement it would not be a directive (see the CLI bundle below).
-    banner: { js: "'use strict';\nconst __mongo_codemod_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'warning',
   });
 }
@@ -93,18 +98,10 @@ const TRAINING = [
 // from files) stay external. dist/bundle/worker.js is the file tinypool starts: it loads the same bundle.
 if (esbuild) {
   await esbuild.build({
+    ...COMMONJS_FROM_ESM,
     entryPoints: { 'mongo-codemod': 'src/bundle.ts' },
     outdir: `${out}/bundle`,
-    outExtension: { '.js': '.cjs' },
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
     external: ['web-tree-sitter', 'tinypool'],
-    define: { 'import.meta.url': '__mongoCodemodUrl' },
-    // Strict mode for the whole script, as in the ESM modules it is made of: the directive must come first, before
-    // the banner's statement (esbuild puts its own after the banner, where it is only an expression).
-    banner: { js: "'use strict';\nconst __mongoCodemodUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'error',
   });
   writeFileSync(

@@ -14,13 +14,10 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
-import type { Outcome, Speculation } from './runner/process.js';
-import type { Task } from './runner/worker.js';
+import type * as bundleEntry from './bundle.js';
 
-export interface BundleExports {
-  main(argv: string[]): Promise<number>;
-  runTask(task: Task): Promise<Outcome | Speculation>;
-}
+/** What the bundle exports: src/bundle.ts (the CLI's main, the pool worker's task). */
+export type BundleExports = typeof bundleEntry;
 
 /** How a load went (MONGO_CODEMOD_DEBUG prints it): the cache was used, offered and rejected by V8, or there was none for this bundle and V8. */
 type CacheState = 'used' | 'rejected' | 'none';

@@ -118,6 +118,8 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       ({ default: Pool }) => new Pool({ filename: fileURLToPath(new URL('./worker.js', import.meta.url)), minThreads: threads, maxThreads: threads, idleTimeout: 100 }),
     ));
   const toPool = batching((batch) => getPool().then((p) => p.run(batch) as Promise<Settled[]>), threads);
+  /** Do this many candidates go to the pool? */
+  const usePool = (count: number): boolean => threads > 1 && count > 0 && (forced || count >= poolThreshold(threads));
   let jsCandidates = 0;
   // Scan: read every file once; keep the bytes of candidates only (a byte search, no decoding, no parse).
   const early = new Map<string, FileReport>();
@@ -202,7 +204,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       // Worker threads from poolThreshold JS/TS candidates; below that, one thread does it faster (each worker pays
       // for loading and warming up the parser). Measured on 2 cores: handing the candidates to a worker while this
       // thread still scans the tree gained nothing either.
-      const submit: Submit = threads > 1 && (forced || jsCandidates >= poolThreshold(threads)) ? toPool : runTask;
+      const submit: Submit = usePool(jsCandidates) ? toPool : runTask;
       const index = await jsSpeculative(submit, files, candidates, cwd, withoutProgress(options), bytesOf, settle, failed);
       options = { ...options, jsModuleExports: index };
     }
@@ -212,7 +214,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     // Process the remaining candidates: in a worker pool sized to the machine for large runs, in-process otherwise.
     const engineOptions = withoutProgress(options);
     const rest = [...candidates].filter(([abs]) => !outcomes.has(abs));
-    if ((rest.length >= poolThreshold(threads) || forced) && rest.length > 0 && threads > 1) {
+    if (usePool(rest.length)) {
       await releasePython(); // workers parse for themselves
       phase(`worker pool: ${threads} threads`);
       await Promise.all(
