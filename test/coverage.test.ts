@@ -13,8 +13,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, loadCases, type Case } from './helpers/fixtures.js';
-import { allRules } from '../src/core/rules.js';
-import '../src/js/callbacks/meta.js';
+import { allRules } from '../src/rules/registry.js';
 
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const cases = new Map<string, Case>();

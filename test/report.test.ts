@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, existsSync, writeFileSync, mkdirSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../src/core/types.js';
-import { defineRules } from '../src/core/rules.js';
+import type { RuleLookup, RuleTable } from '../src/core/rules.js';
 import type { Report } from '../src/report/model.js';
 import { FORMATS, formatReport } from '../src/report/index.js';
 import { buildSarif, toArtifactUri, fingerprints, FINGERPRINT_KEY, SARIF_SCHEMA, type ReadLine } from '../src/report/sarif.js';
@@ -16,11 +16,12 @@ import { escapeData, escapeProperty, annotation, formatGithub, githubStepSummary
 import { formatMarkdown } from '../src/report/markdown.js';
 import { formatStylish } from '../src/report/stylish.js';
 
-defineRules({
+const TEST_RULES: RuleTable = {
   'test/alpha': { severity: 'error', description: 'Alpha description.', help: 'Alpha help.' },
   'test/beta': { severity: 'warning', description: 'Beta description.', help: 'Beta help.' },
   'test/gamma': { severity: 'info', description: 'Gamma a | b description.', help: 'Gamma help.' },
-});
+};
+const rules: RuleLookup = (id) => TEST_RULES[id];
 
 function finding(p: Partial<Finding> & Pick<Finding, 'ruleId' | 'file' | 'line'>): Finding {
   const severity = p.severity ?? (p.ruleId === 'test/alpha' ? 'error' : p.ruleId === 'test/beta' ? 'warning' : 'info');
@@ -73,7 +74,7 @@ describe('sarif', () => {
   const readLine = memoryReader({});
 
   test('structure, levels, rules and ruleIndex', () => {
-    const log = buildSarif(sampleReport(), { readLine, cwd: '/repo' });
+    const log = buildSarif(sampleReport(), { readLine, cwd: '/repo', rules });
     assert.equal(log.$schema, SARIF_SCHEMA);
     assert.equal(log.$schema, 'https://json.schemastore.org/sarif-2.1.0.json');
     assert.equal(log.version, '2.1.0');
@@ -314,11 +315,13 @@ describe('github', () => {
     try {
       const file = join(dir, 'summary.md');
       const report = sampleReport();
-      const summary = githubStepSummary(report);
+      const summary = githubStepSummary(report, rules);
       assert.ok(summary.startsWith('## mongo-codemod\n'));
       assert.ok(summary.includes('| `test/alpha` | error | 2 | Alpha description. |'));
       assert.ok(summary.includes('### To fix by hand (4)'));
       assert.ok(!summary.includes('Findings per file'));
+      // What is written is the summary with the registry's metadata.
+      const written = githubStepSummary(report);
 
       assert.equal(writeGithubStepSummary(report, {}), false);
       assert.equal(writeGithubStepSummary(report, { GITHUB_STEP_SUMMARY: '' }), false);
@@ -326,9 +329,9 @@ describe('github', () => {
 
       writeFileSync(file, 'previous step\n');
       assert.equal(writeGithubStepSummary(report, { GITHUB_STEP_SUMMARY: file }), true);
-      assert.equal(readFileSync(file, 'utf8'), `previous step\n${summary}\n`);
+      assert.equal(readFileSync(file, 'utf8'), `previous step\n${written}\n`);
       assert.equal(writeGithubStepSummary(report, { GITHUB_STEP_SUMMARY: file }), true);
-      assert.equal(readFileSync(file, 'utf8'), `previous step\n${summary}\n${summary}\n`);
+      assert.equal(readFileSync(file, 'utf8'), `previous step\n${written}\n${written}\n`);
       // Unwritable target: false, no throw.
       assert.equal(writeGithubStepSummary(report, { GITHUB_STEP_SUMMARY: join(dir, 'no', 'such', 'dir.md') }), false);
     } finally {
@@ -339,7 +342,7 @@ describe('github', () => {
 
 describe('markdown', () => {
   test('counts, per rule, per file, the findings to fix by hand, problem files', () => {
-    const md = formatMarkdown(sampleReport());
+    const md = formatMarkdown(sampleReport(), { rules });
     const lines = md.split('\n');
     assert.equal(lines[0], '## mongo-codemod migration summary');
     for (const row of [
@@ -375,11 +378,11 @@ describe('markdown', () => {
     assert.ok(!md.includes('test/gamma`:'), 'info findings are not listed to fix by hand');
     assert.ok(lines.includes('- `vendor/min.js`: skipped — minified'));
     assert.ok(lines.includes('- `lib/broken.ts`: **error** — internal error: boom'));
-    assert.equal(formatReport(sampleReport(), 'markdown'), md);
+    assert.equal(formatReport(sampleReport(), 'markdown', { rules }), md);
   });
 
   test('HTML-ish text is escaped outside code spans, and a clean run says so', () => {
-    const md = formatMarkdown(makeReport([finding({ ruleId: 'test/alpha', file: 'a.ts', line: 1, message: 'Cursor<T> is `Cursor<T>`' })]));
+    const md = formatMarkdown(makeReport([finding({ ruleId: 'test/alpha', file: 'a.ts', line: 1, message: 'Cursor<T> is `Cursor<T>`' })]), { rules });
     assert.ok(md.includes(': Cursor&lt;T&gt; is `Cursor<T>`'));
     assert.ok(formatMarkdown(makeReport([])).includes('No findings: nothing left to migrate by hand.'));
   });

@@ -1,6 +1,7 @@
 /**
- * Every rule id the tool can report, with its default severity, a one-line description and the help text.
- * Ids are stable: CI baselines, ignore comments and SARIF fingerprints depend on them.
+ * The shape of rule metadata, and the rules of the core itself. Every rule id the tool can report has one entry in
+ * a static table beside the code that reports it; src/rules/registry.ts joins the tables. Ids are stable: CI
+ * baselines, ignore comments and SARIF fingerprints depend on them.
  */
 import type { Severity } from './types.js';
 
@@ -10,24 +11,21 @@ export interface RuleMeta {
   help: string;
 }
 
-const rules = new Map<string, RuleMeta>();
+/** A table of rules: id -> metadata. */
+export type RuleTable = Readonly<Record<string, RuleMeta>>;
 
-export function defineRules(entries: Record<string, RuleMeta>): void {
-  for (const [id, meta] of Object.entries(entries)) rules.set(id, meta);
-}
+/** Looks up a rule's metadata (the registry's, or a test's own). */
+export type RuleLookup = (id: string) => RuleMeta | undefined;
 
-export function ruleMeta(id: string): RuleMeta | undefined {
-  return rules.get(id);
-}
-
-export function allRules(): ReadonlyMap<string, RuleMeta> {
-  return rules;
-}
-
-defineRules({
+export const CORE_RULES: RuleTable = {
   'parse-error': {
     severity: 'error',
     description: 'The file could not be parsed; it was left unchanged.',
     help: 'Fix the syntax error (or exclude the file), then run again.',
   },
-});
+  'mongo-codemod/marker': {
+    severity: 'error',
+    description: 'A `mongo-codemod:` marker left by `run --annotate`: a flagged site still waits for its manual fix.',
+    help: 'Apply the fix the marker describes, then delete the marker comment.',
+  },
+};

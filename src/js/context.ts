@@ -3,7 +3,7 @@ import type { NodePath } from '@babel/traverse';
 import type * as t from '@babel/types';
 import type { EngineFinding, EngineOptions, Severity } from '../core/types.js';
 import { LineIndex, detectEol, indentUnit, type Edit } from '../core/text.js';
-import { ruleMeta } from '../core/rules.js';
+import { ruleMeta } from '../rules/registry.js';
 import type { Tracker } from '../tracking/tracker.js';
 
 export class RuleContext {

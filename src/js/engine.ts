@@ -16,7 +16,6 @@ import { handlesRule } from './rules/handles.js';
 import { clientRule } from './rules/client.js';
 import { cursorRule, toListRule } from './rules/cursor.js';
 import { importsRule } from './rules/imports.js';
-import './rules/meta.js';
 import { callbackPresetApplies, callbacksRules, seedForFile, untrackedCollectionCalls, UNTRACKED_COLLECTION_SHAPE } from './callbacks/index.js'; // callbacks preset hook
 import { isLegacySpecifier } from '../presets/mongodb-legacy.js'; // callbacks preset hook
 

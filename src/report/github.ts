@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import type { Finding, Severity } from '../core/types.js';
 import type { Report } from './model.js';
+import type { RuleLookup } from '../core/rules.js';
 import { countsText, formatMarkdown, plural, severityCounts } from './markdown.js';
 
 /** GitHub displays at most this many error (and, separately, warning) annotations per step. */
@@ -121,8 +122,8 @@ export function formatGithub(report: Report): string {
 }
 
 /** The Markdown for $GITHUB_STEP_SUMMARY: counts, findings per rule, the findings to fix by hand (capped). */
-export function githubStepSummary(report: Report): string {
-  return formatMarkdown(report, { title: 'mongo-codemod', perFile: false, maxFindings: SUMMARY_MAX_FINDINGS, maxFiles: 200 });
+export function githubStepSummary(report: Report, rules?: RuleLookup): string {
+  return formatMarkdown(report, { title: 'mongo-codemod', perFile: false, maxFindings: SUMMARY_MAX_FINDINGS, maxFiles: 200, ...(rules ? { rules } : {}) });
 }
 
 /**

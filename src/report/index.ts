@@ -1,5 +1,6 @@
 /** One formatter per output format, all rendering the same Report. */
 import type { Report } from './model.js';
+import type { RuleLookup } from '../core/rules.js';
 import { formatJson } from './json.js';
 import { formatText } from './text.js';
 import { formatStylish } from './stylish.js';
@@ -14,6 +15,8 @@ export interface FormatOptions {
   color?: boolean;
   /** Line text as it was before the run (SARIF fingerprints must match between `run` and `check`). */
   readLine?: (file: string, line: number) => string | undefined;
+  /** Rule metadata (default: the registry). */
+  rules?: RuleLookup;
 }
 
 export function formatReport(report: Report, format: Format, options: FormatOptions | boolean = {}): string {
@@ -27,11 +30,11 @@ export function formatReport(report: Report, format: Format, options: FormatOpti
     case 'text':
       return formatText(report, color);
     case 'sarif':
-      return formatSarif(report, o.readLine ? { readLine: o.readLine } : {});
+      return formatSarif(report, { ...(o.readLine ? { readLine: o.readLine } : {}), ...(o.rules ? { rules: o.rules } : {}) });
     case 'github':
       return formatGithub(report);
     case 'markdown':
-      return formatMarkdown(report);
+      return formatMarkdown(report, o.rules ? { rules: o.rules } : {});
   }
 }
 

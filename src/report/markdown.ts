@@ -4,7 +4,8 @@
  * The GitHub step summary (github.ts) is rendered by the same code, without the per-file table and with a size cap.
  */
 import type { Finding, Severity } from '../core/types.js';
-import { ruleMeta } from '../core/rules.js';
+import { ruleMeta } from '../rules/registry.js';
+import type { RuleLookup } from '../core/rules.js';
 import type { Report } from './model.js';
 
 export interface MarkdownOptions {
@@ -16,6 +17,8 @@ export interface MarkdownOptions {
   maxFindings?: number;
   /** At most this many files per table / list (default: all). */
   maxFiles?: number;
+  /** Rule metadata (default: the registry). */
+  rules?: RuleLookup;
 }
 
 export type SeverityCounts = Record<Severity, number>;
@@ -43,12 +46,12 @@ export interface RuleCount {
 }
 
 /** Findings per rule: most severe first, then most frequent, then by id. */
-export function countsPerRule(findings: readonly Finding[]): RuleCount[] {
+export function countsPerRule(findings: readonly Finding[], lookup: RuleLookup = ruleMeta): RuleCount[] {
   const map = new Map<string, RuleCount>();
   for (const f of findings) {
     let r = map.get(f.ruleId);
     if (!r) {
-      const meta = ruleMeta(f.ruleId);
+      const meta = lookup(f.ruleId);
       r = { ruleId: f.ruleId, severity: meta?.severity ?? f.severity, count: 0, description: meta?.description ?? '' };
       map.set(f.ruleId, r);
     }
@@ -112,7 +115,7 @@ export function formatMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (report.findings.length) {
     out.push('### Findings per rule', '');
     out.push('| Rule | Severity | Count | Description |', '|---|---|---:|---|');
-    for (const r of countsPerRule(report.findings)) {
+    for (const r of countsPerRule(report.findings, options.rules)) {
       out.push(`| ${mdCode(r.ruleId).replace(/\|/g, '\\|')} | ${r.severity} | ${r.count} | ${mdCell(r.description || '—')} |`);
     }
     out.push('');

@@ -2,7 +2,7 @@
  * SARIF 2.1.0, shaped for GitHub code scanning (`github/codeql-action/upload-sarif`).
  *
  * - `ruleId`s are the tool's stable rule ids; `tool.driver.rules[]` lists every rule that has a result, with the
- *   metadata of the rule registry (src/core/rules.ts).
+ *   metadata of the rule registry (src/rules/registry.ts).
  * - URIs are repo-relative (relative to the working directory), `/`-separated, percent-encoded, with uriBaseId %SRCROOT%.
  * - `partialFingerprints["mongoCodemod/v1"]` hashes rule id + file + the trimmed text of the flagged line and adds the
  *   occurrence index of that triple, so an alert keeps its identity when unrelated lines are added above it.
@@ -14,7 +14,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding, Severity } from '../core/types.js';
-import { ruleMeta } from '../core/rules.js';
+import { ruleMeta } from '../rules/registry.js';
+import type { RuleLookup } from '../core/rules.js';
 import type { Report } from './model.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -37,6 +38,8 @@ export interface SarifOptions {
   cwd?: string;
   /** Results kept per run (default 25,000, GitHub's limit). */
   maxResults?: number;
+  /** Rule metadata (default: the registry). */
+  rules?: RuleLookup;
   /** Locations kept per result (default 1,000, GitHub's limit). */
   maxLocations?: number;
 }
@@ -196,8 +199,8 @@ function ruleName(id: string): string {
   return name || id;
 }
 
-function buildRule(id: string, example: Finding): SarifRule {
-  const meta = ruleMeta(id);
+function buildRule(id: string, example: Finding, lookup: RuleLookup): SarifRule {
+  const meta = lookup(id);
   const severity = meta?.severity ?? example.severity;
   const description = meta?.description ?? `mongo-codemod rule ${id}.`;
   const help = meta?.help ?? example.fix ?? `See ${INFORMATION_URI} for this rule.`;
@@ -251,7 +254,7 @@ export function buildSarif(report: Report, options: SarifOptions = {}): SarifLog
 
   const ruleIds = [...new Set(kept.map((i) => findings[i]!.ruleId))].sort();
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
-  const rules = ruleIds.map((id) => buildRule(id, findings[kept.find((i) => findings[i]!.ruleId === id)!]!));
+  const rules = ruleIds.map((id) => buildRule(id, findings[kept.find((i) => findings[i]!.ruleId === id)!]!, options.rules ?? ruleMeta));
 
   const results: SarifResult[] = kept.map((i) => {
     const f = findings[i]!;

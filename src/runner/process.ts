@@ -4,7 +4,6 @@
  */
 import type { EngineFinding, EngineOptions } from '../core/types.js';
 import { LineIndex } from '../core/text.js';
-import { defineRules } from '../core/rules.js';
 import { annotateMigrated, findMarkers, MARKER_TAG } from '../report/annotate.js';
 import { engineFor } from '../engines.js';
 import { isPythonLockfile, migratePythonDependencyFile, pythonLockfileFinding } from '../python/deps.js';
@@ -33,14 +32,6 @@ export interface Outcome {
   /** JS/TS: the handles the file exports, when the engine tracked it (see indexAndProcess). */
   exports?: Record<string, unknown>;
 }
-
-defineRules({
-  'mongo-codemod/marker': {
-    severity: 'error',
-    description: 'A `mongo-codemod:` marker left by `run --annotate`: a flagged site still waits for its manual fix.',
-    help: 'Apply the fix the marker describes, then delete the marker comment.',
-  },
-});
 
 /** Options the runner adds for processing (they travel to pool workers with the engine options). */
 export interface ProcessOptions extends EngineOptions {

@@ -18,7 +18,6 @@ import { applyEach, decideEach } from './each.js';
 import { rewriteClientOptions, rewriteMethod, rewriteOptions, rewriteWriteConcern, rewriteResults, type MethodEnv } from './methods.js';
 import { callbackOptions, dependsOnDriver, driverMajor } from './era.js';
 export { UNTRACKED_COLLECTION_SHAPE } from '../prefilter.js';
-import './meta.js';
 
 /** Method names distinctive enough that a call passing a callback is a driver call even on an untracked receiver. */
 const DISTINCTIVE = new Set([

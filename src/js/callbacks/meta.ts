@@ -1,7 +1,7 @@
 /** Rule ids of the `mongodb-legacy` and `mongodb-callbacks` presets, with their severity and manual fix. */
-import { defineRules } from '../../core/rules.js';
+import type { RuleTable } from '../../core/rules.js';
 
-defineRules({
+export const CALLBACK_RULES: RuleTable = {
   'mongodb-legacy/legacy-import': {
     severity: 'error',
     description: "An import of 'mongodb-legacy' (the callback bridge) is still present.",
@@ -192,4 +192,4 @@ defineRules({
     description: 'aggregate() with a callback: v2 passed an array and v3 a cursor; the driver version is unknown or the shape is not convertible.',
     help: 'Use `const docs = await coll.aggregate(pipeline, opts).toArray()`.',
   },
-});
+};

@@ -1,7 +1,7 @@
 /** Rule ids of the Motor-style preset and the native-driver checks, with their severity and manual fix. */
-import { defineRules } from '../../core/rules.js';
+import type { RuleTable } from '../../core/rules.js';
 
-defineRules({
+export const MOTOR_RULES: RuleTable = {
   'motor/legacy-import': {
     severity: 'error',
     description: 'An import of a Motor-style wrapper module is still present.',
@@ -122,7 +122,7 @@ defineRules({
     description: 'This is the in-house wrapper module itself; it was left unchanged.',
     help: 'Delete it once nothing imports it any more.',
   },
-});
+};
 
 /** Hints for wrapper methods that have no same-name native method. */
 export const METHOD_HINTS: Record<string, string> = {

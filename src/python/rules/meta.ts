@@ -1,0 +1,170 @@
+/** Rule ids of the `motor-python` preset, with their default severity and manual fix. */
+import type { RuleTable } from '../../core/rules.js';
+
+export const PYTHON_RULES: RuleTable = {
+  'motor-python/await-added': {
+    severity: 'info',
+    description: 'A call that was synchronous in Motor is a coroutine in PyMongo; `await` was added.',
+    help: 'Nothing to do: review the added `await`.',
+  },
+  'motor-python/callback-api': {
+    severity: 'error',
+    description: "Motor's callback API (cursor.each and friends) does not exist in PyMongo's async API.",
+    help: 'Rewrite as `async for doc in cursor: ...` (call the callback in the loop body).',
+  },
+  'motor-python/client-encryption': {
+    severity: 'info',
+    description: 'AsyncClientEncryption is imported from pymongo.asynchronous.encryption.',
+    help: 'Nothing to do: pymongo.encryption exports only the synchronous ClientEncryption.',
+  },
+  'motor-python/connect-dropped': {
+    severity: 'info',
+    description: '`connect=True` is not supported by AsyncMongoClient; it was dropped and `await client.aconnect()` added where possible.',
+    help: 'Where no `aconnect()` could be added, call `await client.aconnect()` once inside the running loop.',
+  },
+  'motor-python/dependency-extras': {
+    severity: 'info',
+    description: 'Extras of the motor requirement were dropped or carried over to pymongo.',
+    help: 'Check that the extras kept on pymongo are the ones the project needs.',
+  },
+  'motor-python/dependency-hashes': {
+    severity: 'warning',
+    description: 'The motor requirement carried --hash options, which cannot be carried over to pymongo.',
+    help: 'Regenerate the hashes for pymongo (e.g. `pip-compile --generate-hashes`).',
+  },
+  'motor-python/dependency-manual': {
+    severity: 'error',
+    description: 'A motor dependency from a URL, path or git source cannot be migrated automatically.',
+    help: 'Replace it with a pymongo requirement (>= 4.13) by hand.',
+  },
+  'motor-python/dependency-merged': {
+    severity: 'info',
+    description: 'The motor requirement was merged into an existing pymongo requirement.',
+    help: 'Nothing to do: review the merged constraint.',
+  },
+  'motor-python/dependency-pin-raised': {
+    severity: 'warning',
+    description: "A pymongo constraint excluded the release with PyMongo's GA async API; it was raised.",
+    help: 'Check that nothing else in the project needs the older pymongo.',
+  },
+  'motor-python/encryption-positional': {
+    severity: 'error',
+    description: 'The 5th positional argument of AsyncIOMotorClientEncryption was io_loop; in AsyncClientEncryption it is kms_tls_options.',
+    help: 'Remove the io_loop argument; pass kms_tls_options= by keyword if you need it.',
+  },
+  'motor-python/event-loop-binding': {
+    severity: 'warning',
+    description: 'An AsyncMongoClient is bound to the event loop of its first operation; this client can be used from several loops.',
+    help: 'Create the client inside the running loop (app startup/lifespan, or a per-test fixture) and close it there.',
+  },
+  'motor-python/fetch-next': {
+    severity: 'error',
+    description: "cursor.fetch_next / next_object do not exist in PyMongo's async API.",
+    help: 'Iterate with `async for doc in cursor:`, or fetch one document with `await cursor.next()` / `await cursor.try_next()`.',
+  },
+  'motor-python/fetch-next-loop': {
+    severity: 'info',
+    description: 'A `while await cursor.fetch_next` loop was rewritten as `async for`.',
+    help: 'Nothing to do: review the loop.',
+  },
+  'motor-python/generic-runtime': {
+    severity: 'warning',
+    description: 'A subscripted Motor class is used in a runtime check; PyMongo async classes are not subscriptable at run time.',
+    help: 'Drop the subscript in runtime checks: isinstance(x, AsyncMongoClient).',
+  },
+  'motor-python/gridfs-collection-kwarg': {
+    severity: 'error',
+    description: 'AsyncGridFSBucket has no `collection=` parameter.',
+    help: 'Use `bucket_name=` to choose the bucket (files are stored in `<bucket_name>.files` / `.chunks`).',
+  },
+  'motor-python/gridfs-handler': {
+    severity: 'error',
+    description: "Motor's Tornado/aiohttp GridFS handlers have no PyMongo counterpart.",
+    help: 'Serve GridFS files with your framework: open an AsyncGridOut with `await bucket.open_download_stream(id)` and stream it.',
+  },
+  'motor-python/legacy-dependency': {
+    severity: 'error',
+    description: 'motor is still a declared dependency; Motor reached end of life on 2026-05-14.',
+    help: 'Replace it with pymongo>=4.13 (run `mongo-codemod run --preset motor-python`).',
+  },
+  'motor-python/legacy-import': {
+    severity: 'error',
+    description: 'A Motor import is still present.',
+    help: 'Run `mongo-codemod run --preset motor-python` on it, then fix what the report lists.',
+  },
+  'motor-python/mongomock-motor': {
+    severity: 'warning',
+    description: "mongomock-motor only fakes Motor classes; tests built on it will not exercise PyMongo's async API.",
+    help: 'Test against a real server (or a fixture that starts one), or patch AsyncMongoClient yourself.',
+  },
+  'motor-python/name-kept': {
+    severity: 'info',
+    description: 'The PyMongo name is already bound in this file, so it is imported under the old local name.',
+    help: 'Rename the local name once nothing else in the file needs it.',
+  },
+  'motor-python/needs-await-in-sync': {
+    severity: 'error',
+    description: "A coroutine of PyMongo's async API is called where `await` is not allowed; it was not rewritten.",
+    help: 'Move this call into an async function and `await` it (or run it with asyncio.run / the framework\'s async shutdown hook).',
+  },
+  'motor-python/now-coroutine': {
+    severity: 'error',
+    description: "A call is a coroutine in PyMongo's async API but its result is used where an `await` cannot be added safely.",
+    help: 'Await the call first (`cursor = await coll.aggregate(p)`), then use its result.',
+  },
+  'motor-python/odm': {
+    severity: 'warning',
+    description: 'The client is handed to an ODM that may still need Motor.',
+    help: "Upgrade to a release that supports PyMongo's async API (e.g. Beanie >= 2.0) before switching the client, or keep Motor for that ODM for now.",
+  },
+  'motor-python/removed-attribute': {
+    severity: 'error',
+    description: "The attribute does not exist in PyMongo's async API; on a client or database it would silently name a database or collection.",
+    help: 'Replace it with the PyMongo async API (see the README table), or remove it.',
+  },
+  'motor-python/stale-lockfile': {
+    severity: 'warning',
+    description: 'A lockfile still pins motor after its dependency file was migrated.',
+    help: 'Regenerate the lockfile after updating the dependency file.',
+  },
+  'motor-python/star-import': {
+    severity: 'error',
+    description: '`from motor... import *` cannot be migrated automatically: the names it binds are not visible.',
+    help: 'Import the names you use explicitly, then run again.',
+  },
+  'motor-python/string-reference': {
+    severity: 'warning',
+    description: 'A string names a Motor path (a mock/patch target, warning filter or dynamic import) that the migration does not change.',
+    help: 'Point it at the PyMongo async name (e.g. "pymongo.AsyncMongoClient") or remove it.',
+  },
+  'motor-python/to-list-variable': {
+    severity: 'warning',
+    description: 'to_list(n) with a variable: Motor treated 0 as "all documents", PyMongo rejects it.',
+    help: 'Make sure the value is None or >= 1, e.g. `to_list(n or None)` if 0 meant "all".',
+  },
+  'motor-python/to-list-zero': {
+    severity: 'error',
+    description: 'to_list(0) has no PyMongo equivalent.',
+    help: 'Drop the call and use [] if no documents were wanted, or use to_list() / to_list(n) with n >= 1.',
+  },
+  'motor-python/tornado': {
+    severity: 'error',
+    description: "Motor's Tornado integration (motor.motor_tornado) has no PyMongo counterpart.",
+    help: 'Move the code to asyncio (Tornado 5+ runs on asyncio) and use AsyncMongoClient.',
+  },
+  'motor-python/unmapped-module': {
+    severity: 'error',
+    description: 'This Motor module has no PyMongo counterpart known to this codemod.',
+    help: 'Replace its use by hand with the matching pymongo.asynchronous API.',
+  },
+  'motor-python/unmapped-name': {
+    severity: 'error',
+    description: 'This Motor name has no PyMongo counterpart known to this codemod; the import was left as is.',
+    help: 'Replace it by hand with the matching pymongo.asynchronous API.',
+  },
+  'motor-python/unverified-receiver': {
+    severity: 'warning',
+    description: 'The call has a Motor shape, but its receiver could not be proven to be a Motor handle, so it was not rewritten.',
+    help: 'If the receiver is a Motor handle, make the change by hand (see the finding), or make the handle traceable (import it, annotate it).',
+  },
+};
