@@ -1,4 +1,7 @@
-/** The frozen native surface must match the installed `mongodb` package exactly (no hand-typed list to drift). */
+/**
+ * The committed native surface (src/generated/, made by `npm run generate`) must match the installed `mongodb`
+ * package exactly: no hand-typed list to drift, and a driver upgrade without regenerating fails here.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
