@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { EngineOptions, WrapperSpec } from './core/types.js';
-import { ConfigError, loadWrapperSpec } from './core/spec.js';
+import { ConfigError, loadWrapperSpec } from './presets/spec.js';
 import { loadConfig, pathFilter, type ProjectConfig } from './core/config.js';
 import { EXIT, exitCodeOf } from './core/exit.js';
 import { applyBaseline, createBaseline, readBaseline, resultLineReader, writeBaseline } from './report/baseline.js';

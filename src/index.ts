@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { applyPatch } from 'diff';
 import type { EngineFinding, EngineOptions, Finding, WrapperSpec } from './core/types.js';
-import { ConfigError, loadWrapperSpec } from './core/spec.js';
+import { ConfigError, loadWrapperSpec } from './presets/spec.js';
 import { engineFor, engineRuns, presetNames } from './engines.js';
 import { runFiles, type FileStatus, type RunResult } from './runner/run.js';
 import { resolveWrapperModule } from './js/modules.js';
@@ -30,7 +30,7 @@ export { buildReport, formatReport, FORMATS, type Format, type FormatOptions } f
 export { annotateText, findMarkers, markerComment, type AnnotateFinding, type Marker } from './report/annotate.js';
 export { createBaseline, applyBaseline, parseBaseline, type Baseline, type BaselineEntry } from './report/baseline.js';
 export { loadConfig, pathIgnored, type ProjectConfig } from './core/config.js';
-export { ConfigError } from './core/spec.js';
+export { ConfigError } from './core/errors.js';
 export { EXIT, type ExitCode } from './core/exit.js';
 
 export interface MigrateOptions {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, pathIgnored, pathFilter, validateConfig } from '../src/core/config.js';
-import { ConfigError } from '../src/core/spec.js';
+import { ConfigError } from '../src/presets/spec.js';
 import { applyBaseline, createBaseline, parseBaseline, formatBaseline } from '../src/report/baseline.js';
 import type { Finding } from '../src/core/types.js';
 

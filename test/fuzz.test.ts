@@ -31,7 +31,7 @@ import path from 'node:path';
 import { processJs, jsPrefilter } from '../src/js/engine.js';
 import { parseSource } from '../src/js/parse.js';
 import type { EngineOptions, EngineResult } from '../src/core/types.js';
-import { loadWrapperSpec } from '../src/core/spec.js';
+import { loadWrapperSpec } from '../src/presets/spec.js';
 import { FIXTURES, ROOT, loadCases, type Case } from './helpers/fixtures.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed2026) >>> 0;

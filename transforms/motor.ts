@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { processJs, jsPrefilter } from '../src/js/engine.js';
-import { loadWrapperSpec } from '../src/core/spec.js';
+import { loadWrapperSpec } from '../src/presets/spec.js';
 import type { EngineOptions } from '../src/core/types.js';
 import { resolveWrapperModule } from '../src/js/modules.js';
 

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
-import { ConfigError } from './spec.js';
+import { ConfigError } from './errors.js';
 
 export const CONFIG_FILE = 'mongo-codemod.config.json';
 export const PACKAGE_KEY = 'mongo-codemod';

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../core/types.js';
-import { ConfigError } from '../core/spec.js';
+import { ConfigError } from '../core/errors.js';
 import { diskLineReader, fingerprints, type ReadLine } from './sarif.js';
 
 export const BASELINE_VERSION = 1;

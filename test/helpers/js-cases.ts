@@ -6,7 +6,7 @@ import path from 'node:path';
 import { jsModuleExports, processJs } from '../../src/js/engine.js';
 import { normalisePath } from '../../src/js/modules.js';
 import type { EngineOptions } from '../../src/core/types.js';
-import { loadWrapperSpec } from '../../src/core/spec.js';
+import { loadWrapperSpec } from '../../src/presets/spec.js';
 import { FIXTURES, loadCases, normaliseFindings, type Case } from './fixtures.js';
 
 /** Engine options of a case: its .options.json (wrapper modules and specs relative to the preset folder, toList, preset, and the callback presets' from / target / modifyResult). */

@@ -1,11 +1,12 @@
 /** Loading and validating --wrapper spec files (the declarative description of an in-house wrapper). */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { WrapperSpec } from './types.js';
-import { HANDLE_KINDS } from '../presets/kinds.js';
-import { MOTOR_CLASSES } from '../presets/motor.js';
+import type { WrapperSpec } from '../core/types.js';
+import { ConfigError } from '../core/errors.js';
+import { HANDLE_KINDS } from './kinds.js';
+import { MOTOR_CLASSES } from './motor.js';
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 const KEYS = new Set(['$schema', 'name', 'modules', 'exports', 'factories', 'methods']);
 
