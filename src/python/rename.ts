@@ -28,6 +28,7 @@ export function renamePhase(ctx: Ctx): void {
   const renames = new Map<string, string>();
   const keepLocal = new Set<string>();
   for (const c of info.classes.values()) {
+    if (c.migrated) continue;
     if (c.aliased) {
       keepLocal.add(c.local);
       continue;
