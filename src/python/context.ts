@@ -38,6 +38,8 @@ export interface Ctx {
   nextGroup: number;
   /** The file's project depends on Motor (run) or on Motor/PyMongo (check): untraced Motor shapes are looked at. */
   project: boolean;
+  /** The file imports an ODM that still runs on Motor, and Motor: it keeps Motor (no rewrite, findings only). */
+  keepMotor: boolean;
   /** check mode: PyMongo async names are tracked too, and nothing heuristic is proposed. */
   checkMode: boolean;
   /** Cached by the untraced rules: the file imports mongomock_motor / a Motor-bound ODM. */

@@ -7,7 +7,9 @@ import { Tracker, type InjectedHandles } from './tracker.js';
 import { nodesOfType } from './ast.js';
 import { RULE_PREFIX, type Ctx, type RawFinding } from './context.js';
 import { callRules, projectCallRules } from './rules/calls.js';
-import { motorOnlyNames } from './rules/untraced.js';
+import { eventLoopRules } from './rules/event-loops.js';
+import { motorOnlyNames, beanieRules, odmClientRule, MOTOR_ODMS } from './rules/untraced.js';
+import { moduleNameOf } from './imports.js';
 import { projectDeps, releaseProjectDeps } from './project.js';
 import path from 'node:path';
 import { attributeRules, genericRuntimeRule } from './rules/attributes.js';
@@ -19,13 +21,11 @@ import { selectEdits, OffsetMap } from './passes.js';
 export { PYTHON_EXTENSIONS } from './prefilter.js';
 import { pythonEngine as descriptor } from './index.js';
 const MAX_PASSES = 8;
-/** Code on PyMongo's async API (check re-reports what still breaks there). */
-const MIGRATED = /\bAsyncMongoClient\b|\bpymongo\.asynchronous\b|\bAsync(Database|Collection|GridFSBucket|Cursor|CommandCursor|ClientSession)\b/;
 /** Text that looks like real Motor use (a syntax error in a file that merely says "motorcycle" is not our business). */
 const MOTOR_USE = /(^|[^\w.])(import\s+motor\b|from\s+motor\b|motor\.motor_\w+|AsyncIOMotor\w+|mongomock_motor)/m;
 
 export { prefilterPython } from './prefilter.js';
-import { prefilterPython, injectedHandles } from './prefilter.js';
+import { prefilterPython, injectedHandles, MIGRATED_CODE } from './prefilter.js';
 
 export interface TransformResult {
   output: string;
@@ -131,7 +131,7 @@ export async function transformPython(
 
     // Phase B: imports and names.
     const ctx = makeCtx(current, tree.rootNode, injected, analysed?.tree === tree ? analysed.ctx : undefined, project, checkMode);
-    renamePhase(ctx);
+    if (!ctx.keepMotor) renamePhase(ctx);
     for (const f of ctx.findings) record(f);
     const { accepted, deferred } = selectEdits(ctx.edits);
     if (deferred.length) throw new OverlapError(`${deferred.length} overlapping rename edit(s)`);
@@ -178,18 +178,41 @@ function makeCtx(text: string, root: Node, injected: InjectedHandles, same?: Ctx
     },
     project,
     checkMode,
+    keepMotor: info.motorStatements.length > 0 && odmOnMotor(root),
     edits: [],
     findings: [],
     nextGroup: 0,
   };
 }
 
+/** Does the file import an ODM that still runs on Motor (ODMantic, umongo, motor-odm, motorengine, ...)? */
+function odmOnMotor(root: Node): boolean {
+  for (const s of nodesOfType(root, ['import_statement', 'import_from_statement'])) {
+    const mods = s.type === 'import_from_statement' ? [moduleNameOf(s) ?? ''] : s.childrenForFieldName('name').map((n) => (n ? n.text.split(/\s+as\s+/)[0] : ''));
+    if (mods.some((m) => MOTOR_ODMS.test(m))) return true;
+  }
+  return false;
+}
+
 function runCallSiteRules(ctx: Ctx, first: boolean): void {
+  if (ctx.keepMotor) {
+    // kept on Motor for its ODM: report, never rewrite
+    if (first) {
+      importFlags(ctx);
+      for (const n of nodesOfType(ctx.root, 'call')) odmClientRule(ctx, n);
+    }
+    return;
+  }
   if (first) {
     importFlags(ctx);
     stringFlags(ctx);
     if (ctx.motor) fixtureFlags(ctx);
-    if (ctx.motor || ctx.project) motorOnlyNames(ctx);
+    if (ctx.motor || ctx.project) {
+      motorOnlyNames(ctx);
+      beanieRules(ctx);
+      eventLoopRules(ctx);
+      for (const n of nodesOfType(ctx.root, 'call')) odmClientRule(ctx, n);
+    }
   }
   if (ctx.motor || ctx.project) for (const n of nodesOfType(ctx.root, 'call')) projectCallRules(ctx, n);
   if (!ctx.motor) return;
@@ -255,7 +278,7 @@ async function processPython(file: FileInput, options: EngineOptions, onModuleHa
     if (!onModuleHandles && !prefilterPython(file.text, options)) return { output: null, findings: [] };
     const project = isMotorProject(file, options);
     // a file that never says "motor" only matters in a project that depends on Motor (check: or on PyMongo)
-    if (!project && !/motor/i.test(file.text) && !(options.mode === 'check' && MIGRATED.test(file.text)) && !Object.keys(injectedHandles(options)).some((k) => mayUse(file.text, k))) return { output: null, findings: [] };
+    if (!project && !/motor/i.test(file.text) && !(options.mode === 'check' && MIGRATED_CODE.test(file.text)) && !Object.keys(injectedHandles(options)).some((k) => mayUse(file.text, k))) return { output: null, findings: [] };
     const res = await transformPython(file.text, { ...options, pythonMotorProject: project } as EngineOptions, onModuleHandles);
     const output = res.output === file.text ? null : res.output;
     return {

@@ -18,6 +18,8 @@ export interface ModuleAlias {
   local: string;
   /** The Motor module it denotes: `motor.motor_asyncio`, `motor`, ... */
   module: string;
+  /** Bound by `from motor import motor_asyncio` (uses then become bare names imported with from-lines). */
+  fromImport?: boolean;
 }
 
 export interface OtherImport {
@@ -114,7 +116,7 @@ export function analyzeImports(root: Node, checkMode = false): ImportInfo {
         if (cls) {
           info.classes.set(local, { local, module: mod, name: dotted, cls, aliased: alias !== null && alias !== dotted });
         } else if (mod === 'motor' && /^[A-Za-z_]\w*$/.test(dotted) && isSubmoduleName(dotted)) {
-          info.modules.push({ local, module: `motor.${dotted}` });
+          info.modules.push({ local, module: `motor.${dotted}`, fromImport: true });
         } else {
           info.unmappedNames.set(local, { module: mod, name: dotted });
         }

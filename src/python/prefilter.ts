@@ -39,3 +39,11 @@ export function injectedHandles(options: EngineOptions | undefined): InjectedHan
   return out;
 }
 
+
+/** Files the runner's cross-file pass indexes: Motor code, and (check) code the run moved to PyMongo's async API. */
+export function pythonIndexCandidate(text: string, options: EngineOptions): boolean {
+  return /motor/i.test(text) || (options.mode === 'check' && MIGRATED_CODE.test(text));
+}
+
+/** Code on PyMongo's async API (check re-reports what still breaks there). */
+export const MIGRATED_CODE = /\bAsyncMongoClient\b|\bpymongo\.asynchronous\b|\bAsync(Database|Collection|GridFSBucket|Cursor|CommandCursor|ClientSession)\b/;

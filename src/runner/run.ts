@@ -21,7 +21,7 @@ import { listedPackages, migratePackageJson, nearestPackageJson, oldDriverRanges
 import { escapeRe, LineIndex } from '../core/text.js';
 import { phase } from '../core/debug.js';
 import { isBareSpecifier, normalisePath, packageName, wrapperMatcher, wrapperModulesOf } from '../js/modules.js';
-import { PYTHON_NEEDLES } from '../python/prefilter.js';
+import { PYTHON_NEEDLES, pythonIndexCandidate } from '../python/prefilter.js';
 import { callbackPresetsOn, importsLocalModule, jsIndexPrefilter, jsPrefilter, UNTRACKED_COLLECTION_NEEDLE } from '../js/prefilter.js';
 import runTask, { type Batch, type Settled, type Task } from './worker.js';
 
@@ -601,7 +601,7 @@ async function pythonHandles(candidates: Map<string, Buffer>, cwd: string, optio
   for (const [abs, buf] of candidates) {
     if (!/\.pyi?$/.test(abs)) continue;
     const text = looseText(buf);
-    if (!/motor/i.test(text)) continue;
+    if (!pythonIndexCandidate(text, options)) continue;
     const rel = relativePath(cwd, abs);
     let handles: Record<string, string>;
     try {

@@ -76,6 +76,7 @@ function judge(ctx: Ctx, recv: Node): Verdict {
   if (base.type === 'identifier' && (/^[A-Z]/.test(base.text) || base.text === 'cls') && steps.length === 1) return 'skip';
   if (base.type === 'identifier' && base.text === 'self' && steps.length === 1) return 'skip';
   if (steps.some((s) => motorClassOf(ctx.info, s))) return 'skip';
+  const classBase = base.type === 'identifier' && (/^[A-Z]/.test(base.text) || base.text === 'cls');
   let sawCollectionStep = false;
   for (const s of steps) {
     const k = t.kindOf(s);
@@ -85,10 +86,10 @@ function judge(ctx: Ctx, recv: Node): Verdict {
     if (m === 'get_collection' && ex.odm) return 'skip'; // an ODM engine kept on Motor (ODMantic's engine.get_collection)
     if (m === 'get_motor_collection' || m === 'get_pymongo_collection') return 'rewrite'; // Beanie: a driver collection
     if (m && COLLECTION_STEPS.has(m)) sawCollectionStep = true;
-    else if (s.type === 'call') return 'flag'; // an arbitrary call: its result is unknown
+    else if (s.type === 'call' && !classBase) return 'flag'; // an arbitrary call: its result is unknown
   }
   // A Beanie class's query builder: `Model.find(...).aggregate(...)` (a call chain on a class)
-  if (base.type === 'identifier' && /^[A-Z]/.test(base.text) && !sawCollectionStep) return 'skip';
+  if (classBase && !sawCollectionStep) return 'skip';
   return 'flag';
 }
 
@@ -241,4 +242,53 @@ function inImport(n: Node): boolean {
     if (p.type === 'block' || p.type === 'module' || p.type === 'expression_statement') return false;
   }
   return false;
+}
+
+/** Beanie 2.0 runs on PyMongo's async API and removed Document.get_motor_collection() (no alias). */
+export function beanieRules(ctx: Ctx): void {
+  if (!/\bbeanie\b/.test(ctx.text) || !nodesOfType(ctx.root, ['import_statement', 'import_from_statement']).some((s) => /\bbeanie\b/.test(s.text))) return;
+  for (const id of nodesOfType(ctx.root, 'identifier')) {
+    if (id.text !== 'get_motor_collection') continue;
+    const p = id.parent;
+    if (!p || p.type !== 'attribute' || field(p, 'attribute')?.id !== id.id || p.parent?.type !== 'call') continue;
+    if (ctx.checkMode) {
+      finding(ctx, 'beanie-motor-collection', 'error', id, 'Beanie 2.0 removed Document.get_motor_collection() (no alias).', 'Call get_pymongo_collection() instead (it returns a pymongo AsyncCollection).');
+      continue;
+    }
+    ctx.edits.push({
+      rule: 'beanie',
+      start: id.startIndex,
+      end: id.endIndex,
+      text: 'get_pymongo_collection',
+      note: note('beanie-2', 'info', id, 'Beanie 2.0 (PyMongo async) renamed get_motor_collection() to get_pymongo_collection(); the beanie pin is raised to >=2.0 with the driver.'),
+    });
+  }
+}
+
+/** Callables of ODMs that still run on Motor and take a client or database. */
+const MOTOR_ODM_ENTRY = /^(AIOEngine|MotorAsyncIOInstance|MotorAsyncIOReference)$/;
+
+/** An ODM kept on Motor handed a client/database that is (or will be, after the run) a PyMongo async one. */
+export function odmClientRule(ctx: Ctx, call: Node): void {
+  const fn = field(call, 'function');
+  if (!fn) return;
+  const name = unparen(fn).type === 'attribute' ? field(unparen(fn), 'attribute')?.text : unparen(fn).text;
+  if (!name || !MOTOR_ODM_ENTRY.test(name)) return;
+  const args = field(call, 'arguments');
+  for (const a of args ? named(args) : []) {
+    const v = a.type === 'keyword_argument' ? field(a, 'value') : a;
+    if (!v) continue;
+    const k = ctx.tracker.kindOf(v);
+    if (k !== 'client' && k !== 'db') continue;
+    // run: a Motor client built in this file, which keeps Motor (see keepMotor), is what the ODM needs
+    if (ctx.keepMotor) continue;
+    finding(
+      ctx,
+      'odm-motor-client',
+      'error',
+      v,
+      `${name} (an ODM that still runs on Motor) is handed a ${k === 'client' ? 'client' : 'database'} that is${ctx.checkMode ? '' : ' migrated to'} PyMongo's async API; the ODM calls Motor-only APIs on it and breaks.`,
+      `Keep a Motor client for the ODM (\`AsyncIOMotorClient\` from motor.motor_asyncio, and keep \`motor\` in the dependencies) until the ODM supports PyMongo async, or move the models to an ODM that does (e.g. Beanie >= 2.0).`,
+    );
+  }
 }
