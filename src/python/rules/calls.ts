@@ -412,7 +412,7 @@ function aconnectSite(ctx: Ctx, call: Node): { stmt: Node; target: string } | nu
   return { stmt, target };
 }
 
-const MULTI_LOOP = /\basyncio\.run\(|new_event_loop\(|\bthreading\b|\bThread\(|run_in_executor\(|\bimport pytest\b|\bunittest\b|\bcelery\b/;
+const MULTI_LOOP = /\basyncio\.run\(|new_event_loop\(|\bthreading\b|\bThread\(|run_in_executor\(|\bimport pytest(_asyncio)?\b|\bfrom pytest(_asyncio)? import\b|\bunittest\b|\bcelery\b/;
 
 function moduleLevelClient(ctx: Ctx, call: Node): void {
   let insideFn = false;

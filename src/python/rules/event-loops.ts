@@ -68,8 +68,6 @@ export function eventLoopRules(ctx: Ctx): void {
     const fixture = decs.some((d) => /(^|\.)fixture(\(|$)/.test(d));
     const test = isTestFile && asyncFn && (name.startsWith('test') || decs.some((d) => /mark\.asyncio/.test(d)));
     if (!celery && !(isTestFile && asyncFn && (fixture || test))) continue;
-    const scopeArg = decs.map((d) => /(^|[^_])scope\s*=\s*["'](\w+)["']/.exec(d)?.[2]).find(Boolean);
-    if (fixture && scopeArg && scopeArg !== 'function') continue; // fixtureFlags reports wide-scope fixtures
     const hit = uses(fn, names)[0];
     if (!hit) continue;
     if (celery)
@@ -78,9 +76,12 @@ export function eventLoopRules(ctx: Ctx): void {
         `The Celery task "${name}" uses the module-level MongoDB handle \`${hit.text}\`: every task call that runs the async client runs its own event loop (asyncio.run / a worker thread), and PyMongo's AsyncMongoClient raises RuntimeError("Cannot use AsyncMongoClient in different event loop") on the second one (Motor tolerated this).`,
       );
     else {
-      const scope = decs.map((d) => /(loop_)?scope\s*=\s*["'](\w+)["']/.exec(d)?.[2]).find(Boolean) ?? 'function';
+      const loopScope = decs.map((d) => /loop_scope\s*=\s*["'](\w+)["']/.exec(d)?.[1]).find(Boolean);
+      const scope = loopScope ?? decs.map((d) => /(^|[^_])scope\s*=\s*["'](\w+)["']/.exec(d)?.[2]).find(Boolean) ?? 'function';
+      // reported at the decorator (or the def): the fix is there (loop_scope), the use may be anywhere in the body
+      const at = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
       flag(
-        hit,
+        at,
         `${fixture ? 'Fixture' : 'Test'} "${name}" (loop scope: ${scope}) uses the module-level MongoDB handle \`${hit.text}\`: pytest-asyncio runs tests and fixtures of different scopes on different event loops, and PyMongo's AsyncMongoClient is bound to the first loop that uses it (RuntimeError on the next one; Motor tolerated this).`,
       );
     }

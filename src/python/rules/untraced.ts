@@ -135,7 +135,9 @@ function laterMotorUse(fn: Node, name: string, from: number): Node | null {
 export function untracedCursorRule(ctx: Ctx, call: Node, recv: Node, m: string): void {
   if (awaitedBy(call)) return;
   const k = ctx.tracker.kindOf(recv);
-  if (k !== null) return; // traced (the traced rules decide) or provably not Motor
+  // provably not Motor; or traced in a file the traced rules look at (they decide). A handle traced in a file
+  // without Motor imports (Beanie's get_pymongo_collection(), injected handles) goes through the heuristic below.
+  if (k === 'foreign' || (k !== null && ctx.motor)) return;
   const use = motorConsumption(ctx, call);
   if (!use) return;
   const verdict = judge(ctx, recv);
