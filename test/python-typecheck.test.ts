@@ -63,7 +63,6 @@ function same(a: string | undefined, b: string | undefined): boolean {
       .replace(/\bawait /g, '')
       .replace(/\bAsyncIOMotorClient\b/g, 'AsyncMongoClient')
       .replace(/\bAsyncIOMotor(Database|Collection|Cursor|CommandCursor|ChangeStream|ClientSession|GridFSBucket|GridOut|GridIn)\b/g, 'Async$1')
-      .replace(/\bAsyncClientSession\b/g, 'AsyncClientSession')
       .replace(/\(([^()]*)\)/g, '$1');
   return a !== undefined && b !== undefined && (a === b || norm(a) === norm(b));
 }
