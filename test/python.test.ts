@@ -80,7 +80,9 @@ describe('motor-python fixtures', () => {
       const expected = existsSync(outPath) ? readFileSync(outPath, 'utf8') : input;
       const expectedFindings = JSON.parse(readFileSync(join(FIX, `${c.name}.findings.json`), 'utf8')) as Short[];
 
-      const res = await run(input, 'run', `app/${c.name}.${c.ext}`);
+      // project-*: the file belongs to a project whose dependency files list motor
+      const project = c.name.startsWith('project-') ? { pythonMotorProject: true } : {};
+      const res = await run(input, 'run', `app/${c.name}.${c.ext}`, project);
       assert.equal(res.error, undefined, `engine error: ${res.error}`);
       const actual = res.output ?? input;
       assert.equal(actual, expected, 'output differs from the expected file');
@@ -96,7 +98,7 @@ describe('motor-python fixtures', () => {
       // the expected output is valid Python
       await assertParses(expected, 'expected output');
       // idempotence: the expected output is a fixed point
-      const again = await run(expected, 'run', `app/${c.name}.${c.ext}`);
+      const again = await run(expected, 'run', `app/${c.name}.${c.ext}`, project);
       assert.equal(again.output, null, 'a second run changed the file');
       assert.equal(again.error, undefined);
     });
@@ -284,18 +286,20 @@ describe('engine contract', () => {
     ].join('\n');
     const res = await run(src);
     const lines = (res.output ?? '').split('\n');
-    assert.equal(lines[4], '    sync.close()');
-    assert.equal(lines[5], '    unknown.close()');
-    assert.equal(lines[6], '    x = sync.db.users.aggregate([])');
-    assert.equal(lines[7], '    y = unknown.aggregate([])');
-    assert.equal(lines[8], '    z = await client.db.users.aggregate([])');
+    // the AsyncMongoClient import joins the file's `from pymongo import` line
+    assert.equal(lines[0], 'from pymongo import MongoClient, AsyncMongoClient');
+    assert.equal(lines[3], '    sync.close()');
+    assert.equal(lines[4], '    unknown.close()');
+    assert.equal(lines[5], '    x = sync.db.users.aggregate([])');
+    assert.equal(lines[6], '    y = unknown.aggregate([])');
+    assert.equal(lines[7], '    z = await client.db.users.aggregate([])');
   });
 
   test('handles imported from other modules can be injected', async () => {
     const src = ['import motor', 'from app.db import database', 'async def f():', '    async for x in database.users.aggregate([]):', '        print(x)', ''].join('\n');
     const without = await run(src);
     assert.ok(!(without.output ?? src).includes('await database'));
-    assert.ok(without.findings.some((f) => f.ruleId === 'motor-python/unverified-receiver'));
+    assert.ok(without.findings.some((f) => f.ruleId === 'motor-python/untraced-cursor-coroutine' && f.severity === 'error'));
     const withInjected = await run(src, 'run', 'app/x.py', { pythonImportedHandles: { 'app.db.database': 'db' } });
     assert.ok((withInjected.output ?? '').includes('async for x in await database.users.aggregate([]):'));
     // bad injected values are ignored, not trusted
@@ -317,8 +321,8 @@ describe('engine contract', () => {
       '',
     ].join('\n');
     const extra = { pythonImportedHandles: { 'app.database.connection.db': 'db', 'app.database.get_collection': 'asyncFactory:collection' } };
-    assert.equal(pythonEngine.prefilter(src, options()), false);
-    assert.equal(pythonEngine.prefilter(src, options('run', extra)), true);
+    assert.equal(pythonEngine.prefilter(src.replace(/aggregate/g, 'find'), options()), false);
+    assert.equal(pythonEngine.prefilter(src.replace(/aggregate/g, 'find'), options('run', extra)), true);
     const res = await run(src, 'run', 'app/routes.py', extra);
     assert.equal(
       res.output,
@@ -401,7 +405,9 @@ describe('dependency files', () => {
       const again = migratePythonDependencyFile(rel, expected, 'run');
       assert.equal(again.output, null);
       const check = migratePythonDependencyFile(rel, expected, 'check');
-      assert.equal(check.findings.filter((f) => f.ruleId === 'motor-python/legacy-dependency').length, 0);
+      // (unless motor is kept for an ODM that still runs on it: then check stays red on purpose)
+      const kept = res.findings.some((f) => f.ruleId === 'motor-python/motor-kept');
+      assert.equal(check.findings.filter((f) => f.ruleId === 'motor-python/legacy-dependency').length, kept ? 1 : 0);
       // check mode on the input flags every motor requirement it would change
       if (expected !== input) {
         const chk = migratePythonDependencyFile(rel, input, 'check');
@@ -446,6 +452,15 @@ describe('dependency files', () => {
     assert.equal(raiseSpec('>=4,<4.10', 'pep440').spec, '>=4.13');
     assert.equal(raiseSpec('^4.6', 'poetry').spec, '^4.13');
     assert.equal(raiseSpec('*', 'poetry').spec, '>=4.13');
+  });
+
+  test('check: a beanie pin before 2.0 next to pymongo is an error; run raises it with the driver', () => {
+    const migrated = 'pymongo>=4.13\nbeanie==1.26.0\n';
+    const chk = migratePythonDependencyFile('requirements.txt', migrated, 'check');
+    assert.deepEqual(chk.findings.map((f) => [f.ruleId, f.severity, f.line]), [['motor-python/beanie-pin', 'error', 2]]);
+    assert.deepEqual(migratePythonDependencyFile('requirements.txt', 'pymongo>=4.13\nbeanie>=2.0\n', 'check').findings, []);
+    const ran = migratePythonDependencyFile('requirements.txt', 'motor==3.6\nbeanie~=1.26\n', 'run');
+    assert.equal(ran.output, 'pymongo>=4.13\nbeanie>=2.0\n');
   });
 
   test('check mode reports a lingering motor dependency', () => {

@@ -36,6 +36,14 @@ export interface Ctx {
   edits: PlannedEdit[];
   findings: RawFinding[];
   nextGroup: number;
+  /** The file's project depends on Motor (run) or on Motor/PyMongo (check): untraced Motor shapes are looked at. */
+  project: boolean;
+  /** The file imports an ODM that still runs on Motor, and Motor: it keeps Motor (no rewrite, findings only). */
+  keepMotor: boolean;
+  /** check mode: PyMongo async names are tracked too, and nothing heuristic is proposed. */
+  checkMode: boolean;
+  /** Cached by the untraced rules: the file imports mongomock_motor / a Motor-bound ODM. */
+  untracedExclusions?: { mock: boolean; odm: boolean };
   /** Cached: does the file show signs of several event loops (asyncio.run, threads, pytest)? */
   multiLoop?: boolean;
 }

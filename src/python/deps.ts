@@ -118,9 +118,9 @@ function vcmp(a: string, b: string): number {
 }
 
 /** Make a version spec require >= PYMONGO_MIN; returns the new spec and whether it changed. */
-export function raiseSpec(spec: string, style: 'pep440' | 'poetry'): { spec: string; changed: boolean; dropped: string[] } {
+export function raiseSpec(spec: string, style: 'pep440' | 'poetry', MIN: string = PYMONGO_MIN): { spec: string; changed: boolean; dropped: string[] } {
   const s = spec.trim();
-  if (!s || s === '*') return { spec: `>=${PYMONGO_MIN}`, changed: true, dropped: [] };
+  if (!s || s === '*') return { spec: `>=${MIN}`, changed: true, dropped: [] };
   const clauses = s.split(',').map((c) => c.trim()).filter(Boolean);
   let satisfied = false;
   const keep: string[] = [];
@@ -136,7 +136,7 @@ export function raiseSpec(spec: string, style: 'pep440' | 'poetry'): { spec: str
     const ver = m[2];
     const wildcard = ver.includes('*');
     if (op === '>=' || op === '~=' || op === '^' || op === '~' || ((op === '==' || op === '===') && !wildcard)) {
-      if (vcmp(ver, PYMONGO_MIN) >= 0) {
+      if (vcmp(ver, MIN) >= 0) {
         satisfied = true;
         keep.push(c);
       } else {
@@ -144,22 +144,22 @@ export function raiseSpec(spec: string, style: 'pep440' | 'poetry'): { spec: str
         if (op === '==' || op === '===') dropped.push(c);
       }
     } else if (op === '>') {
-      if (vcmp(ver, PYMONGO_MIN) >= 0) {
+      if (vcmp(ver, MIN) >= 0) {
         satisfied = true;
         keep.push(c);
       }
     } else if (op === '==' && wildcard) {
-      if (vcmp(ver.replace(/\.?\*.*$/, ''), PYMONGO_MIN) > 0) {
+      if (vcmp(ver.replace(/\.?\*.*$/, ''), MIN) > 0) {
         satisfied = true;
         keep.push(c);
       } else dropped.push(c);
     } else if (op === '<' || op === '<=') {
-      if (op === '<' ? vcmp(ver, PYMONGO_MIN) > 0 : vcmp(ver, PYMONGO_MIN) >= 0) keep.push(c);
+      if (op === '<' ? vcmp(ver, MIN) > 0 : vcmp(ver, MIN) >= 0) keep.push(c);
       else dropped.push(c);
     } else keep.push(c);
   }
   if (satisfied) return { spec: s, changed: false, dropped: [] };
-  const min = caret && style === 'poetry' ? `^${PYMONGO_MIN}` : `>=${PYMONGO_MIN}`;
+  const min = caret && style === 'poetry' ? `^${MIN}` : `>=${MIN}`;
   return { spec: [min, ...keep].join(','), changed: true, dropped };
 }
 
@@ -201,7 +201,7 @@ interface Out {
 
 export function migratePythonDependencyFile(relPath: string, text: string, mode: 'run' | 'check'): { output: string | null; findings: EngineFinding[] } {
   const kind = pythonDependencyKind(relPath);
-  if (!kind || !/motor/i.test(text)) return { output: null, findings: [] };
+  if (!kind || !(/motor/i.test(text) || (mode === 'check' && /beanie/i.test(text)))) return { output: null, findings: [] };
   let sites: Site[];
   switch (kind) {
     case 'requirements':
@@ -245,6 +245,7 @@ function siteName(s: Site): string | null {
 }
 
 function migrateGroup(group: Site[], out: Out, mode: 'run' | 'check'): void {
+  if (mode === 'check') beanieCheck(group, out);
   for (const s of group)
     if (siteName(s) === 'mongomock-motor')
       out.findings.push({
@@ -257,6 +258,24 @@ function migrateGroup(group: Site[], out: Out, mode: 'run' | 'check'): void {
       });
   const motors = group.filter((s) => siteName(s) === 'motor');
   if (!motors.length) return;
+  // ODMs that still run on Motor: motor stays while they are declared (the code that uses them keeps Motor)
+  const odm = group.find((s) => MOTOR_ODM_PACKAGES.has(siteName(s) ?? ''));
+  if (odm) {
+    for (const m of motors) {
+      out.findings.push({
+        rule: 'motor-kept',
+        severity: mode === 'check' ? 'error' : 'warning',
+        start: m.start,
+        end: m.end,
+        message: `motor is kept: ${siteName(odm)} (declared here) still runs on Motor, and the code that uses it keeps its Motor client.`,
+        fix: `Move the models to an ODM on PyMongo's async API (e.g. beanie>=2.0) or wait for a ${siteName(odm)} release that supports it; then replace motor with pymongo>=${PYMONGO_MIN}.`,
+      });
+      if (mode === 'check')
+        out.findings.push({ rule: 'legacy-dependency', severity: 'error', start: m.start, end: m.end, message: 'motor is still a declared dependency; Motor reached end of life on 2026-05-14.', fix: `Replace it with pymongo>=${PYMONGO_MIN} once nothing needs Motor.` });
+    }
+    return;
+  }
+  beaniePin(group, out, mode);
   let pymongo = group.find((s) => siteName(s) === 'pymongo') ?? null;
   for (const m of motors) {
     if (mode === 'check')
@@ -332,6 +351,50 @@ function migrateGroup(group: Site[], out: Out, mode: 'run' | 'check'): void {
     const newText = parsed.build(kept, m.style === 'table' ? `>=${PYMONGO_MIN}` : `>=${PYMONGO_MIN}`, 'pymongo');
     out.edits.push({ start: m.start, end: m.end, text: newText });
     pymongo = { ...m, text: newText };
+  }
+}
+
+/** ODMs (PyPI names, normalised) that still run on Motor. */
+const MOTOR_ODM_PACKAGES = new Set(['odmantic', 'umongo', 'motor-odm', 'motorengine', 'aiomongodel', 'mongo-thingy']);
+/** Beanie 2.0 is the first release on PyMongo's async API. */
+export const BEANIE_MIN = '2.0';
+
+/** Raise a beanie pin that predates PyMongo async along with the driver (run); report it (check). */
+function beaniePin(group: Site[], out: Out, mode: 'run' | 'check'): void {
+  for (const b of group) {
+    if (siteName(b) !== 'beanie') continue;
+    const parts = b.style === 'pep508' ? pep508Parts(b.text) : tableParts(b.text);
+    if (!parts) continue;
+    const raised = raiseSpec(parts.spec, b.style === 'table' ? 'poetry' : 'pep440', BEANIE_MIN);
+    if (!raised.changed) continue;
+    if (mode === 'check') continue; // reported below, after the motor line is gone, by beanieCheck
+    const newText = parts.build(parts.extras, raised.spec);
+    out.edits.push({ start: b.start, end: b.end, text: newText });
+    out.findings.push({
+      rule: 'beanie-pin-raised',
+      severity: 'info',
+      start: b.start,
+      end: b.end,
+      message: `beanie raised to \`${newText.trim()}\`: Beanie < 2.0 needs Motor; 2.0 runs on PyMongo's async API (its Document.get_motor_collection() is now get_pymongo_collection(), renamed in the code).`,
+    });
+  }
+}
+
+/** check: a beanie pin that predates PyMongo async next to pymongo (motor already gone) still breaks. */
+function beanieCheck(group: Site[], out: Out): void {
+  if (!group.some((s) => siteName(s) === 'pymongo') || group.some((s) => siteName(s) === 'motor')) return;
+  for (const b of group) {
+    if (siteName(b) !== 'beanie') continue;
+    const parts = b.style === 'pep508' ? pep508Parts(b.text) : tableParts(b.text);
+    if (!parts || !raiseSpec(parts.spec, b.style === 'table' ? 'poetry' : 'pep440', BEANIE_MIN).changed) continue;
+    out.findings.push({
+      rule: 'beanie-pin',
+      severity: 'error',
+      start: b.start,
+      end: b.end,
+      message: 'This beanie pin allows releases before 2.0, which need Motor; with PyMongo\'s async client they fail at init_beanie().',
+      fix: `Require beanie>=${BEANIE_MIN} (and rename Document.get_motor_collection() to get_pymongo_collection()).`,
+    });
   }
 }
 

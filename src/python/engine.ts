@@ -6,7 +6,12 @@ import { analyzeImports } from './imports.js';
 import { Tracker, type InjectedHandles } from './tracker.js';
 import { nodesOfType } from './ast.js';
 import { RULE_PREFIX, type Ctx, type RawFinding } from './context.js';
-import { callRules } from './rules/calls.js';
+import { callRules, projectCallRules } from './rules/calls.js';
+import { eventLoopRules } from './rules/event-loops.js';
+import { motorOnlyNames, beanieRules, odmClientRule, MOTOR_ODMS } from './rules/untraced.js';
+import { moduleNameOf } from './imports.js';
+import { projectDeps, releaseProjectDeps } from './project.js';
+import path from 'node:path';
 import { attributeRules, genericRuntimeRule } from './rules/attributes.js';
 import { fetchNextLoop } from './rules/loops.js';
 import { importFlags, stringFlags, fixtureFlags } from './rules/flags.js';
@@ -20,7 +25,7 @@ const MAX_PASSES = 8;
 const MOTOR_USE = /(^|[^\w.])(import\s+motor\b|from\s+motor\b|motor\.motor_\w+|AsyncIOMotor\w+|mongomock_motor)/m;
 
 export { prefilterPython } from './prefilter.js';
-import { prefilterPython, injectedHandles } from './prefilter.js';
+import { prefilterPython, injectedHandles, MIGRATED_CODE } from './prefilter.js';
 
 export interface TransformResult {
   output: string;
@@ -40,6 +45,8 @@ export async function transformPython(
   const raw: RawFinding[] = [];
   const seen = new Set<string>();
   const injected = injectedHandles(options as EngineOptions);
+  const project = (options as { pythonMotorProject?: boolean }).pythonMotorProject === true;
+  const checkMode = options.mode === 'check';
 
   const record = (f: RawFinding) => {
     const start = map.toOriginal(f.start);
@@ -97,7 +104,7 @@ export async function transformPython(
     // left the tree as it was (both only read the tree; the tracker's memo is a cache).
     let analysed: { tree: Tree; ctx: Ctx } | undefined;
     for (let pass = 0; pass < MAX_PASSES; pass++) {
-      const ctx = makeCtx(current, tree.rootNode, injected);
+      const ctx = makeCtx(current, tree.rootNode, injected, undefined, project, checkMode);
       analysed = { tree, ctx };
       if (pass === 0 && onModuleHandles && noInjection) onModuleHandles(ctx.tracker.moduleHandles());
       runCallSiteRules(ctx, pass === 0);
@@ -123,8 +130,8 @@ export async function transformPython(
     if (deferredLeft) throw new OverlapError(`${deferredLeft} overlapping edit(s) could not be applied`);
 
     // Phase B: imports and names.
-    const ctx = makeCtx(current, tree.rootNode, injected, analysed?.tree === tree ? analysed.ctx : undefined);
-    renamePhase(ctx);
+    const ctx = makeCtx(current, tree.rootNode, injected, analysed?.tree === tree ? analysed.ctx : undefined, project, checkMode);
+    if (!ctx.keepMotor) renamePhase(ctx);
     for (const f of ctx.findings) record(f);
     const { accepted, deferred } = selectEdits(ctx.edits);
     if (deferred.length) throw new OverlapError(`${deferred.length} overlapping rename edit(s)`);
@@ -154,8 +161,8 @@ export async function transformPython(
 }
 
 /** A fresh rule context (no edits, no findings); `same`: a context of the same tree, whose analysis it reuses. */
-function makeCtx(text: string, root: Node, injected: InjectedHandles, same?: Ctx): Ctx {
-  const info = same?.info ?? analyzeImports(root);
+function makeCtx(text: string, root: Node, injected: InjectedHandles, same?: Ctx, project = false, checkMode = false): Ctx {
+  const info = same?.info ?? analyzeImports(root, checkMode);
   let tracker: Tracker | null = null;
   let motor: boolean | undefined;
   return {
@@ -166,21 +173,48 @@ function makeCtx(text: string, root: Node, injected: InjectedHandles, same?: Ctx
       return (tracker ??= same ? same.tracker : new Tracker(root, info, injected));
     },
     get motor(): boolean {
-      motor ??= same ? same.motor : info.motorStatements.length > 0 || (Object.keys(injected).length > 0 && this.tracker.usesInjected());
+      motor ??= same ? same.motor : info.motorStatements.length > 0 || info.migrated || (checkMode && info.migratedModules.length > 0 && /\bpymongo\.Async/.test(text)) || (Object.keys(injected).length > 0 && this.tracker.usesInjected());
       return motor;
     },
+    project,
+    checkMode,
+    keepMotor: info.motorStatements.length > 0 && odmOnMotor(root),
     edits: [],
     findings: [],
     nextGroup: 0,
   };
 }
 
+/** Does the file import an ODM that still runs on Motor (ODMantic, umongo, motor-odm, motorengine, ...)? */
+function odmOnMotor(root: Node): boolean {
+  for (const s of nodesOfType(root, ['import_statement', 'import_from_statement'])) {
+    const mods = s.type === 'import_from_statement' ? [moduleNameOf(s) ?? ''] : s.childrenForFieldName('name').map((n) => (n ? n.text.split(/\s+as\s+/)[0] : ''));
+    if (mods.some((m) => MOTOR_ODMS.test(m))) return true;
+  }
+  return false;
+}
+
 function runCallSiteRules(ctx: Ctx, first: boolean): void {
+  if (ctx.keepMotor) {
+    // kept on Motor for its ODM: report, never rewrite
+    if (first) {
+      importFlags(ctx);
+      for (const n of nodesOfType(ctx.root, 'call')) odmClientRule(ctx, n);
+    }
+    return;
+  }
   if (first) {
     importFlags(ctx);
     stringFlags(ctx);
     if (ctx.motor) fixtureFlags(ctx);
+    if (ctx.motor || ctx.project) {
+      motorOnlyNames(ctx);
+      beanieRules(ctx);
+      eventLoopRules(ctx);
+      for (const n of nodesOfType(ctx.root, 'call')) odmClientRule(ctx, n);
+    }
   }
+  if (ctx.motor || ctx.project) for (const n of nodesOfType(ctx.root, 'call')) projectCallRules(ctx, n);
   if (!ctx.motor) return;
   const consumed = new Set<number>();
   for (const loop of nodesOfType(ctx.root, 'while_statement')) fetchNextLoop(ctx, loop, consumed);
@@ -217,6 +251,7 @@ const indexed = new Map<string, { text: string; result: EngineResult }>();
 
 export function releasePythonResults(): void {
   indexed.clear();
+  releaseProjectDeps();
 }
 
 /**
@@ -241,7 +276,10 @@ export async function pythonIndexFile(file: FileInput, options: EngineOptions): 
 async function processPython(file: FileInput, options: EngineOptions, onModuleHandles?: (h: Record<string, string>) => void): Promise<EngineResult> {
   try {
     if (!onModuleHandles && !prefilterPython(file.text, options)) return { output: null, findings: [] };
-    const res = await transformPython(file.text, options, onModuleHandles);
+    const project = isMotorProject(file, options);
+    // a file that never says "motor" only matters in a project that depends on Motor (check: or on PyMongo)
+    if (!project && !/motor/i.test(file.text) && !(options.mode === 'check' && MIGRATED_CODE.test(file.text)) && !Object.keys(injectedHandles(options)).some((k) => mayUse(file.text, k))) return { output: null, findings: [] };
+    const res = await transformPython(file.text, { ...options, pythonMotorProject: project } as EngineOptions, onModuleHandles);
     const output = res.output === file.text ? null : res.output;
     return {
       output,
@@ -254,6 +292,17 @@ async function processPython(file: FileInput, options: EngineOptions, onModuleHa
     const msg = e instanceof Error ? e.message : String(e);
     return { output: null, findings: [errorFinding(`The Python engine could not process this file: ${msg}`)], error: msg };
   }
+}
+
+/**
+ * Does the file's project depend on Motor (check: on Motor or PyMongo, which the run wrote)? `pythonMotorProject` in
+ * the options overrides what the dependency files say (tests, API users).
+ */
+function isMotorProject(file: FileInput, options: EngineOptions): boolean {
+  const o = (options as { pythonMotorProject?: boolean }).pythonMotorProject;
+  if (typeof o === 'boolean') return o;
+  const deps = projectDeps(path.dirname(file.absPath));
+  return deps.motor || (options.mode === 'check' && deps.pymongo);
 }
 
 /** The engine itself: the light descriptor of ./index.ts (id, extensions, presets) with the real `process`. */

@@ -9,6 +9,8 @@ export interface ImportedClass {
   name: string;
   cls: MotorClass;
   aliased: boolean;
+  /** A PyMongo async class (tracked in check mode: code the run already moved), never renamed. */
+  migrated?: boolean;
 }
 
 export interface ModuleAlias {
@@ -16,6 +18,8 @@ export interface ModuleAlias {
   local: string;
   /** The Motor module it denotes: `motor.motor_asyncio`, `motor`, ... */
   module: string;
+  /** Bound by `from motor import motor_asyncio` (uses then become bare names imported with from-lines). */
+  fromImport?: boolean;
 }
 
 export interface OtherImport {
@@ -39,7 +43,26 @@ export interface ImportInfo {
   unmappedNames: Map<string, { module: string; name: string }>;
   /** Local module names bound by plain `import x` of non-motor modules. */
   plainModules: Set<string>;
+  /** check mode: PyMongo async classes imported (the file was migrated); `import pymongo` style prefixes. */
+  migrated: boolean;
+  migratedModules: ModuleAlias[];
 }
+
+/** PyMongo's async classes by defining (or re-exporting) module: what the run writes, tracked by check. */
+const PYMONGO_ASYNC: Record<string, Record<string, MotorClass>> = (() => {
+  const out: Record<string, Record<string, MotorClass>> = {};
+  const add = (mod: string, name: string, cls: MotorClass) => ((out[mod] ??= {})[name] = cls);
+  for (const names of Object.values(MOTOR_CLASSES))
+    for (const cls of Object.values(names)) {
+      add(cls.target.module, cls.target.name, cls);
+      if (cls.target.module === 'gridfs') add('gridfs.asynchronous', cls.target.name, cls);
+      if (cls.target.name === 'AsyncMongoClient') {
+        add('pymongo.asynchronous.mongo_client', 'AsyncMongoClient', cls);
+        add('pymongo.asynchronous', 'AsyncMongoClient', cls);
+      }
+    }
+  return out;
+})();
 
 export function moduleNameOf(stmt: Node): string | null {
   const m = field(stmt, 'module_name');
@@ -47,7 +70,7 @@ export function moduleNameOf(stmt: Node): string | null {
   return m.text.replace(/\s+/g, '');
 }
 
-export function analyzeImports(root: Node): ImportInfo {
+export function analyzeImports(root: Node, checkMode = false): ImportInfo {
   const info: ImportInfo = {
     classes: new Map(),
     modules: [],
@@ -56,6 +79,8 @@ export function analyzeImports(root: Node): ImportInfo {
     otherImports: new Map(),
     unmappedNames: new Map(),
     plainModules: new Set(),
+    migrated: false,
+    migratedModules: [],
   };
   for (const stmt of nodesOfType(root, ['import_statement', 'import_from_statement'])) {
     if (stmt.type === 'import_statement') {
@@ -70,6 +95,7 @@ export function analyzeImports(root: Node): ImportInfo {
           else info.modules.push({ local: 'motor', module: 'motor' });
         } else {
           const local = alias ?? dotted.split('.')[0];
+          if (checkMode && /^(pymongo|gridfs)(\.|$)/.test(dotted)) info.migratedModules.push({ local: alias ?? dotted, module: dotted });
           if (isForeignDriverModule(dotted)) info.foreignNames.add(local);
           else info.plainModules.add(local);
         }
@@ -90,7 +116,7 @@ export function analyzeImports(root: Node): ImportInfo {
         if (cls) {
           info.classes.set(local, { local, module: mod, name: dotted, cls, aliased: alias !== null && alias !== dotted });
         } else if (mod === 'motor' && /^[A-Za-z_]\w*$/.test(dotted) && isSubmoduleName(dotted)) {
-          info.modules.push({ local, module: `motor.${dotted}` });
+          info.modules.push({ local, module: `motor.${dotted}`, fromImport: true });
         } else {
           info.unmappedNames.set(local, { module: mod, name: dotted });
         }
@@ -98,7 +124,13 @@ export function analyzeImports(root: Node): ImportInfo {
     } else if (isForeignDriverModule(mod)) {
       for (const n of names) {
         const { dotted, alias } = splitAliased(n);
-        if (dotted) info.foreignNames.add(alias ?? dotted);
+        if (!dotted) continue;
+        const local = alias ?? dotted;
+        const cls = checkMode ? PYMONGO_ASYNC[mod]?.[dotted] : undefined;
+        if (cls) {
+          info.classes.set(local, { local, module: mod, name: dotted, cls, aliased: false, migrated: true });
+          info.migrated = true;
+        } else info.foreignNames.add(local);
       }
     } else {
       for (const n of names) {
@@ -108,6 +140,7 @@ export function analyzeImports(root: Node): ImportInfo {
     }
   }
   info.modules.sort((a, b) => b.local.length - a.local.length);
+  info.migratedModules.sort((a, b) => b.local.length - a.local.length);
   return info;
 }
 
@@ -150,7 +183,19 @@ export function motorClassOf(info: ImportInfo, node: Node): MotorClass | null {
   if (n.type === 'attribute') {
     const d = dottedName(n);
     if (!d) return null;
-    return resolveDotted(info, d)?.cls ?? null;
+    const r = resolveDotted(info, d)?.cls;
+    if (r) return r;
+    for (const a of info.migratedModules) {
+      if (!d.startsWith(a.local + '.')) continue;
+      const rest = d.slice(a.local.length + 1).split('.');
+      const name = rest.pop()!;
+      const cls = PYMONGO_ASYNC[[a.module, ...rest].join('.')]?.[name];
+      if (cls) {
+        info.migrated = true;
+        return cls;
+      }
+    }
+    return null;
   }
   return null;
 }

@@ -6,7 +6,7 @@ import type { Node } from './parse.js';
 import { field, named, nodesOfType, dottedName, stringValue } from './ast.js';
 import { edit, finding, note, type Ctx } from './context.js';
 import { MOTOR_CLASSES, moduleFlag, isMotorModule, type Target } from './catalog.js';
-import { moduleNameOf, splitAliased, resolveDotted, hasWildcard, type ImportInfo } from './imports.js';
+import { moduleNameOf, splitAliased, resolveDotted, hasWildcard, importedNames, type ImportInfo } from './imports.js';
 import { detectEol, indentUnit } from '../core/text.js';
 
 const MAX_LINE = 88;
@@ -14,6 +14,8 @@ const MAX_LINE = 88;
 interface ClassEntry {
   local: string;
   target: Target;
+  /** A bare name a module-alias use became (no import node of its own). */
+  bare?: boolean;
   /** Import as `target.name as local` (aliased in the source, or the target name is taken). */
   keepLocal: boolean;
   node: Node;
@@ -28,6 +30,7 @@ export function renamePhase(ctx: Ctx): void {
   const renames = new Map<string, string>();
   const keepLocal = new Set<string>();
   for (const c of info.classes.values()) {
+    if (c.migrated) continue;
     if (c.aliased) {
       keepLocal.add(c.local);
       continue;
@@ -44,6 +47,7 @@ export function renamePhase(ctx: Ctx): void {
     aliasRoots.set(r, [...(aliasRoots.get(r) ?? []), a.local]);
   }
   const neededModules = new Map<string, Set<string>>(); // alias local -> target modules
+  const neededNames = new Map<string, Map<string, Set<string>>>(); // from-imported alias local -> module -> names
   const unmappedUse = new Set<string>(); // alias locals with uses we cannot map
   const handled = new Set<number>();
 
@@ -71,7 +75,14 @@ export function renamePhase(ctx: Ctx): void {
         break;
       }
     }
-    if (hit) {
+    const alias = hit ? info.modules.find((a) => a.local === hit!.local) : undefined;
+    if (hit && alias?.fromImport && bareAllowed(hit.target, taken, renames)) {
+      // `from motor import motor_asyncio`: the project imports with from-lines, so the use becomes a bare name
+      edit(ctx, 'rename', hit.node.startIndex, hit.node.endIndex, hit.target.name);
+      const names = neededNames.get(hit.local) ?? new Map<string, Set<string>>();
+      names.set(hit.target.module, (names.get(hit.target.module) ?? new Set<string>()).add(hit.target.name));
+      neededNames.set(hit.local, names);
+    } else if (hit) {
       edit(ctx, 'rename', hit.node.startIndex, hit.node.endIndex, `${hit.target.module}.${hit.target.name}`);
       const set = neededModules.get(hit.local) ?? new Set<string>();
       set.add(hit.target.module);
@@ -119,11 +130,12 @@ export function renamePhase(ctx: Ctx): void {
 
   // 4. the import statements themselves
   const existing = plainImports(root);
+  const fromLines = existingFromLines(root, info);
   const assigned = new Set<string>();
   const eol = detectEol(text);
   for (const stmt of info.motorStatements) {
-    if (stmt.type === 'import_from_statement') rewriteFrom(ctx, stmt, { renames, keepLocal, neededModules, unmappedUse, existing, assigned, eol });
-    else rewriteImport(ctx, stmt, { renames, keepLocal, neededModules, unmappedUse, existing, assigned, eol });
+    if (stmt.type === 'import_from_statement') rewriteFrom(ctx, stmt, { renames, keepLocal, neededModules, neededNames, unmappedUse, existing, fromLines, assigned, eol });
+    else rewriteImport(ctx, stmt, { renames, keepLocal, neededModules, neededNames, unmappedUse, existing, fromLines, assigned, eol });
   }
 }
 
@@ -131,6 +143,9 @@ interface Plan {
   renames: Map<string, string>;
   keepLocal: Set<string>;
   neededModules: Map<string, Set<string>>;
+  neededNames: Map<string, Map<string, Set<string>>>;
+  /** Module-level `from <pymongo module> import a, b` statements the file already has (names merge into them). */
+  fromLines: Map<string, { stmt: Node; names: Set<string> }>;
   unmappedUse: Set<string>;
   existing: Set<string>;
   assigned: Set<string>;
@@ -173,6 +188,8 @@ function rewriteFrom(ctx: Ctx, stmt: Node, plan: Plan): void {
     const sub = `${mod}.${dotted}`;
     if (mod === 'motor' && !moduleFlag(sub)) {
       moduleImports.push(...modulesFor(local, plan));
+      for (const [m, ns] of plan.neededNames.get(local) ?? [])
+        for (const n of ns) classes.push({ local: n, target: { module: m, name: n }, keepLocal: false, node: n as unknown as Node, bare: true });
       if (!plan.unmappedUse.has(local)) {
         moduleEntries++;
         continue;
@@ -195,9 +212,23 @@ function rewriteFrom(ctx: Ctx, stmt: Node, plan: Plan): void {
     return out;
   };
 
+  // names for a module the file already imports from (`from pymongo import ASCENDING`) join that line
+  const merged = new Set<string>();
+  for (const [m, cs] of groups) {
+    const line = plan.fromLines.get(m);
+    if (!line) continue;
+    const add = names(cs).filter((n) => !line.names.has(n));
+    if (add.length) {
+      const last = importedNames(line.stmt).pop()!;
+      edit(ctx, 'imports', last.endIndex, last.endIndex, add.map((n) => `, ${n}`).join(''));
+      for (const n of add) line.names.add(n);
+    }
+    merged.add(m);
+  }
+  for (const m of merged) groups.delete(m);
   // in place when one target module covers everything: keeps layout and comments
   const dup = new Set(classes.map((c) => `${c.target.name}|${c.local}`)).size !== classes.length;
-  if (!keep.length && !moduleEntries && !moduleImports.length && groups.size === 1 && !dup) {
+  if (!keep.length && !moduleEntries && !moduleImports.length && groups.size === 1 && !dup && !merged.size && !classes.some((c) => c.bare)) {
     const modNode = field(stmt, 'module_name')!;
     edit(ctx, 'imports', modNode.startIndex, modNode.endIndex, classes[0].target.module);
     for (const c of classes) {
@@ -240,6 +271,27 @@ function rewriteImport(ctx: Ctx, stmt: Node, plan: Plan): void {
   const kept = items.filter((n) => !replaced.has(n.id)).map((n) => n.text);
   const mods = [...new Set([...replaced.values(), extra].flat())];
   replaceStatement(ctx, stmt, [`import ${[...kept, ...mods].join(', ')}`], plan.eol);
+}
+
+/** May a module-alias use become the bare name? (not bound otherwise, not a rename target of another name) */
+function bareAllowed(t: Target, taken: Set<string>, renames: Map<string, string>): boolean {
+  void renames;
+  return !taken.has(t.name);
+}
+
+/** Module-level, non-wildcard `from pymongo... / gridfs... import a, b` statements (no aliases, no parentheses issues). */
+function existingFromLines(root: Node, info: ImportInfo): Map<string, { stmt: Node; names: Set<string> }> {
+  const out = new Map<string, { stmt: Node; names: Set<string> }>();
+  for (const stmt of named(root)) {
+    if (stmt.type !== 'import_from_statement' || hasWildcard(stmt)) continue;
+    const mod = moduleNameOf(stmt);
+    if (!mod || !/^(pymongo|gridfs)(\.|$)/.test(mod) || out.has(mod)) continue;
+    const ns = importedNames(stmt);
+    if (!ns.length || /#/.test(stmt.text)) continue;
+    out.set(mod, { stmt, names: new Set(ns.map((n) => n.text)) });
+  }
+  void info;
+  return out;
 }
 
 function fromLine(ctx: Ctx, stmt: Node, mod: string, names: string[]): string {

@@ -574,9 +574,17 @@ export class Tracker {
       const rk = this.ev(obj);
       if (rk === 'foreign') return 'foreign';
       if (rk && rk !== NEUTRAL) return methodResult(rk, m);
+      // Beanie's Document.get_motor_collection() / get_pymongo_collection(): the driver collection of a model
+      if ((m === 'get_motor_collection' || m === 'get_pymongo_collection') && this.importsBeanie()) return 'collection';
       return null;
     }
     return null;
+  }
+
+  private beanie?: boolean;
+  private importsBeanie(): boolean {
+    this.beanie ??= [...this.info.otherImports.values()].some((i) => /^beanie(\.|$)/.test(i.module)) || this.info.plainModules.has('beanie');
+    return this.beanie;
   }
 
   private methodDef(cls: Node, name: string): Node | null {

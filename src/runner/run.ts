@@ -21,6 +21,7 @@ import { listedPackages, migratePackageJson, nearestPackageJson, oldDriverRanges
 import { escapeRe, LineIndex } from '../core/text.js';
 import { phase } from '../core/debug.js';
 import { isBareSpecifier, normalisePath, packageName, wrapperMatcher, wrapperModulesOf } from '../js/modules.js';
+import { PYTHON_NEEDLES, pythonIndexCandidate } from '../python/prefilter.js';
 import { callbackPresetsOn, importsLocalModule, jsIndexPrefilter, jsPrefilter, UNTRACKED_COLLECTION_NEEDLE } from '../js/prefilter.js';
 import runTask, { type Batch, type Settled, type Task } from './worker.js';
 
@@ -74,8 +75,8 @@ function withFile(f: EngineFinding, file: string): Finding {
 function scanNeedles(options: EngineOptions): { js: Buffer[]; py: Buffer[] } {
   const callbacks = callbackPresetsOn(options) ? [UNTRACKED_COLLECTION_NEEDLE] : [];
   const js = ['mongodb', MARKER_TAG, ...wrapperMatcher(options).needles, ...callbacks].map((n) => Buffer.from(n));
-  // The Python engine's prefilter is /motor/i: a case-insensitive superset through 'otor' / 'OTOR'.
-  const py = ['otor', 'OTOR', MARKER_TAG].map((n) => Buffer.from(n));
+  // The Python engine's prefilter (see PYTHON_NEEDLES): motor in any case, and the project-level candidates.
+  const py = [...PYTHON_NEEDLES, MARKER_TAG].map((n) => Buffer.from(n));
   return { js, py };
 }
 
@@ -600,7 +601,7 @@ async function pythonHandles(candidates: Map<string, Buffer>, cwd: string, optio
   for (const [abs, buf] of candidates) {
     if (!/\.pyi?$/.test(abs)) continue;
     const text = looseText(buf);
-    if (!/motor/i.test(text)) continue;
+    if (!pythonIndexCandidate(text, options)) continue;
     const rel = relativePath(cwd, abs);
     let handles: Record<string, string>;
     try {

@@ -16,6 +16,7 @@ import { addAwait, removeAwait, finding, note, edit, type Ctx } from '../context
 import { NOW_COROUTINE_METHODS, CURSORISH, type PyKind } from '../catalog.js';
 import { motorClassOf } from '../imports.js';
 import { removeArgs, renameKeyword } from './args.js';
+import { CURSOR_COROUTINES, untracedCursorRule, untracedCloseRule, ioLoopKwargRule } from './untraced.js';
 import { indentAt, detectEol } from '../../core/text.js';
 
 const LABEL: Partial<Record<PyKind, string>> = {
@@ -76,6 +77,20 @@ function isWithAsync(call: Node): boolean {
 /** Is the receiver something we must not touch (provably not Motor) or just unknown? */
 function unverified(ctx: Ctx, recv: Node): boolean {
   return ctx.motor && ctx.tracker.kindOf(recv) === null;
+}
+
+/** Rules for projects that depend on Motor, on files the tracker may know nothing about (see untraced.ts). */
+export function projectCallRules(ctx: Ctx, call: Node): void {
+  const fnRaw = field(call, 'function');
+  if (!fnRaw) return;
+  ioLoopKwargRule(ctx, call);
+  const fn = unparen(fnRaw);
+  if (fn.type !== 'attribute') return;
+  const recv = field(fn, 'object');
+  const m = field(fn, 'attribute')?.text;
+  if (!recv || !m) return;
+  if (CURSOR_COROUTINES.has(m)) untracedCursorRule(ctx, call, recv, m);
+  else if (m === 'close') untracedCloseRule(ctx, call, recv);
 }
 
 export function callRules(ctx: Ctx, call: Node): void {
@@ -208,7 +223,7 @@ function nowCoroutineRule(ctx: Ctx, call: Node, recv: Node, m: string, kinds: re
   const site = siteOf(call);
   const k = ctx.tracker.is(recv, ...kinds);
   if (!k) {
-    if (!unverified(ctx, recv)) return;
+    if (!unverified(ctx, recv) || (CURSOR_COROUTINES.has(m) && ctx.tracker.kindOf(recv) === null)) return;
     const motorish =
       (site === 'async-for') ||
       (site === 'async-with' && isWithAsync(call)) ||
@@ -397,7 +412,7 @@ function aconnectSite(ctx: Ctx, call: Node): { stmt: Node; target: string } | nu
   return { stmt, target };
 }
 
-const MULTI_LOOP = /\basyncio\.run\(|new_event_loop\(|\bthreading\b|\bThread\(|run_in_executor\(|\bimport pytest\b|\bunittest\b|\bcelery\b/;
+const MULTI_LOOP = /\basyncio\.run\(|new_event_loop\(|\bthreading\b|\bThread\(|run_in_executor\(|\bimport pytest(_asyncio)?\b|\bfrom pytest(_asyncio)? import\b|\bunittest\b|\bcelery\b/;
 
 function moduleLevelClient(ctx: Ctx, call: Node): void {
   let insideFn = false;

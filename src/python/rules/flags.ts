@@ -60,14 +60,17 @@ export function importFlags(ctx: Ctx): void {
           'mongomock_motor fakes Motor classes; tests that use it will not exercise PyMongo\'s async API (and it patches Motor, not AsyncMongoClient).',
           'Test against a real mongod (e.g. testcontainers / a CI service) or a mock that supports pymongo.AsyncMongoClient.',
         );
-      else if (ODM.test(mod))
+      else if (ODM.test(mod) && !/^beanie(\.|$)/.test(mod))
+        // Beanie >= 2.0 runs on PyMongo async: its pin is raised with the driver (deps.ts), get_motor_collection renamed
         finding(
           ctx,
           'odm',
           'warning',
           node,
-          `${mod.split('.')[0]} is an ODM that was built on Motor; older releases require Motor objects (AsyncIOMotorClient/Database) and will not accept PyMongo async ones.`,
-          'Upgrade to a release that supports PyMongo\'s async API (e.g. Beanie >= 2.0) before switching the client, or keep Motor for that ODM for now.',
+          ctx.keepMotor
+            ? `${mod.split('.')[0]} still runs on Motor (it calls Motor-only APIs on the client it is given), so this file keeps Motor and was not rewritten.`
+            : `${mod.split('.')[0]} still runs on Motor: it needs a Motor client/database (AsyncIOMotorClient), not a PyMongo async one.`,
+          'Keep `motor` in the dependencies and a Motor client for this ODM until it supports PyMongo\'s async API, or move the models to an ODM that does (Beanie >= 2.0); then re-run the codemod.',
         );
     }
     // names imported from a mapped motor module that have no mapping
@@ -84,12 +87,26 @@ export function importFlags(ctx: Ctx): void {
   }
 }
 
+/** "pip install motor", "poetry add motor[srv]", "install motor": a message for users. */
+const INSTALL_MOTOR = /\b(install|add)\s+(-\S+\s+)*["'`]?motor\b(?![._-]\w)/i;
+
 /** Strings naming Motor paths: mock.patch targets, warning filters, dynamic imports. */
 export function stringFlags(ctx: Ctx): void {
   for (const s of nodesOfType(ctx.root, 'string')) {
     if (isDocstring(s) || inAnnotation(s)) continue;
     const v = stringValue(s);
     if (v === null) continue;
+    if (INSTALL_MOTOR.test(v)) {
+      finding(
+        ctx,
+        'install-motor-message',
+        'warning',
+        s,
+        'This message tells users to install motor, which the migrated code no longer uses (Motor reached end of life on 2026-05-14). User strings are never edited.',
+        `Point it at PyMongo instead, e.g. "pip install 'pymongo>=4.13'".`,
+      );
+      continue;
+    }
     const t = v.trim();
     if (!t || /\s/.test(t) || t.length > 200) continue;
     const mentions =

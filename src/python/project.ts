@@ -1,0 +1,66 @@
+/**
+ * Which driver a Python file's project depends on, read from the dependency files (requirements*.txt,
+ * pyproject.toml, setup.cfg, setup.py, Pipfile) of its folder and the folders above it, up to the repository root
+ * (a folder holding .git) or the file system's root. Cached per folder. Only read; nothing is executed.
+ */
+import { readdirSync, readFileSync, existsSync, lstatSync } from 'node:fs';
+import path from 'node:path';
+
+export interface ProjectDeps {
+  /** The project (still) depends on motor. */
+  motor: boolean;
+  /** The project depends on pymongo (>= 4.9 has the async API; the codemod writes pymongo>=4.13). */
+  pymongo: boolean;
+}
+
+const NONE: ProjectDeps = { motor: false, pymongo: false };
+const cache = new Map<string, ProjectDeps>();
+const DEP_FILE = /^(requirements.*\.(txt|in)|pyproject\.toml|setup\.cfg|setup\.py|Pipfile)$/i;
+const MOTOR = /(^|[\s"'\[,=])motor\s*(\[[^\]]*\])?\s*([<>=!~;,"'\n\r]|$)/m;
+const PYMONGO = /(^|[\s"'\[,=])pymongo\s*(\[[^\]]*\])?\s*([<>=!~;,"'\n\r]|$)/m;
+
+function readDir(dir: string): ProjectDeps {
+  const out = { motor: false, pymongo: false };
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  const files = names.filter((n) => DEP_FILE.test(n)).map((n) => path.join(dir, n));
+  if (names.includes('requirements')) {
+    try {
+      for (const n of readdirSync(path.join(dir, 'requirements'))) if (/\.(txt|in)$/.test(n)) files.push(path.join(dir, 'requirements', n));
+    } catch {
+      /* not a folder */
+    }
+  }
+  for (const f of files) {
+    try {
+      if (!lstatSync(f).isFile()) continue; // symlinks are never followed
+      const text = readFileSync(f, 'utf8');
+      if (MOTOR.test(text)) out.motor = true;
+      if (PYMONGO.test(text)) out.pymongo = true;
+    } catch {
+      /* unreadable: ignore */
+    }
+  }
+  return out;
+}
+
+/** The drivers declared by the dependency files of `dir` and its ancestors (up to a repository root). */
+export function projectDeps(dir: string): ProjectDeps {
+  const hit = cache.get(dir);
+  if (hit) return hit;
+  const own = readDir(dir);
+  const parent = path.dirname(dir);
+  const stop = parent === dir || existsSync(path.join(dir, '.git'));
+  const up = stop ? NONE : projectDeps(parent);
+  const res = { motor: own.motor || up.motor, pymongo: own.pymongo || up.pymongo };
+  cache.set(dir, res);
+  return res;
+}
+
+export function releaseProjectDeps(): void {
+  cache.clear();
+}
