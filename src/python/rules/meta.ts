@@ -167,4 +167,54 @@ export const PYTHON_RULES: RuleTable = {
     description: 'The call has a Motor shape, but its receiver could not be proven to be a Motor handle, so it was not rewritten.',
     help: 'If the receiver is a Motor handle, make the change by hand (see the finding), or make the handle traceable (import it, annotate it).',
   },
+  'motor-python/await-added-heuristic': {
+    severity: 'warning',
+    description: "A cursor-returning coroutine's receiver was not proven to be a Motor handle, but its chain starts from one, so `await` was added.",
+    help: "Review this line: if the receiver is not a PyMongo async collection/database, remove the added `await`.",
+  },
+  'motor-python/beanie-2': {
+    severity: 'info',
+    description: "Beanie 2.0 (PyMongo async) renamed get_motor_collection() to get_pymongo_collection(); the call was renamed.",
+    help: "Nothing to do: the beanie pin is raised to >=2.0 with the driver.",
+  },
+  'motor-python/beanie-pin-raised': {
+    severity: 'info',
+    description: "The beanie pin was raised to >= 2.0: Beanie < 2.0 needs Motor, 2.0 runs on PyMongo's async API.",
+    help: "Check the Beanie 2.0 release notes for other changes your models rely on.",
+  },
+  'motor-python/install-motor-message': {
+    severity: 'warning',
+    description: "A user-facing message tells users to install motor, which the migrated code no longer uses.",
+    help: "Point it at PyMongo instead, e.g. \"pip install 'pymongo>=4.13'\".",
+  },
+  'motor-python/io-loop-kwarg': {
+    severity: 'warning',
+    description: "`io_loop=` is passed to a callable that could not be traced to a Motor constructor; it was not rewritten.",
+    help: "If this builds a Motor/PyMongo client, remove `io_loop=`: PyMongo async runs on the running asyncio loop.",
+  },
+  'motor-python/motor-kept': {
+    severity: 'warning',
+    description: "motor stays a dependency: code that an ODM still running on Motor needs remains.",
+    help: "Move the models to an ODM on PyMongo's async API (e.g. beanie>=2.0) or wait for a release that supports it; then replace motor with pymongo>=4.13.",
+  },
+  'motor-python/motor-only-name': {
+    severity: 'error',
+    description: "A Motor-only name (get_io_loop, AgnosticCollection, motor.core, MotorGridFSBucket, ...) has no PyMongo counterpart.",
+    help: "Use the pymongo.asynchronous class instead (AsyncMongoClient, AsyncDatabase, AsyncCollection, AsyncCursor, AsyncCommandCursor, gridfs.AsyncGridFSBucket, ...).",
+  },
+  'motor-python/odm-motor-client': {
+    severity: 'error',
+    description: "An ODM that still runs on Motor is handed a client or database on PyMongo's async API; the ODM calls Motor-only APIs on it and breaks.",
+    help: "Keep a Motor client for the ODM (and `motor` in the dependencies) until the ODM supports PyMongo async, or move the models to an ODM that does (e.g. Beanie >= 2.0).",
+  },
+  'motor-python/untraced-cursor-coroutine': {
+    severity: 'error',
+    description: "A cursor-returning call (aggregate, list_indexes, ...) is consumed the Motor way on a receiver that could not be traced; under PyMongo's async API it is a coroutine and must be awaited first.",
+    help: "Await the call first: `cursor = await coll.aggregate(p)`, then `await cursor.to_list()` / `async for`.",
+  },
+  'motor-python/unverified-close': {
+    severity: 'warning',
+    description: "A client-looking receiver is closed without `await`; under PyMongo's async API AsyncMongoClient.close() is a coroutine.",
+    help: "If the receiver is an AsyncMongoClient, write `await client.close()` inside an async function.",
+  },
 };
