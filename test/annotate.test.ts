@@ -65,7 +65,7 @@ describe('annotateText', () => {
     const text = 'function a() {\n  // mongo-codemod-ignore motor/cursor-each -- later\n  people.find({}).each(cb).toList(0);\n}\n';
     const out = annotateText(text, [f(3, 'motor/to-list-zero')], 'js', '\n');
     const lines = out.split('\n');
-    assert.match(lines[1]!, /^  \/\/ mongo-codemod: motor\/to-list-zero/);
+    assert.match(lines[1]!, /^ {2}\/\/ mongo-codemod: motor\/to-list-zero/);
     assert.match(lines[2]!, /mongo-codemod-ignore motor\/cursor-each/);
     assert.equal(annotateText(out, [f(4, 'motor/to-list-zero')], 'js', '\n'), out, 'idempotent across the ignore comment');
   });

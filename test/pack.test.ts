@@ -78,7 +78,7 @@ test('the npm tarball works on a clean project: CLI via npx and the jscodeshift 
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /^diff --git a\/fx\/service\.js b\/fx\/service\.js$/m);
     assert.match(dry.stdout, /^-import \{ AsyncIOMotorClient \} from 'motor';\n\+import \{ MongoClient \} from 'mongodb';$/m);
-    assert.match(dry.stdout, /^\+  for await \(const row of orders\.find\(\{ open: true \}\)\) \{$/m);
+    assert.match(dry.stdout, /^\+ {2}for await \(const row of orders\.find\(\{ open: true \}\)\) \{$/m);
     assert.match(dry.stdout, /^diff --git a\/fx\/db\.py b\/fx\/db\.py$/m, 'the Python engine (wasm grammar) works from the tarball');
     assert.match(dry.stdout, /^\+client = AsyncMongoClient\(\)$/m);
     assert.match(dry.stderr, /2 files scanned, 2 changed/);

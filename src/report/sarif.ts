@@ -219,7 +219,7 @@ function buildRule(id: string, example: Finding, lookup: RuleLookup): SarifRule 
 function region(f: Finding): SarifRegion {
   const startLine = Math.max(1, Math.trunc(f.line) || 1);
   const startColumn = Math.max(1, Math.trunc(f.column) || 1);
-  let endLine = Math.max(startLine, Math.trunc(f.endLine) || startLine);
+  const endLine = Math.max(startLine, Math.trunc(f.endLine) || startLine);
   let endColumn = Math.max(1, Math.trunc(f.endColumn) || startColumn);
   if (endLine === startLine && endColumn < startColumn) endColumn = startColumn;
   return { startLine, startColumn, endLine, endColumn };

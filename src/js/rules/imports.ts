@@ -47,7 +47,7 @@ function replaceSource(ctx: RuleContext, lit: t.StringLiteral): void {
 /** Remove a whole statement, with its line when it stands alone on it. */
 function removeStatement(ctx: RuleContext, node: t.Node): void {
   const start = node.start!;
-  let end = node.end!;
+  const end = node.end!;
   const indent = ctx.lineIndentBefore(start);
   const after = /^[ \t]*(\r?\n)?/.exec(ctx.text.slice(end))!;
   if (indent !== undefined && after[1] !== undefined) {
