@@ -111,7 +111,6 @@ if (esbuild) {
       "import { loadBundle } from '../src/launch.js';\n\n" +
       "export default loadBundle(fileURLToPath(new URL('./mongo-codemod.cjs', import.meta.url))).runTask;\n",
   );
-  trainCodeCache(path.resolve(`${out}/bundle/mongo-codemod.cjs`), path.resolve(`${out}/src/launch.js`));
 }
 if (!esbuild && entries.length) {
   // A consumer installing from the registry gets the prebuilt dist/; esbuild is only needed to rebuild it.
@@ -120,6 +119,9 @@ if (!esbuild && entries.length) {
 
 rmSync('dist', { recursive: true, force: true });
 renameSync(out, 'dist');
+// Trained where it runs: V8 keeps the file name of the script a code cache was made from, and stack traces would
+// name the temporary build folder.
+if (esbuild) trainCodeCache(path.resolve('dist/bundle/mongo-codemod.cjs'), path.resolve('dist/src/launch.js'));
 if (tscFailed) {
   console.error('build: tsc reported errors');
   process.exit(1);
