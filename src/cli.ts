@@ -20,7 +20,7 @@ import { gitTopLevel, workTreeState } from './runner/git.js';
 import { buildReport, formatReport, writeGithubStepSummary, type Format } from './report/index.js';
 import { FORMATS } from './report/index.js';
 import { toolVersion } from './report/model.js';
-import { leftoverPid, removeTemporaryFiles, writeAtomic } from './runner/write.js';
+import { removeStaleLeftovers, removeTemporaryFiles, writeAtomic } from './runner/write.js';
 import { escapeControl } from './core/text.js';
 import { resolveWrapperModule } from './js/modules.js';
 
@@ -342,14 +342,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!flags.dryRun) {
       const state = workTreeState(paths, cwd);
       // Temporary files of an interrupted run (its process gone): removed, and said so.
-      const stale = state.leftovers.filter((f) => !alive(leftoverPid(path.basename(f))));
-      for (const f of stale) {
-        try {
-          fs.unlinkSync(f);
-        } catch {
-          /* gone already */
-        }
-      }
+      const stale = removeStaleLeftovers(state.leftovers);
       if (stale.length) write(process.stderr, `mongo-codemod: removed ${stale.length} temporary file${stale.length === 1 ? '' : 's'} left by an interrupted run: ${stale.map((f) => escapeControl(path.relative(cwd, f))).join(', ')}\n`);
       const dirty = flags.force ? [] : state.dirty;
       if (dirty.length) {
@@ -369,6 +362,8 @@ export async function main(argv: string[]): Promise<number> {
     runOptions.modifyResult = flags.modifyResult ?? 'document';
     const result = await runFiles(runOptions);
     reportPaths(result);
+    const removed = result.leftoversRemoved ?? [];
+    if (removed.length) write(process.stderr, `mongo-codemod: removed ${removed.length} temporary file${removed.length === 1 ? '' : 's'} left by an interrupted run: ${removed.map(escapeControl).join(', ')}\n`);
     if (flags.dryRun) write(process.stdout, result.diff);
     emitReport(result, settings, process.stderr);
     exitCode = exitCodeOf(result, 'run');
@@ -435,18 +430,6 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   return exitCode;
-}
-
-/** Is the process with this pid running (a leftover's owner)? */
-function alive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export { writeAtomic };

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { gitTopLevel, gitWithWarnings } from './git.js';
+import { isLeftover } from './write.js';
 
 export interface Discovery {
   /** Absolute paths of files to consider, sorted. */
@@ -16,6 +17,8 @@ export interface Discovery {
   refused: { path: string; reason: string }[];
   /** Folders that could not be listed (absolute), with the reason: what they hold was not looked at. */
   unreadable: { abs: string; reason: string }[];
+  /** Temporary files of runs (absolute): this tool's own leftovers when their run was killed. */
+  leftovers: string[];
 }
 
 function gitList(dir: string, unreadable: { abs: string; reason: string }[]): string[] | undefined {
@@ -30,7 +33,7 @@ function gitList(dir: string, unreadable: { abs: string; reason: string }[]): st
   return [...new Set(res.stdout.split('\0').filter(Boolean))].map((p) => (path.sep === '/' ? prefix + p : path.join(top, p)));
 }
 
-function walk(root: string, accept: (abs: string) => boolean, unreadable: { abs: string; reason: string }[]): string[] {
+function walk(root: string, accept: (abs: string) => boolean, unreadable: { abs: string; reason: string }[], leftovers: string[]): string[] {
   const out: string[] = [];
   const stack: { dir: string; rules: { base: string; ig: Ignore }[] }[] = [{ dir: root, rules: [] }];
   while (stack.length) {
@@ -63,6 +66,7 @@ function walk(root: string, accept: (abs: string) => boolean, unreadable: { abs:
       if (rules.length && ignoredBy(rules, abs, isDir)) continue;
       if (isDir) stack.push({ dir: abs, rules });
       else if (accept(abs)) out.push(abs);
+      else if (e.name.endsWith('.tmp') && isLeftover(e.name)) leftovers.push(abs);
     }
   }
   return out;
@@ -81,6 +85,7 @@ export function discover(paths: string[], cwd: string, accept: (abs: string) => 
   const missing: string[] = [];
   const refused: { path: string; reason: string }[] = [];
   const unreadable: { abs: string; reason: string }[] = [];
+  const leftovers: string[] = [];
   for (const p of paths.length ? paths : ['.']) {
     const abs = path.resolve(cwd, p);
     let st: fs.Stats;
@@ -109,10 +114,11 @@ export function discover(paths: string[], cwd: string, accept: (abs: string) => 
         if (!f.startsWith(rootWithSep)) continue;
         if (f.includes('node_modules') && f.split(path.sep).includes('node_modules')) continue;
         if (accept(f)) files.add(f);
+        else if (f.endsWith('.tmp') && isLeftover(path.basename(f))) leftovers.push(f);
       }
     } else {
-      for (const f of walk(abs, accept, unreadable)) files.add(f);
+      for (const f of walk(abs, accept, unreadable, leftovers)) files.add(f);
     }
   }
-  return { files: [...files].sort(), missing, refused, unreadable };
+  return { files: [...files].sort(), missing, refused, unreadable, leftovers };
 }

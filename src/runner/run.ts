@@ -16,7 +16,7 @@ import { pathFilter } from '../core/config.js';
 import { MARKER_TAG } from '../report/annotate.js';
 import { discover } from './discover.js';
 import { unifiedDiff } from './diff.js';
-import { readNoFollow, stampOf, writeAtomic, WriteRefused, type FileStamp } from './write.js';
+import { readNoFollow, removeStaleLeftovers, stampOf, writeAtomic, WriteRefused, type FileStamp } from './write.js';
 import { listedPackages, migratePackageJson, nearestPackageJson, oldDriverRanges, positionAt, staleLockfiles } from './deps.js';
 import { escapeRe, LineIndex } from '../core/text.js';
 import { phase } from '../core/debug.js';
@@ -44,6 +44,8 @@ export interface RunResult {
   missing: string[];
   /** Paths given on the command line that were not looked at (a symlink, a FIFO), with why. */
   refused: { path: string; reason: string }[];
+  /** Temporary files of an interrupted run that this run removed (cwd-relative). */
+  leftoversRemoved?: string[];
   /** Original text of every file with findings (for formats that quote source lines). */
   texts: Map<string, string>;
 }
@@ -109,6 +111,8 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   });
   const { missing, refused } = discovered;
   let files = discovered.files;
+  // The temporary files of a killed run: removed by the next real run (and named in its output).
+  const leftoversRemoved = options.mode === 'run' && !options.dryRun ? removeStaleLeftovers(discovered.leftovers).map((f) => relativePath(cwd, f)) : [];
 
   phase(`discovered ${files.length} files`);
   // MONGO_CODEMOD_THREADS caps the pool (1 = everything in-process).
@@ -234,7 +238,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       // Worker threads from poolThreshold JS/TS candidates; below that, one thread does it faster (each worker pays
       // for loading and warming up the parser). Measured on 2 cores: handing the candidates to a worker while this
       // thread still scans the tree gained nothing either.
-      const submit: Submit = usePool(jsCandidates) ? toPool : runTask;
+      const submit: Submit = usePool(jsCandidates) ? toPool : serially(runTask);
       const index = await jsSpeculative(submit, files, candidates, cwd, withoutProgress(options), bytesOf, settle, failed);
       options = { ...options, jsModuleExports: index };
     }
@@ -256,7 +260,11 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
         ),
       );
     } else {
-      for (const [abs, buf] of rest) settle(abs, await processCandidate(abs, relativePath(cwd, abs), buf, engineOptions));
+      let n = 0;
+      for (const [abs, buf] of rest) {
+        if (++n % YIELD_EVERY === 0) await turn();
+        settle(abs, await processCandidate(abs, relativePath(cwd, abs), buf, engineOptions));
+      }
     }
     await retryDeep(outcomes, candidates, cwd, engineOptions, settle, failed);
   } finally {
@@ -454,7 +462,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
 
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
   phase('reported');
-  return { files: reports, findings, suppressed, diff, missing, refused, texts };
+  return { files: reports, findings, suppressed, diff, missing, refused, texts, ...(leftoversRemoved.length ? { leftoversRemoved } : {}) };
 }
 
 const STACK_OVERFLOW = /Maximum call stack size exceeded/;
@@ -496,6 +504,24 @@ async function retryDeep(
       o.report.reason = `nested too deeply to analyse (it overflows a ${DEEP_STACK_MB} MB stack): left unchanged, migrate it by hand`;
     }
   }
+}
+
+/** Files processed in this thread between two turns of the event loop (signals, progress, output get their turn). */
+const YIELD_EVERY = 8;
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Tasks run in this thread one after the other, the event loop turning every YIELD_EVERY of them: otherwise a whole
+ * round runs in one go, and SIGINT / SIGTERM would only be seen at the end of the run.
+ */
+function serially(run: Submit): Submit {
+  let chain: Promise<unknown> = Promise.resolve();
+  let n = 0;
+  return (task) => {
+    const next = chain.then(() => (++n % YIELD_EVERY === 0 ? turn() : undefined)).then(() => run(task));
+    chain = next.catch(() => undefined);
+    return next;
+  };
 }
 
 /** Runs a task in a pool worker, or in this thread (the worker's own function). */

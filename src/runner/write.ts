@@ -37,6 +37,35 @@ export function leftoverPid(base: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** A temporary file of a run that is over (its process is gone): safe to remove. */
+export function isStaleLeftover(file: string): boolean {
+  const pid = leftoverPid(path.basename(file));
+  if (!pid || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** Removes the stale temporary files among these; returns the ones removed. */
+export function removeStaleLeftovers(files: readonly string[]): string[] {
+  const removed: string[] = [];
+  for (const f of files) {
+    if (!isStaleLeftover(f)) continue;
+    try {
+      const st = fs.lstatSync(f);
+      if (!st.isFile()) continue;
+      fs.unlinkSync(f);
+      removed.push(f);
+    } catch {
+      /* gone already */
+    }
+  }
+  return removed;
+}
+
 /** Temporary files of this process that exist right now. */
 const pending = new Set<string>();
 
