@@ -5,7 +5,7 @@
  * tree with uncommitted changes (a migration must be reviewable as one diff), recognising the temporary files of an
  * interrupted run.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import fs from 'node:fs';
 import { isLeftover } from './write.js';
@@ -72,14 +72,9 @@ export function git(dir: string, args: string[], opts: { withDrivers?: boolean; 
 
 /** git and its stderr (for warnings such as an unreadable directory); undefined when git fails. */
 export function gitWithWarnings(dir: string, args: string[]): { stdout: string; stderr: string } | undefined {
-  try {
-    const r = execFileSync('git', safeGitArgs(dir, args), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30, env: gitEnv() });
-    return { stdout: r, stderr: '' };
-  } catch (err) {
-    const e = err as { status?: number; stdout?: string; stderr?: string };
-    if (e.status === 0 && typeof e.stdout === 'string') return { stdout: e.stdout, stderr: e.stderr ?? '' };
-    return undefined;
-  }
+  const r = spawnSync('git', safeGitArgs(dir, args), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30, env: gitEnv() });
+  if (r.status !== 0 || r.error) return undefined;
+  return { stdout: r.stdout, stderr: r.stderr };
 }
 
 export function gitTopLevel(dir: string): string | undefined {
