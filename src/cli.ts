@@ -81,6 +81,8 @@ function settingsOf(flags: SharedFlags & Partial<RunFlags> & Partial<CheckFlags>
   const root = fromRepo ? realOrSelf(gitTopLevel(loaded.dir) ?? loaded.dir) : undefined;
   const contained = (key: string, abs: string): string => {
     if (root && !isInside(abs, root)) throw new ConfigError(`${loaded.source}: '${key}' (${escapeControl(abs)}) is outside the repository (${root}): a repository's configuration may only name paths inside it (pass it on the command line instead)`);
+    const st = root && key !== 'wrapperModules' ? fs.lstatSync(abs, { throwIfNoEntry: false }) : undefined;
+    if (st && !st.isFile()) throw new ConfigError(`${loaded.source}: '${key}' (${escapeControl(abs)}) is not a regular file (a symlink, a FIFO, ...)`);
     return abs;
   };
   const inConfigDir = (p: string, key = 'path') => contained(key, path.resolve(loaded.dir, p));

@@ -326,6 +326,24 @@ describe('the machine', () => {
     });
   }
 
+  test("a repository's configuration file is never read through a symlink or from a FIFO", () => {
+    const outer = tmp();
+    const dir = path.join(outer, 'repo');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'a.js'), LEGACY);
+    fs.writeFileSync(path.join(outer, 'elsewhere.json'), JSON.stringify({ ignore: ['a.js'] }));
+    fs.symlinkSync('../elsewhere.json', path.join(dir, 'mongo-codemod.config.json'));
+    const link = cli(['check', '.'], dir);
+    assert.equal(link.code, 2, link.stderr);
+    assert.match(link.stderr, /mongo-codemod\.config\.json: a symlink/);
+    fs.unlinkSync(path.join(dir, 'mongo-codemod.config.json'));
+    execFileSync('mkfifo', [path.join(dir, 'mongo-codemod.config.json')]);
+    const fifo = cli(['check', '.'], dir, {}, 60_000);
+    assert.equal(fifo.signal, null, 'hung on a FIFO');
+    assert.equal(fifo.code, 2, fifo.stderr);
+    fs.rmSync(outer, { recursive: true, force: true });
+  });
+
   test('control characters in file names are escaped in every text format', () => {
     const dir = repo({ 'evil\nerror  injected.js:1:1\x1b[31m.js': LEGACY });
     for (const format of ['text', 'stylish', 'markdown', 'github']) {

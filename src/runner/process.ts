@@ -76,9 +76,12 @@ export function isSuppressed(lines: LineIndex, f: EngineFinding): boolean {
   return id === f.ruleId || id === '*' || (id.endsWith('/*') && f.ruleId.startsWith(id.slice(0, -1))) || (id.includes('/') && name(id) === name(f.ruleId));
 }
 
-/** The legacy module names an import of which keeps `check` red (bare package names). */
-export function legacyModules(options: Pick<EngineOptions, 'wrapperModules' | 'wrapperSpecs'>): string[] {
-  return [...new Set(['mongodb-legacy', ...wrapperModulesOf(options).filter(isBareSpecifier).map(packageName)])];
+/** The legacy JS module names, under the chosen preset, an import of which keeps `check` red (bare package names). */
+export function legacyModules(options: Pick<EngineOptions, 'wrapperModules' | 'wrapperSpecs' | 'preset'>): string[] {
+  const preset = options.preset;
+  const wrappers = preset === 'auto' || preset === 'motor' ? wrapperModulesOf(options).filter(isBareSpecifier).map(packageName) : [];
+  const legacy = preset === 'auto' || preset === 'mongodb-legacy' || preset === 'mongodb-callbacks' ? ['mongodb-legacy'] : [];
+  return [...new Set([...legacy, ...wrappers])];
 }
 
 const reCache = new Map<string, RegExp>();
@@ -110,7 +113,9 @@ export function legacyImports(text: string, python: boolean, modules: readonly s
 
 /** A finding for a file that was skipped (or not analysed) though it imports a legacy module; undefined otherwise. */
 export function skippedFinding(text: string, python: boolean, reason: string, options: ProcessOptions): EngineFinding | undefined {
-  const hit = legacyImports(text, python, legacyModules(options))[0];
+  const modules = python ? (options.preset === 'auto' || options.preset === 'motor-python' ? ['motor'] : []) : legacyModules(options);
+  if (!modules.length) return undefined;
+  const hit = legacyImports(text, python, modules)[0];
   if (!hit) return undefined;
   const { line, column } = new LineIndex(text).position(hit.offset);
   return {
@@ -192,7 +197,8 @@ export async function processCandidate(abs: string, rel: string, buf: Uint8Array
   if (options.mode === 'check' && language === 'js' && !o.findings.some((f) => f.ruleId.endsWith('/legacy-import'))) {
     const flagged = new Set(o.findings.filter((f) => f.severity === 'error').map((f) => f.line));
     let lines: LineIndex | undefined;
-    for (const hit of legacyImports(o.text, false, legacyModules(options))) {
+    const modules = legacyModules(options);
+    for (const hit of modules.length ? legacyImports(o.text, false, modules) : []) {
       const { line, column } = (lines ??= new LineIndex(o.text)).position(hit.offset);
       if (flagged.has(line)) continue;
       flagged.add(line);
