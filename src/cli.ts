@@ -16,11 +16,12 @@ import { applyBaseline, createBaseline, readBaseline, resultLineReader, writeBas
 import { ENGINES, presetNames } from './engines.js';
 import { phase } from './core/debug.js';
 import { runFiles, type RunOptions, type RunResult } from './runner/run.js';
-import { dirtyWorkTrees } from './runner/git.js';
+import { gitTopLevel, workTreeState } from './runner/git.js';
 import { buildReport, formatReport, writeGithubStepSummary, type Format } from './report/index.js';
 import { FORMATS } from './report/index.js';
 import { toolVersion } from './report/model.js';
-import { writeAtomic } from './runner/write.js';
+import { removeStaleLeftovers, removeTemporaryFiles, writeAtomic } from './runner/write.js';
+import { escapeControl } from './core/text.js';
 import { resolveWrapperModule } from './js/modules.js';
 
 export { EXIT };
@@ -74,18 +75,31 @@ function settingsOf(flags: SharedFlags & Partial<RunFlags> & Partial<CheckFlags>
   const fromCli = (key: string) => cmd.getOptionValueSource(key) === 'cli';
   const loaded = flags.config === false ? { config: {} as ProjectConfig, dir: cwd } : loadConfig(cwd, flags.config);
   const c = loaded.config;
-  const inConfigDir = (p: string) => path.resolve(loaded.dir, p);
+  // Paths from a configuration file the repository holds stay inside the repository (its git work tree, else the
+  // config's folder); a path named on the command line (a flag, --config) is the user's choice.
+  const fromRepo = loaded.source !== undefined && flags.config === undefined;
+  const root = fromRepo ? realOrSelf(gitTopLevel(loaded.dir) ?? loaded.dir) : undefined;
+  const contained = (key: string, abs: string): string => {
+    if (root && !isInside(abs, root)) throw new ConfigError(`${loaded.source}: '${key}' (${escapeControl(abs)}) is outside the repository (${root}): a repository's configuration may only name paths inside it (pass it on the command line instead)`);
+    const st = root && key !== 'wrapperModules' ? fs.lstatSync(abs, { throwIfNoEntry: false }) : undefined;
+    if (st && !st.isFile()) throw new ConfigError(`${loaded.source}: '${key}' (${escapeControl(abs)}) is not a regular file (a symlink, a FIFO, ...)`);
+    return abs;
+  };
+  const inConfigDir = (p: string, key = 'path') => contained(key, path.resolve(loaded.dir, p));
   const pick = <T>(key: string, flag: T, configured: T | undefined, fallback: T): T => (fromCli(key) ? flag : configured !== undefined ? configured : fallback);
   const wrapperModules = fromCli('wrapperModule')
     ? flags.wrapperModule.map((m) => {
         if (!m) throw new ConfigError('--wrapper-module needs a module specifier');
         return resolveWrapperModule(m, cwd);
       })
-    : (c.wrapperModules ?? []).map((m) => resolveWrapperModule(m, loaded.dir));
+    : (c.wrapperModules ?? []).map((m) => {
+        const resolved = resolveWrapperModule(m, loaded.dir);
+        return path.isAbsolute(resolved) ? contained('wrapperModules', resolved) : resolved;
+      });
   const s: Settings = {
     preset: pick('preset', flags.preset, c.preset, 'auto'),
     wrapperModules,
-    wrappers: fromCli('wrapper') ? flags.wrapper : (c.wrappers ?? []).map(inConfigDir),
+    wrappers: fromCli('wrapper') ? flags.wrapper : (c.wrappers ?? []).map((p) => inConfigDir(p, 'wrappers')),
     ignore: c.ignore ?? [],
     toList: pick('toList', flags.toList ?? 'loop', c.toList, 'loop'),
     color: pick('color', flags.color !== false, c.color, true),
@@ -94,11 +108,67 @@ function settingsOf(flags: SharedFlags & Partial<RunFlags> & Partial<CheckFlags>
   };
   const format = fromCli('format') ? flags.format : c.format;
   if (format) s.format = format;
-  const reportFile = fromCli('reportFile') ? flags.reportFile : c.reportFile !== undefined ? inConfigDir(c.reportFile) : undefined;
+  const reportFile = fromCli('reportFile') ? flags.reportFile : c.reportFile !== undefined ? inConfigDir(c.reportFile, 'reportFile') : undefined;
   if (reportFile) s.reportFile = reportFile;
-  const baseline = fromCli('baseline') ? flags.baseline : c.baseline !== undefined ? inConfigDir(c.baseline) : undefined;
+  const baseline = fromCli('baseline') ? flags.baseline : c.baseline !== undefined ? inConfigDir(c.baseline, 'baseline') : undefined;
   if (baseline) s.baseline = baseline;
   return s;
+}
+
+/** The real path of a file or of its nearest existing folder, the rest appended (symlinks resolved where they exist). */
+function realOrSelf(abs: string): string {
+  const rest: string[] = [];
+  let p = path.resolve(abs);
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync(p), ...rest.reverse());
+    } catch {
+      const parent = path.dirname(p);
+      if (parent === p) return path.resolve(abs);
+      rest.push(path.basename(p));
+      p = parent;
+    }
+  }
+}
+
+function isInside(abs: string, root: string): boolean {
+  const real = realOrSelf(abs);
+  const rel = path.relative(root, real);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Checks the report destination before anything else is written: its missing folders are created (one by one),
+ * the folder must be writable and the file, when it exists, a regular file. A ConfigError (exit 2) otherwise.
+ */
+function prepareReportFile(file: string): void {
+  const abs = path.resolve(file);
+  const missing: string[] = [];
+  let dir = path.dirname(abs);
+  for (;;) {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`--report-file ${escapeControl(file)}: ${(err as Error).message}`);
+    }
+    if (st) {
+      if (!st.isDirectory()) throw new ConfigError(`--report-file ${escapeControl(file)}: ${escapeControl(dir)} is not a folder`);
+      break;
+    }
+    missing.push(dir);
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  try {
+    for (const d of missing.reverse()) fs.mkdirSync(d);
+    fs.accessSync(path.dirname(abs), fs.constants.W_OK);
+    const st = fs.lstatSync(abs, { throwIfNoEntry: false });
+    if (st && !st.isFile()) throw new Error('it exists and is not a regular file');
+  } catch (err) {
+    throw new ConfigError(`--report-file ${escapeControl(file)}: cannot write there: ${(err as Error).message}`);
+  }
 }
 
 function collect(value: string, prev: string[]): string[] {
@@ -141,14 +211,60 @@ function emitReport(result: RunResult, flags: Settings, stream: NodeJS.WriteStre
   }
   const tty = stream.isTTY === true && !flags.reportFile;
   const format: Format = flags.format ?? (tty ? 'stylish' : 'text');
-  const color = flags.color && tty && !process.env.NO_COLOR;
+  // NO_COLOR and FORCE_COLOR (https://force-color.org) as usual; --no-color / `color: false` win over both.
+  const force = process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0' && process.env.FORCE_COLOR !== 'false';
+  const color = flags.color && !process.env.NO_COLOR && (tty || (force && !flags.reportFile));
   const readLine = (file: string, line: number) => result.texts.get(file)?.split(/\r?\n/)[line - 1];
   const text = formatReport(report, format, { color, readLine });
   if (format === 'github') writeGithubStepSummary(report);
-  if (flags.reportFile) {
-    fs.mkdirSync(path.dirname(path.resolve(flags.reportFile)), { recursive: true });
-    fs.writeFileSync(flags.reportFile, text);
-  } else stream.write(text);
+  if (flags.reportFile) fs.writeFileSync(flags.reportFile, text);
+  else write(stream, text);
+}
+
+/** Writes to stdout / stderr; a closed pipe (EPIPE) ends the output quietly, a full disk is one line on stderr. */
+function write(stream: NodeJS.WriteStream, text: string): void {
+  if (outputClosed.has(stream)) return;
+  try {
+    stream.write(text);
+  } catch (err) {
+    outputError(stream, err as NodeJS.ErrnoException);
+  }
+}
+
+const outputClosed = new Set<NodeJS.WriteStream>();
+
+function outputError(stream: NodeJS.WriteStream, err: NodeJS.ErrnoException): void {
+  if (outputClosed.has(stream)) return;
+  outputClosed.add(stream);
+  if (err.code === 'EPIPE') return; // the reader is gone (`| head`): nothing more to say
+  process.exitCode = EXIT.usage;
+  if (stream !== process.stderr) {
+    try {
+      fs.writeSync(2, `mongo-codemod: could not write the output: ${err.code ?? err.message}\n`);
+    } catch {
+      /* stderr is gone too */
+    }
+  }
+}
+
+let handlersInstalled = false;
+
+/** Once per process: output errors handled, and SIGINT / SIGTERM remove the run's temporary files (exit 130 / 143). */
+function installHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', (err: NodeJS.ErrnoException) => outputError(stream, err));
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.on(signal, () => {
+      removeTemporaryFiles();
+      try {
+        fs.writeSync(2, `\nmongo-codemod: interrupted (${signal}); files already written stay migrated, the others are untouched\n`);
+      } catch {
+        /* stderr is gone */
+      }
+      process.exit(code);
+    });
+  }
 }
 
 /** Drop ignored paths from a result that wrote nothing (check), in case the runner does not filter them itself. */
@@ -159,28 +275,48 @@ function dropIgnored(result: RunResult, patterns: string[]): void {
   result.findings = result.findings.filter((f) => !ignored(f.file));
 }
 
-function progress(enabled: boolean): ((done: number, total: number, changed: number, findings: number) => void) | undefined {
+/**
+ * A progress line on stderr (a terminal). Written synchronously: in single-thread mode the event loop gets no turn
+ * while files are processed, and an asynchronous write would only appear at the end.
+ */
+export function progress(
+  enabled: boolean,
+  mode: 'run' | 'check' = 'run',
+  out: (s: string) => void = (s) => fs.writeSync(2, s),
+  clock: () => number = Date.now,
+): ((done: number, total: number, changed: number, findings: number) => void) | undefined {
   if (!enabled) return undefined;
-  const started = Date.now();
+  const started = clock();
   let last = 0;
   return (done, total, changed, findings) => {
-    const now = Date.now();
+    const now = clock();
     if (now - started < 1500 || (now - last < 100 && done !== total)) return;
     last = now;
-    process.stderr.write(`\r\x1b[2K${done}/${total} files, ${changed} changed, ${findings} findings`);
-    if (done === total) process.stderr.write('\r\x1b[2K');
+    try {
+      out(`\r\x1b[2K${done}/${total} files, ${mode === 'run' ? `${changed} changed, ` : ''}${findings} finding${findings === 1 ? '' : 's'}`);
+      if (done === total) out('\r\x1b[2K');
+    } catch {
+      /* stderr is gone: no progress */
+    }
   };
+}
+
+/** Refused paths (symlinks, FIFOs named on the command line) and missing ones: one line each. */
+function reportPaths(result: RunResult): void {
+  for (const m of result.missing) write(process.stderr, `mongo-codemod: path not found: ${escapeControl(m)}\n`);
+  for (const r of result.refused) write(process.stderr, `mongo-codemod: not read: ${escapeControl(r.path)}: ${r.reason}\n`);
 }
 
 export async function main(argv: string[]): Promise<number> {
   const cwd = process.cwd();
   const program = new Command();
   let exitCode: number = EXIT.ok;
+  installHandlers();
   program
     .name('mongo-codemod')
     .description('Migrate legacy MongoDB client code (Motor-style wrappers, ...) onto the native async drivers.')
     .version(toolVersion())
-    .showHelpAfterError()
+    .showHelpAfterError("(see 'mongo-codemod --help', or 'mongo-codemod <command> --help')")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -199,8 +335,18 @@ export async function main(argv: string[]): Promise<number> {
   ).action(async (paths: string[], flags: RunFlags, cmd: Command) => {
     const settings = settingsOf(flags, cmd, cwd);
     const options = engineOptions(settings, 'run', cwd);
-    if (!flags.dryRun && !flags.force) {
-      const dirty = dirtyWorkTrees(paths, cwd);
+    if (settings.reportFile) prepareReportFile(settings.reportFile);
+    if (flags.dryRun) {
+      // The diff names files relative to the working directory: a file outside it has no such name.
+      const outside = paths.filter((p) => !isInside(path.resolve(cwd, p), realOrSelf(cwd)));
+      if (outside.length) throw new ConfigError(`--dry-run: ${outside.map(escapeControl).join(', ')} is outside the working directory, and the diff names files relative to it: run the dry run from a folder that contains it`);
+    }
+    if (!flags.dryRun) {
+      const state = workTreeState(paths, cwd);
+      // Temporary files of an interrupted run (its process gone): removed, and said so.
+      const stale = removeStaleLeftovers(state.leftovers);
+      if (stale.length) write(process.stderr, `mongo-codemod: removed ${stale.length} temporary file${stale.length === 1 ? '' : 's'} left by an interrupted run: ${stale.map((f) => escapeControl(path.relative(cwd, f))).join(', ')}\n`);
+      const dirty = flags.force ? [] : state.dirty;
       if (dirty.length) {
         process.stderr.write(
           `mongo-codemod: refusing to write: the git work tree ${dirty.join(', ')} has uncommitted changes.\n` +
@@ -210,15 +356,17 @@ export async function main(argv: string[]): Promise<number> {
         return;
       }
     }
-    const runOptions: RunOptions & RunnerExtras = { ...options, paths, dryRun: !!flags.dryRun, onFile: progress(process.stderr.isTTY === true && !process.env.CI) };
+    const runOptions: RunOptions & RunnerExtras = { ...options, paths, dryRun: !!flags.dryRun, onFile: progress(process.stderr.isTTY === true && !process.env.CI, 'run') };
     if (settings.ignore.length) runOptions.ignorePaths = settings.ignore;
     if (settings.annotate) runOptions.annotate = true;
     if (flags.from) runOptions.from = Number(flags.from);
     runOptions.target = Number(flags.target ?? 7);
     runOptions.modifyResult = flags.modifyResult ?? 'document';
     const result = await runFiles(runOptions);
-    for (const m of result.missing) process.stderr.write(`mongo-codemod: path not found: ${m}\n`);
-    if (flags.dryRun) process.stdout.write(result.diff);
+    reportPaths(result);
+    const removed = result.leftoversRemoved ?? [];
+    if (removed.length) write(process.stderr, `mongo-codemod: removed ${removed.length} temporary file${removed.length === 1 ? '' : 's'} left by an interrupted run: ${removed.map(escapeControl).join(', ')}\n`);
+    if (flags.dryRun) write(process.stdout, result.diff);
     emitReport(result, settings, process.stderr);
     exitCode = exitCodeOf(result, 'run');
   });
@@ -235,12 +383,13 @@ export async function main(argv: string[]): Promise<number> {
     const options = engineOptions(settings, 'check', cwd);
     // Read the baseline first: a broken one is a configuration error before any work.
     const baseline = settings.baseline && !flags.writeBaseline ? readBaseline(settings.baseline) : undefined;
-    const runOptions: RunOptions & RunnerExtras = { ...options, paths, dryRun: true, onFile: progress(process.stderr.isTTY === true && !process.env.CI) };
+    if (settings.reportFile) prepareReportFile(settings.reportFile);
+    const runOptions: RunOptions & RunnerExtras = { ...options, paths, dryRun: true, onFile: progress(process.stderr.isTTY === true && !process.env.CI, 'check') };
     if (settings.ignore.length) runOptions.ignorePaths = settings.ignore;
     phase('options read');
     const result = await runFiles(runOptions);
     dropIgnored(result, settings.ignore);
-    for (const m of result.missing) process.stderr.write(`mongo-codemod: path not found: ${m}\n`);
+    reportPaths(result);
     let baselined: number | undefined;
     if (flags.writeBaseline) {
       const written = createBaseline(result.findings, resultLineReader(result.texts, cwd));
@@ -264,14 +413,16 @@ export async function main(argv: string[]): Promise<number> {
     .action(() => {
       const lines = ['auto  (default) decide per file from its imports'];
       for (const e of ENGINES) for (const p of e.presets) lines.push(`${p.name}  [${p.language}] ${p.description}`);
-      process.stdout.write(lines.join('\n') + '\n');
+      write(process.stdout, lines.join('\n') + '\n');
     });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
+      // No command at all: the help went to stderr, and it is a usage error.
+      if (err.code === 'commander.help') return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return EXIT.usage;
     }
     if (err instanceof ConfigError) {

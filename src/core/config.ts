@@ -88,11 +88,26 @@ export function validateConfig(raw: unknown, where: string): ProjectConfig {
   return out as ProjectConfig;
 }
 
-function readJson(file: string, label: string): unknown {
+/**
+ * A configuration file's text. The repository's own (`follow` false) is read only when it is a regular file, never
+ * through a symlink and never blocking on a FIFO; a --config path is the user's choice.
+ */
+function readConfigText(file: string, follow: boolean): string {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | (follow ? 0 : fs.constants.O_NOFOLLOW));
+  try {
+    if (!fs.fstatSync(fd).isFile()) throw new Error('not a regular file');
+    return fs.readFileSync(fd, 'utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function readJson(file: string, label: string, follow = false): unknown {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readConfigText(file, follow);
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new ConfigError(`${label}: a symlink (a repository's configuration is never read through one; pass --config to use it)`);
     throw new ConfigError(`${label}: ${(err as Error).message}`);
   }
   try {
@@ -110,15 +125,15 @@ export function loadConfig(cwd: string, explicit?: string): LoadedConfig {
   if (explicit) {
     const abs = path.resolve(cwd, explicit);
     if (!fs.existsSync(abs)) throw new ConfigError(`--config ${explicit}: file not found`);
-    return { config: validateConfig(readJson(abs, explicit), explicit), source: explicit, dir: path.dirname(abs) };
+    return { config: validateConfig(readJson(abs, explicit, true), explicit), source: explicit, dir: path.dirname(abs) };
   }
   const file = path.join(cwd, CONFIG_FILE);
-  if (fs.existsSync(file)) return { config: validateConfig(readJson(file, CONFIG_FILE), CONFIG_FILE), source: CONFIG_FILE, dir: cwd };
+  if (fs.lstatSync(file, { throwIfNoEntry: false })) return { config: validateConfig(readJson(file, CONFIG_FILE), CONFIG_FILE), source: CONFIG_FILE, dir: cwd };
   const pkgFile = path.join(cwd, 'package.json');
   if (fs.existsSync(pkgFile)) {
     let pkg: unknown;
     try {
-      pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8').replace(/^\uFEFF/, ''));
+      pkg = JSON.parse(readConfigText(pkgFile, false).replace(/^\uFEFF/, ''));
     } catch {
       return { config: {}, dir: cwd };
     }

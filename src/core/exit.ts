@@ -9,12 +9,14 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export interface ExitInput {
   missing: readonly string[];
+  /** Paths given on the command line that are not regular files or folders. */
+  refused?: readonly unknown[];
   files: readonly { status: string }[];
   findings: readonly Pick<Finding, 'severity'>[];
 }
 
 export function exitCodeOf(result: ExitInput, mode: 'run' | 'check'): ExitCode {
-  if (result.missing.length) return EXIT.usage;
+  if (result.missing.length || result.refused?.length) return EXIT.usage;
   if (result.files.some((f) => f.status === 'error')) return EXIT.fileErrors;
   if (mode === 'check' && result.findings.some((f) => f.severity === 'error')) return EXIT.findings;
   return EXIT.ok;

@@ -23,6 +23,16 @@ export const CORE_RULES: RuleTable = {
     description: 'The file could not be parsed; it was left unchanged.',
     help: 'Fix the syntax error (or exclude the file), then run again.',
   },
+  'mongo-codemod/skipped': {
+    severity: 'error',
+    description: 'A file the tool could not analyse (too large, minified, generated, not text) imports a legacy module: it was not migrated.',
+    help: 'Migrate the file by hand, or exclude it with the `ignore` configuration if it is not yours to migrate.',
+  },
+  'mongo-codemod/unmigrated-import': {
+    severity: 'error',
+    description: 'A legacy module is still imported in a form the engine does not migrate (`import m = require(..)`, a template-literal require, ...).',
+    help: 'Rewrite the import by hand to the native driver (`mongodb`), then run again.',
+  },
   'mongo-codemod/marker': {
     severity: 'error',
     description: 'A `mongo-codemod:` marker left by `run --annotate`: a flagged site still waits for its manual fix.',

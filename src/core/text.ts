@@ -90,3 +90,13 @@ export function indentUnit(text: string): string {
 export function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * A name as text formats print it: control characters (C0, DEL, C1, line and paragraph separators) escaped
+ * (`\n`, `\t`, `\x1b`, `\u2028`) so that a crafted file name cannot inject lines or terminal sequences.
+ */
+export function escapeControl(s: string): string {
+  if (!/[\x00-\x1f\x7f-\x9f\u2028\u2029]/.test(s)) return s;
+  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  return s.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (c) => named[c] ?? (c.charCodeAt(0) > 0xff ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}

@@ -88,7 +88,7 @@ function summaryLine(report: Report): string {
   const s = report.summary;
   return (
     `${plural(report.findings.length, 'finding')} (${countsText(severityCounts(report.findings))}), ${s.suppressed} suppressed${s.baselined !== undefined ? `, ${s.baselined} in baseline` : ''}; ` +
-    `${s.filesScanned} files scanned, ${s.filesChanged} changed, ${s.filesSkipped} skipped, ${s.errors} with errors`
+    `${s.filesScanned} file${s.filesScanned === 1 ? '' : 's'} scanned, ${s.filesChanged} changed, ${s.filesSkipped} skipped, ${s.errors} with errors`
   );
 }
 

@@ -28,7 +28,7 @@ export function formatText(report: Report, color = false): string {
   for (const f of report.findings) counts[f.severity]++;
   out.push(
     `${s.findings} finding${s.findings === 1 ? '' : 's'} (${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info)` +
-      `${s.suppressed ? `, ${s.suppressed} suppressed` : ''}${s.baselined !== undefined ? `, ${s.baselined} in baseline` : ''}; ${s.filesScanned} files scanned, ${s.filesChanged} changed, ${s.filesSkipped} skipped, ${s.errors} with errors`,
+      `${s.suppressed ? `, ${s.suppressed} suppressed` : ''}${s.baselined !== undefined ? `, ${s.baselined} in baseline` : ''}; ${s.filesScanned} file${s.filesScanned === 1 ? '' : 's'} scanned, ${s.filesChanged} changed, ${s.filesSkipped} skipped, ${s.errors} with errors`,
   );
   return out.join('\n') + '\n';
 }

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineFinding } from '../core/types.js';
 import { escapeRe, LineIndex } from '../core/text.js';
+import { readNoFollow } from './write.js';
 import { NATIVE_MODULE, NATIVE_RANGE } from '../presets/motor.js';
 
 const SECTIONS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
@@ -142,7 +143,7 @@ export function staleLockfiles(pkgJson: string, packages: string[]): { file: str
     const file = path.join(dir, name);
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = readNoFollow(file).toString('utf8'); // never through a symlink, never a FIFO
     } catch {
       continue;
     }

@@ -11,12 +11,12 @@ import { fileURLToPath } from 'node:url';
 import type Tinypool from 'tinypool';
 import { importExternal } from './external.js';
 import { isPythonDependencyFile, isPythonLockfile } from '../python/deps.js';
-import { isSuppressed, looseText, MAX_FILE_BYTES, processCandidate, type FileReport, type Outcome, type ProcessOptions, type Speculation } from './process.js';
+import { isSuppressed, looseText, skippedFinding, MAX_FILE_BYTES, processCandidate, type FileReport, type Outcome, type ProcessOptions, type Speculation } from './process.js';
 import { pathFilter } from '../core/config.js';
 import { MARKER_TAG } from '../report/annotate.js';
 import { discover } from './discover.js';
 import { unifiedDiff } from './diff.js';
-import { writeAtomic } from './write.js';
+import { readNoFollow, removeStaleLeftovers, stampOf, writeAtomic, WriteRefused, type FileStamp } from './write.js';
 import { listedPackages, migratePackageJson, nearestPackageJson, oldDriverRanges, positionAt, staleLockfiles } from './deps.js';
 import { escapeRe, LineIndex } from '../core/text.js';
 import { phase } from '../core/debug.js';
@@ -43,6 +43,10 @@ export interface RunResult {
   /** Unified diff of every change (dry run). */
   diff: string;
   missing: string[];
+  /** Paths given on the command line that were not looked at (a symlink, a FIFO), with why. */
+  refused: { path: string; reason: string }[];
+  /** Temporary files of an interrupted run that this run removed (cwd-relative). */
+  leftoversRemoved?: string[];
   /** Original text of every file with findings (for formats that quote source lines). */
   texts: Map<string, string>;
 }
@@ -101,11 +105,15 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   const isPyDep = (rel: string) => pythonOn && (isPythonDependencyFile(rel) || isPythonLockfile(rel));
   const ignored = pathFilter(options.ignorePaths);
   const filtering = !!options.ignorePaths?.length;
-  const { files, missing } = discover(options.paths, cwd, (abs) => {
+  const discovered = discover(options.paths, cwd, (abs) => {
     if (filtering && ignored(relativePath(cwd, abs))) return false;
     const e = engineFor(abs);
     return (!!e && engineRuns(e, options.preset)) || isPyDep(relativePath(cwd, abs));
   });
+  const { missing, refused } = discovered;
+  let files = discovered.files;
+  // The temporary files of a killed run: removed by the next real run (and named in its output).
+  const leftoversRemoved = options.mode === 'run' && !options.dryRun ? removeStaleLeftovers(discovered.leftovers).map((f) => relativePath(cwd, f)) : [];
 
   phase(`discovered ${files.length} files`);
   // MONGO_CODEMOD_THREADS caps the pool (1 = everything in-process).
@@ -130,20 +138,45 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   // the arena below, else one scratch buffer; only the bytes of candidates are copied out. The limit is checked by
   // reading one byte more than it allows.
   const scratch = Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
+  // Never through a symlink (O_NOFOLLOW), never blocking on a FIFO (O_NONBLOCK), only regular files (fstat), and
+  // what each file was when read (stamps: compared again before a write).
+  const stamps = new Map<string, FileStamp>();
+  const gone = new Set<string>();
+  const earlyFindings = new Map<string, EngineFinding[]>();
+  const OPEN_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
   const scanBytes = (abs: string, into: Buffer = scratch): Buffer | undefined => {
     let fd: number | undefined;
     try {
-      fd = fs.openSync(abs, 'r');
+      fd = fs.openSync(abs, OPEN_FLAGS);
+      const st = fs.fstatSync(fd, { bigint: true });
+      if (!st.isFile()) {
+        early.set(abs, { path: relativePath(cwd, abs), status: 'skipped', reason: `not a regular file (${st.isFIFO() ? 'a FIFO' : st.isDirectory() ? 'a folder' : 'a device or socket'}): not read` });
+        return undefined;
+      }
+      stamps.set(abs, stampOf(st));
       let got = 0;
       const room = MAX_FILE_BYTES + 1;
       for (let n = -1; n !== 0 && got < room; got += n) n = fs.readSync(fd, into, got, room - got, null);
       if (got > MAX_FILE_BYTES) {
-        early.set(abs, { path: relativePath(cwd, abs), status: 'skipped', reason: `larger than ${MAX_FILE_BYTES} bytes` });
+        const reason = `larger than ${MAX_FILE_BYTES} bytes`;
+        early.set(abs, { path: relativePath(cwd, abs), status: 'skipped', reason });
+        // Not analysed, but not a silent pass either: an import of a legacy module in it is a finding.
+        const engine = engineFor(abs);
+        if (engine) {
+          const text = Buffer.concat([into.subarray(0, got), fs.readFileSync(fd)]).toString('latin1');
+          const f = skippedFinding(text, engine.id === 'python', reason, options);
+          if (f) earlyFindings.set(abs, [f]);
+        }
         return undefined;
       }
       return into.subarray(0, got);
     } catch (err) {
-      early.set(abs, { path: relativePath(cwd, abs), status: 'error', reason: readError(err) });
+      const code = (err as NodeJS.ErrnoException).code;
+      // A file listed (tracked by git, or seen by the walk) that is no longer there is simply not there.
+      if (code === 'ENOENT') gone.add(abs);
+      else if (code === 'ELOOP') early.set(abs, { path: relativePath(cwd, abs), status: 'skipped', reason: 'a symlink: not followed' });
+      else if (code === 'ENXIO' || code === 'EAGAIN') early.set(abs, { path: relativePath(cwd, abs), status: 'skipped', reason: 'not a regular file: not read' });
+      else early.set(abs, { path: relativePath(cwd, abs), status: 'error', reason: readError(err) });
       return undefined;
     } finally {
       if (fd !== undefined) fs.closeSync(fd);
@@ -168,6 +201,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       if (bytes) kept.set(abs, bytes);
     }
   }
+  if (gone.size) files = files.filter((f) => !gone.has(f));
 
   phase(`scanned, ${candidates.size} candidates`);
   const onFile = options.onFile;
@@ -205,7 +239,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       // Worker threads from poolThreshold JS/TS candidates; below that, one thread does it faster (each worker pays
       // for loading and warming up the parser). Measured on 2 cores: handing the candidates to a worker while this
       // thread still scans the tree gained nothing either.
-      const submit: Submit = usePool(jsCandidates) ? toPool : runTask;
+      const submit: Submit = usePool(jsCandidates) ? toPool : serially(runTask);
       const index = await jsSpeculative(submit, files, candidates, cwd, withoutProgress(options), bytesOf, settle, failed);
       options = { ...options, jsModuleExports: index };
     }
@@ -227,8 +261,13 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
         ),
       );
     } else {
-      for (const [abs, buf] of rest) settle(abs, await processCandidate(abs, relativePath(cwd, abs), buf, engineOptions));
+      let n = 0;
+      for (const [abs, buf] of rest) {
+        if (++n % YIELD_EVERY === 0) await turn();
+        settle(abs, await processCandidate(abs, relativePath(cwd, abs), buf, engineOptions));
+      }
     }
+    await retryDeep(outcomes, candidates, cwd, engineOptions, settle, failed);
   } finally {
     // A pool that never came up (tinypool failed to load) has nothing to destroy, and must not hide the run's error.
     if (pool) await pool.then((p) => p.destroy(), () => undefined);
@@ -269,7 +308,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   // Report and write in file order, whatever order the pool finished in.
   for (const abs of files) {
     const rel = relativePath(cwd, abs);
-    const outcome: Outcome = outcomes.get(abs) ?? { report: early.get(abs) ?? { path: rel, status: 'unchanged' }, findings: [], replacedPackages: [] };
+    const outcome: Outcome = outcomes.get(abs) ?? { report: early.get(abs) ?? { path: rel, status: 'unchanged' }, findings: earlyFindings.get(abs) ?? [], replacedPackages: [] };
     if (options.mode === 'check' && outcome.report.status === 'changed') outcome.report.status = 'unchanged';
     reports.push(outcome.report);
     pushFindings(rel, outcome.text, outcome.findings);
@@ -278,14 +317,16 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
         if (options.dryRun) diff += unifiedDiff(rel, outcome.oldText, outcome.newText);
         else {
           try {
-            writeAtomic(abs, outcome.newText);
+            const enc = outcome.encoding ?? 'utf8';
+            writeAtomic(abs, Buffer.from(outcome.newText, enc), stamps.get(abs), Buffer.from(outcome.oldText, enc));
           } catch (err) {
             outcome.report.status = 'error';
-            outcome.report.reason = `could not write: ${(err as Error).message}`;
+            outcome.report.reason = err instanceof WriteRefused ? `not written: ${err.message}` : `could not write: ${(err as Error).message}`;
           }
         }
       }
-      for (const pkg of engineFor(abs)?.id === 'js' ? outcome.replacedPackages : []) {
+      // A file left unwritten still needs its old dependency.
+      for (const pkg of engineFor(abs)?.id === 'js' && outcome.report.status !== 'error' ? outcome.replacedPackages : []) {
         const manifest = manifestOf(abs);
         if (!manifest) continue;
         let set = packagesByManifest.get(manifest);
@@ -302,7 +343,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       const inside = insideRoots(manifest);
       let text: string;
       try {
-        text = fs.readFileSync(manifest, 'utf8');
+        text = readNoFollow(manifest).toString('utf8');
       } catch {
         continue;
       }
@@ -343,9 +384,18 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
         continue;
       }
       pushFindings(rel, undefined, depFindings);
-      reports.push({ path: rel, status: 'changed' });
+      const manifestReport: FileReport = { path: rel, status: 'changed' };
+      reports.push(manifestReport);
       if (options.dryRun) diff += unifiedDiff(rel, text, output);
-      else writeAtomic(manifest, output);
+      else {
+        try {
+          writeAtomic(manifest, output, undefined, Buffer.from(text));
+        } catch (err) {
+          manifestReport.status = 'error';
+          manifestReport.reason = err instanceof WriteRefused ? `not written: ${err.message}` : `could not write: ${(err as Error).message}`;
+          continue;
+        }
+      }
       for (const { file, finding } of staleLockfiles(manifest, [...pkgs])) findings.push(withFile(finding, relativePath(cwd, file)));
     }
   } else {
@@ -355,7 +405,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       const manifest = path.join(root, 'package.json');
       let text: string;
       try {
-        text = fs.readFileSync(manifest, 'utf8');
+        text = readNoFollow(manifest).toString('utf8');
       } catch {
         continue;
       }
@@ -386,7 +436,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       for (const manifest of [...pinned].sort()) {
         let text: string;
         try {
-          text = fs.readFileSync(manifest, 'utf8');
+          text = readNoFollow(manifest).toString('utf8');
         } catch {
           continue;
         }
@@ -408,9 +458,71 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     }
   }
 
+  // Folders that could not be listed: what they hold was not looked at, which is never a pass.
+  for (const u of discovered.unreadable) reports.push({ path: relativePath(cwd, u.abs) + '/', status: 'error', reason: `folder could not be read (${u.reason}): its files were not looked at` });
+
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
   phase('reported');
-  return { files: reports, findings, suppressed, diff, missing, texts };
+  return { files: reports, findings, suppressed, diff, missing, refused, texts, ...(leftoversRemoved.length ? { leftoversRemoved } : {}) };
+}
+
+const STACK_OVERFLOW = /Maximum call stack size exceeded/;
+/** The stack of the thread that processes files nested too deeply for the usual one (main thread ~1 MB, pool workers 4 MB). */
+export const DEEP_STACK_MB = 256;
+
+/**
+ * Files whose processing overflowed the stack (deeply nested code: in the main thread or a pool worker, whose stacks
+ * differ) are processed again, one at a time, in a worker with a DEEP_STACK_MB stack: the same input gives the same
+ * report whatever the thread count. What still overflows there is reported with a clear reason.
+ */
+async function retryDeep(
+  outcomes: Map<string, Outcome>,
+  candidates: Map<string, Buffer>,
+  cwd: string,
+  options: ProcessOptions,
+  settle: (abs: string, o: Outcome) => void,
+  failed: (abs: string, err: Error) => Outcome,
+): Promise<void> {
+  const deep = [...outcomes].filter(([abs, o]) => o.report.status === 'error' && STACK_OVERFLOW.test(o.report.reason ?? '') && candidates.has(abs)).map(([abs]) => abs);
+  if (!deep.length) return;
+  phase(`${deep.length} files nested too deeply for this thread: a worker with a ${DEEP_STACK_MB} MB stack`);
+  const { default: Pool } = await importExternal<{ default: typeof Tinypool }>('tinypool');
+  const pool = new Pool({ filename: fileURLToPath(new URL('./worker.js', import.meta.url)), minThreads: 1, maxThreads: 1, resourceLimits: { stackSizeMb: DEEP_STACK_MB } });
+  try {
+    for (const abs of deep) {
+      try {
+        settle(abs, (await pool.run({ abs, rel: relativePath(cwd, abs), buf: candidates.get(abs)!, options } satisfies Task)) as Outcome);
+      } catch (err) {
+        settle(abs, failed(abs, err as Error));
+      }
+    }
+  } finally {
+    await pool.destroy();
+  }
+  for (const abs of deep) {
+    const o = outcomes.get(abs)!;
+    if (o.report.status === 'error' && STACK_OVERFLOW.test(o.report.reason ?? '')) {
+      o.report.reason = `nested too deeply to analyse (it overflows a ${DEEP_STACK_MB} MB stack): left unchanged, migrate it by hand`;
+    }
+  }
+}
+
+/** Files processed in this thread between two turns of the event loop (signals, progress, output get their turn). */
+const YIELD_EVERY = 8;
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Tasks run in this thread one after the other, the event loop turning every YIELD_EVERY of them: otherwise a whole
+ * round runs in one go, and SIGINT / SIGTERM would only be seen at the end of the run.
+ */
+function serially(run: Submit): Submit {
+  let chain: Promise<unknown> = Promise.resolve();
+  let n = 0;
+  return (task) => {
+    const next = chain.then(() => (++n % YIELD_EVERY === 0 ? turn() : undefined)).then(() => run(task));
+    chain = next.catch(() => undefined);
+    return next;
+  };
 }
 
 /** Runs a task in a pool worker, or in this thread (the worker's own function). */
