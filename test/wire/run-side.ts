@@ -1,0 +1,265 @@
+/**
+ * One side of a wire-oracle run, in its own process (drivers keep monitors and pools alive; a process per side is
+ * the only clean slate): start a fresh double, point every TCP connection of this process at it, load one fixture
+ * source (the input through the old client, or the output through `mongodb` 7) with module resolution redirected,
+ * run the case's scenario, print what happened as JSON on stdout, exit.
+ *
+ * argv[2]: a JSON file holding a {@link SideRequest}.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { createRequire, builtinModules } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { transformSync } from 'esbuild';
+import { MongoDouble, HANDSHAKE, type Doc } from './double.js';
+import { canonCommand, Canon } from './canon.js';
+import { ROOT, FIXTURES } from '../helpers/fixtures.js';
+
+export interface SideRequest {
+  preset: string;
+  name: string;
+  side: 'input' | 'output';
+  /** The source file to load (defaults to the case's input or output). */
+  file: string;
+  /** Old-client module map: specifier -> installed package folder name. */
+  modules: Record<string, string>;
+  /** Virtual path of the case inside the preset folder (its `as`, else its file name). */
+  virtual: string;
+  /** Other cases' sources by virtual path (same side), for relative imports between cases. */
+  siblings: Record<string, string>;
+  /** Wrapper modules (virtual paths without extension) that resolve to the example app's Motor-style wrapper. */
+  wrappers: string[];
+  /** The scenario module. */
+  scenario: string;
+}
+
+export interface SideResult {
+  events: unknown[];
+  writes: unknown[];
+  /** Every command but the handshakes, in order, in short (reads included). */
+  stream: string[];
+  contents: unknown;
+  error?: string;
+}
+
+const req = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as SideRequest;
+const nodeRequire = createRequire(path.join(ROOT, 'package.json'));
+const WRAPPER = path.join(ROOT, 'examples/shop-api/src/lib/motor.js');
+const TIMEOUT = 3000;
+
+const double = new MongoDouble();
+const port = await double.start();
+
+// every TCP connection of this process goes to the double, whatever host and port the code names
+const origConnect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (this: net.Socket, ...args: any[]) {
+  const a0 = args[0];
+  const opts = Array.isArray(a0) ? a0[0] : a0;
+  if (opts && typeof opts === 'object' && !opts.path) {
+    opts.host = '127.0.0.1';
+    opts.port = port;
+  } else if (typeof a0 === 'number' || (typeof a0 === 'string' && /^\d+$/.test(a0))) {
+    args[0] = port;
+    if (typeof args[1] === 'string') args[1] = '127.0.0.1';
+  }
+  return (origConnect as any).apply(this, args);
+} as any;
+for (const k of ['MONGO_URL', 'MONGODB_URI', 'MONGO_URI', 'MONGODB_URL', 'DATABASE_URL', 'DB_URI']) process.env[k] = 'mongodb://localhost:27017/app';
+
+const events: unknown[] = [];
+process.on('uncaughtException', (e) => events.push({ uncaught: e }));
+process.on('unhandledRejection', (e) => events.push({ unhandledRejection: e }));
+
+// ---- module loading: fixture sources compiled to CommonJS (esbuild), required through our own resolver
+const cache = new Map<string, any>();
+const presetDir = path.join(FIXTURES, req.preset);
+
+function packageFor(spec: string): string | undefined {
+  if (req.side === 'output' && spec === 'mongodb') return 'mongodb';
+  if (spec === 'mongodb' && req.modules['mongodb']) return req.modules['mongodb'];
+  if (req.modules[spec]) return req.modules[spec];
+  return undefined;
+}
+
+function loadSource(key: string, source: string, file: string, virtual: string, resolve: (s: string) => unknown): any {
+  if (cache.has(key)) return cache.get(key).exports;
+  const loader = /\.tsx?$/.test(file) ? 'ts' : 'js';
+  const code = transformSync(source, { loader, format: 'cjs', target: 'node20', sourcefile: file }).code;
+  const module = { exports: {} as any };
+  cache.set(key, module);
+  const fn = new Function('exports', 'require', 'module', '__filename', '__dirname', code);
+  const requireFn = (s: string) => resolve(s);
+  fn(module.exports, requireFn, module, path.join(presetDir, virtual), path.dirname(path.join(presetDir, virtual)));
+  return module.exports;
+}
+
+function resolveFrom(virtual: string) {
+  return (spec: string): unknown => {
+    if (spec.startsWith('node:') || builtinModules.includes(spec)) return nodeRequire(spec);
+    const pkg = packageFor(spec);
+    if (pkg) return nodeRequire(pkg);
+    if (spec.startsWith('.')) {
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(virtual), spec));
+      const bare = target.replace(/\.(c|m)?(j|t)s$/, '');
+      if (req.wrappers.includes(bare)) return loadWrapper();
+      for (const cand of [target, ...['.js', '.mjs', '.cjs', '.ts'].map((e) => target + e), `${target}/index.js`]) {
+        if (req.siblings[cand] !== undefined) return loadSource(`case:${cand}`, req.siblings[cand]!, cand, cand, resolveFrom(cand));
+        const onDisk = path.join(presetDir, cand);
+        if (fs.existsSync(onDisk) && fs.statSync(onDisk).isFile()) return loadSource(`disk:${cand}`, fs.readFileSync(onDisk, 'utf8'), onDisk, cand, resolveFrom(cand));
+      }
+      throw new Error(`wire harness: cannot resolve ${spec} from ${virtual}`);
+    }
+    if (spec === 'motor') return loadWrapper();
+    return nodeRequire(spec);
+  };
+}
+
+function loadWrapper(): unknown {
+  return loadSource('wrapper', fs.readFileSync(WRAPPER, 'utf8'), WRAPPER, 'lib/motor.js', (s) => (s === 'mongodb' ? nodeRequire('mongodb') : nodeRequire(s)));
+}
+
+// ---- the scenario
+const CB = Symbol('cb');
+const RES = Symbol('res');
+const NEXT = Symbol('next');
+const clientLib = (): any => {
+  const side = req.side === 'output' ? 'mongodb' : (req.modules['mongodb'] ?? (req.preset === 'mongodb-legacy' ? req.modules['mongodb-legacy'] : 'mongodb'));
+  return nodeRequire(side!);
+};
+const lib = clientLib();
+if (req.side === 'input' && req.modules['mongodb'] === 'mongodb3') {
+  // The fixtures model apps whose client is connected at startup (driver 4.7+ does that by itself): a driver 3
+  // client used before connect() gets connected first, with the unified topology (the one that attaches at once).
+  const proto = lib.MongoClient.prototype;
+  const origDb = proto.db;
+  proto.db = function (this: any, ...a: unknown[]) {
+    if (!this.topology) {
+      if (this.s.options.useUnifiedTopology === undefined) this.s.options.useUnifiedTopology = true;
+      this.connect(() => {});
+    }
+    return origDb.apply(this, a);
+  };
+}
+const OID = lib.ObjectId ?? lib.ObjectID;
+const known = new Set<string>();
+const helpers = {
+  cb: CB,
+  res: RES,
+  next: NEXT,
+  oid: (hex: string) => {
+    known.add(hex);
+    return new OID(hex);
+  },
+};
+
+const scenario = (await import(pathToFileURL(req.scenario).href)).default(helpers) as Scenario;
+
+interface Scenario {
+  seed?: Record<string, Doc[]>;
+  calls: Call[];
+  settle?: number;
+}
+type Call = [string, ...unknown[]] | { fail: string; error?: number | 'network' } | ((mod: any, h: typeof helpers) => unknown);
+
+const toDouble = (v: any): any => {
+  if (v && typeof v === 'object') {
+    if (/^ObjectI[dD]$/.test(v._bsontype)) return new (nodeRequire('bson').ObjectId)(v.toHexString());
+    if (v instanceof Date) return v;
+    if (Array.isArray(v)) return v.map(toDouble);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toDouble(x)]));
+  }
+  return v;
+};
+for (const [ns, docs] of Object.entries(scenario.seed ?? {})) double.seed(ns, toDouble(docs));
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function settle(min = 15): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 200; i++) {
+    await sleep(min);
+    if (double.idle && double.log.length === last) return;
+    last = double.log.length;
+  }
+}
+
+let error: string | undefined;
+let mod: any;
+try {
+  mod = loadSource('main', fs.readFileSync(req.file, 'utf8'), req.file, req.virtual, resolveFrom(req.virtual));
+  events.push({ loaded: Object.keys(mod).sort() });
+} catch (e) {
+  events.push({ loadError: e });
+}
+await settle();
+
+let callNo = 0;
+for (const call of scenario.calls) {
+  if (mod === undefined) break;
+  callNo++;
+  if (!Array.isArray(call) && typeof call === 'object') {
+    double.fail({ command: call.fail, error: call.error ?? 11000 });
+    continue;
+  }
+  const record: Doc = { call: typeof call === 'function' ? `#${callNo}` : call[0] };
+  events.push(record);
+  const waits: Promise<void>[] = [];
+  const seen: unknown[] = [];
+  record.seen = seen;
+  const mkCb = (label: string) => {
+    let done!: () => void;
+    waits.push(new Promise<void>((r) => (done = r)));
+    return (...args: unknown[]) => {
+      // trailing null/undefined arguments count as absent: `cb(err)` and `cb(err, null)` are the same to a handler
+      while (args.length && args[args.length - 1] == null) args.pop();
+      seen.push({ [label]: args });
+      done();
+    };
+  };
+  const mkRes = () => {
+    let done!: () => void;
+    waits.push(new Promise<void>((r) => (done = r)));
+    const res: any = {};
+    for (const m of ['status', 'set', 'type']) res[m] = (...a: unknown[]) => (seen.push({ [`res.${m}`]: a }), res);
+    for (const m of ['json', 'send', 'end', 'sendStatus', 'redirect']) res[m] = (...a: unknown[]) => (seen.push({ [`res.${m}`]: a }), done(), res);
+    return res;
+  };
+  try {
+    let ret: unknown;
+    if (typeof call === 'function') ret = call(mod, helpers);
+    else {
+      const [name, ...rawArgs] = call;
+      let fn: any = mod;
+      let self: any;
+      for (const part of name.split('.')) {
+        self = fn;
+        fn = fn?.[part];
+      }
+      if (typeof fn !== 'function') throw new Error(`wire harness: ${name} is not an exported function`);
+      const args = rawArgs.map((a, i) => (a === CB ? mkCb(`cb${i}`) : a === RES ? mkRes() : a === NEXT ? mkCb('next') : a));
+      ret = fn.apply(self, args);
+    }
+    if (ret && typeof (ret as any).then === 'function') {
+      const outcome = await Promise.race([
+        (ret as Promise<unknown>).then(
+          (v) => ({ resolved: v }),
+          (e) => ({ rejected: e }),
+        ),
+        sleep(TIMEOUT).then(() => ({ pending: true })),
+      ]);
+      record.result = outcome;
+    } else record.result = { returned: ret };
+  } catch (e) {
+    record.result = { threw: e };
+  }
+  await Promise.race([Promise.all(waits), sleep(TIMEOUT).then(() => seen.push({ timeout: 'a callback or response was never called' }))]);
+  await settle(scenario.settle ?? 15);
+}
+await settle();
+
+const canon = new Canon(known);
+const writes = double.log.filter((r) => !HANDSHAKE.has(r.name)).map((r) => canonCommand(r, canon)).filter((x) => x !== undefined);
+const stream = double.log.filter((r) => !HANDSHAKE.has(r.name)).map((r) => `${r.name} ${r.db}.${typeof r.cmd[r.name] === 'string' ? r.cmd[r.name] : ''}`);
+const result: SideResult = { writes, contents: canon.value(double.contents()), events: canon.value(events) as unknown[], stream };
+if (error) result.error = error;
+process.stdout.write(JSON.stringify(result), () => process.exit(0));
