@@ -86,7 +86,14 @@ function pick(o: Doc, keys: string[], defaults: Doc = {}): Doc {
   for (const k of keys) {
     let v = o[k] ?? defaults[k];
     if (v === undefined) continue;
-    if (k === 'writeConcern' && (typeof v !== 'object' || !Object.keys(v).length)) continue;
+    if (k === 'writeConcern') {
+      if (typeof v !== 'object' || !Object.keys(v).length) continue;
+      // `fsync: true` is the journal acknowledgement on every storage engine a driver 4+ talks to; drivers send it as j
+      if (v.fsync !== undefined) {
+        v = { ...v, j: v.j ?? v.fsync };
+        delete v.fsync;
+      }
+    }
     if (typeof v === 'object' && v && k === 'limit') v = Number(v);
     if (v === false && (k === 'multi' || k === 'upsert' || k === 'new' || k === 'remove')) continue;
     out[k] = v;
@@ -121,5 +128,8 @@ export function canonCommand(r: Recorded, canon: Canon): unknown {
     default:
       out = { ns: name === 'renameCollection' ? String(c.renameCollection) : ns, ...pick(c, ['to', 'index', 'dropTarget', 'writeConcern']) };
   }
+  // `ordered` only says whether to go on after a failed item: with one item it changes nothing
+  const items = out.documents ?? out.updates ?? out.deletes;
+  if (Array.isArray(items) && items.length === 1) delete out.ordered;
   return { [name]: canon.value(out) };
 }

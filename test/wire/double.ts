@@ -67,6 +67,8 @@ export class MongoDouble {
   private nextCursor = 1;
   private nextConn = 1;
   private inFlight = 0;
+  /** When the double last saw a connection, a message or sent a reply (Date.now()). */
+  lastActivity = Date.now();
   port = 0;
 
   async start(): Promise<number> {
@@ -113,11 +115,13 @@ export class MongoDouble {
 
   private onConnection(socket: net.Socket): void {
     const conn = this.nextConn++;
+    this.lastActivity = Date.now();
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => {});
     let buf = Buffer.alloc(0);
     socket.on('data', (chunk) => {
+      this.lastActivity = Date.now();
       buf = Buffer.concat([buf, chunk]);
       while (buf.length >= 4) {
         const len = buf.readInt32LE(0);
@@ -131,6 +135,7 @@ export class MongoDouble {
             this.onMessage(conn, socket, msg);
           } finally {
             this.inFlight--;
+            this.lastActivity = Date.now();
           }
         });
       }

@@ -31,11 +31,11 @@ export function virtualPath(c: Case): string {
 }
 
 /** Which installed package plays each old specifier for this case. */
-export async function oldModules(c: Case): Promise<Record<string, string>> {
+export async function oldModules(c: Case, scenario = scenarioPath(c)): Promise<Record<string, string>> {
   const from = (c.options as { from?: number }).from;
   if (c.preset === 'mongodb-legacy') return from === 4 ? { 'mongodb-legacy': 'mongodb-legacy4', mongodb: LEGACY4_DRIVER } : { 'mongodb-legacy': 'mongodb-legacy', mongodb: LEGACY_DRIVER };
   if (c.preset === 'mongodb-callbacks') {
-    const meta = (await import(pathToFileURL(scenarioPath(c)).href)) as ScenarioMeta;
+    const meta = (await import(pathToFileURL(scenario).href)) as ScenarioMeta;
     const era = meta.driver ?? from ?? (virtualPath(c).startsWith('v2app/') ? 2 : 3);
     return { mongodb: `mongodb${era}` };
   }
@@ -51,7 +51,7 @@ function runSide(request: SideRequest): Promise<SideResult> {
       try {
         resolve(JSON.parse(stdout) as SideResult);
       } catch {
-        resolve({ events: [], writes: [], stream: [], contents: {}, error: `side process failed: ${err?.message ?? ''}\n${stderr.slice(0, 4000)}` });
+        resolve({ events: [], printed: [], writes: [], stream: [], contents: {}, error: `side process failed: ${err?.message ?? ''}\n${stderr.slice(0, 4000)}` });
       }
     });
   });
@@ -70,7 +70,7 @@ export async function runCase(c: Case, all: Case[], opts: { outputFile?: string;
     Object.fromEntries(all.filter((o) => o.preset === c.preset && o !== c).map((o) => [virtualPath(o), side === 'input' ? o.input : o.expected]));
   const wrappers = ((c.options.wrapperModules ?? []) as string[]).map((w) => path.posix.normalize(w.replace(/^\.\//, '')).replace(/\.(c|m)?js$/, ''));
   const base = { preset: c.preset, name: c.name, virtual: virtualPath(c), wrappers, scenario: opts.scenario ?? scenarioPath(c) };
-  const modules = await oldModules(c);
+  const modules = await oldModules(c, base.scenario);
   const [input, output] = await Promise.all([
     runSide({ ...base, side: 'input', file: c.inputPath, modules, siblings: siblings('input') }),
     runSide({ ...base, side: 'output', file: opts.outputFile ?? c.outputPath, modules, siblings: siblings('output') }),
@@ -81,12 +81,17 @@ export async function runCase(c: Case, all: Case[], opts: { outputFile?: string;
 export function compare(a: SideResult, b: SideResult): string[] {
   const out: string[] = [];
   if (a.error || b.error) out.push(`a run failed:\n  input: ${a.error ?? 'ok'}\n  output: ${b.error ?? 'ok'}`);
+  for (const [side, r] of [['input', a], ['output', b]] as const) {
+    const failed = r.events.find((e) => typeof e === 'object' && e !== null && 'loadError' in e);
+    if (failed) out.push(`the ${side} did not load: ${JSON.stringify(failed)}`);
+  }
   if (!isDeepStrictEqual(a.writes, b.writes)) out.push(`data-changing commands differ:\n${sideBySide(a.writes, b.writes)}`);
   if (!isDeepStrictEqual(a.contents, b.contents)) out.push(`final collection contents differ:\n  input:  ${JSON.stringify(a.contents)}\n  output: ${JSON.stringify(b.contents)}`);
   const n = Math.max(a.events.length, b.events.length);
   for (let i = 0; i < n; i++) {
     if (!isDeepStrictEqual(a.events[i], b.events[i])) out.push(`what the caller saw differs at event ${i}:\n  input:  ${JSON.stringify(a.events[i])}\n  output: ${JSON.stringify(b.events[i])}`);
   }
+  if (!isDeepStrictEqual(a.printed, b.printed)) out.push(`what the code printed differs:\n  input:  ${JSON.stringify(a.printed)}\n  output: ${JSON.stringify(b.printed)}`);
   if (out.length) out.push(`command streams (input | output):\n${sideBySide(streamOf(a), streamOf(b))}`);
   return out;
 }

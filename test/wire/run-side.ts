@@ -36,6 +36,7 @@ export interface SideRequest {
 
 export interface SideResult {
   events: unknown[];
+  printed: unknown[];
   writes: unknown[];
   /** Every command but the handshakes, in order, in short (reads included). */
   stream: string[];
@@ -65,11 +66,24 @@ net.Socket.prototype.connect = function (this: net.Socket, ...args: any[]) {
   }
   return (origConnect as any).apply(this, args);
 } as any;
-for (const k of ['MONGO_URL', 'MONGODB_URI', 'MONGO_URI', 'MONGODB_URL', 'DATABASE_URL', 'DB_URI']) process.env[k] = 'mongodb://localhost:27017/app';
+for (const k of ['MONGO_URL', 'U', 'MONGODB_URI', 'MONGO_URI', 'MONGODB_URL', 'DATABASE_URL', 'DB_URI']) process.env[k] = 'mongodb://localhost:27017/app';
 
 const events: unknown[] = [];
-process.on('uncaughtException', (e) => events.push({ uncaught: e }));
-process.on('unhandledRejection', (e) => events.push({ unhandledRejection: e }));
+// an exception that escapes every handler: thrown in a callback (uncaught) or in a promise reaction (unhandled
+// rejection) are the same to the caller (js-wrappers.md §3.1 documents that conversion moves one to the other)
+process.on('uncaughtException', (e) => events.push({ escaped: e }));
+process.on('unhandledRejection', (e) => events.push({ escaped: e }));
+/** What the code printed, in order, apart from the calls (when a fire-and-forget call prints is timing). */
+const printed: unknown[] = [];
+// what the code prints is something its caller sees too
+// (the drivers' own deprecation warnings are not: they differ by major by design)
+process.noDeprecation = true;
+for (const m of ['log', 'error', 'warn', 'info'] as const) {
+  console[m] = (...a: unknown[]) => {
+    if (typeof a[0] === 'string' && /^\(node:\d+\)|\[MONGODB DRIVER\]/.test(a[0])) return;
+    printed.push({ [`console.${m}`]: a });
+  };
+}
 
 // ---- module loading: fixture sources compiled to CommonJS (esbuild), required through our own resolver
 const cache = new Map<string, any>();
@@ -111,13 +125,42 @@ function resolveFrom(virtual: string) {
       throw new Error(`wire harness: cannot resolve ${spec} from ${virtual}`);
     }
     if (spec === 'motor') return loadWrapper();
-    return nodeRequire(spec);
+    if (spec === 'express') return expressStub;
+    if (spec === 'lodash') return nodeRequire('lodash-es');
+    try {
+      return nodeRequire(spec);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND' || /mongo/.test(spec)) throw e;
+      // a package the fixture imports but the scenario never reaches (nedb, redis...): an empty stand-in, recorded
+      events.push({ missingModule: spec });
+      return {};
+    }
   };
 }
 
 function loadWrapper(): unknown {
   return loadSource('wrapper', fs.readFileSync(WRAPPER, 'utf8'), WRAPPER, 'lib/motor.js', (s) => (s === 'mongodb' ? nodeRequire('mongodb') : nodeRequire(s)));
 }
+
+// ---- a stand-in for express (not MongoDB, not installed): routes are recorded and called by the scenario
+interface Route {
+  method: string;
+  path: string;
+  handlers: ((...a: unknown[]) => unknown)[];
+}
+const routes: Route[] = [];
+function routerStub(): any {
+  const r: any = () => {};
+  for (const m of ['get', 'post', 'put', 'patch', 'delete']) r[m] = (p: string, ...handlers: any[]) => (routes.push({ method: m.toUpperCase(), path: p, handlers }), r);
+  r.use = () => r;
+  r.listen = () => ({ close() {} });
+  r.set = () => r;
+  return r;
+}
+const expressStub: any = () => routerStub();
+expressStub.Router = () => routerStub();
+expressStub.json = () => (_q: unknown, _s: unknown, n: () => void) => n();
+expressStub.urlencoded = expressStub.json;
 
 // ---- the scenario
 const CB = Symbol('cb');
@@ -143,10 +186,31 @@ if (req.side === 'input' && req.modules['mongodb'] === 'mongodb3') {
 }
 const OID = lib.ObjectId ?? lib.ObjectID;
 const known = new Set<string>();
+/** A driver handle the harness makes with the side's own client (for functions that take a db or a collection). */
+class Handle {
+  constructor(
+    readonly kind: 'client' | 'db' | 'coll',
+    readonly name: string,
+  ) {}
+}
+let harnessClient: any;
+function handle(h: Handle): unknown {
+  harnessClient ??= new lib.MongoClient('mongodb://localhost:27017/app');
+  if (h.kind === 'client') {
+    harnessClient.db(); // driver 3: connects (see above)
+    return harnessClient;
+  }
+  if (h.kind === 'db') return harnessClient.db(h.name);
+  const [db, ...coll] = h.name.split('.');
+  return harnessClient.db(db).collection(coll.join('.'));
+}
 const helpers = {
   cb: CB,
   res: RES,
   next: NEXT,
+  client: new Handle('client', ''),
+  db: (name: string) => new Handle('db', name),
+  coll: (ns: string) => new Handle('coll', ns),
   oid: (hex: string) => {
     known.add(hex);
     return new OID(hex);
@@ -174,12 +238,15 @@ const toDouble = (v: any): any => {
 for (const [ns, docs] of Object.entries(scenario.seed ?? {})) double.seed(ns, toDouble(docs));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function settle(min = 15): Promise<void> {
-  let last = -1;
-  for (let i = 0; i < 200; i++) {
-    await sleep(min);
-    if (double.idle && double.log.length === last) return;
-    last = double.log.length;
+/** Waits until the double has been quiet for `quiet` ms and nothing new was recorded meanwhile. */
+async function settle(quiet = 60): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  let seen = -1;
+  while (Date.now() < deadline) {
+    await sleep(Math.max(10, quiet / 3));
+    const mark = double.log.length + events.length + printed.length;
+    if (double.idle && Date.now() - double.lastActivity >= quiet && mark === seen) return;
+    seen = mark;
   }
 }
 
@@ -191,7 +258,7 @@ try {
 } catch (e) {
   events.push({ loadError: e });
 }
-await settle();
+await settle(250); // code that runs at load (connect, a main()) gets going
 
 let callNo = 0;
 for (const call of scenario.calls) {
@@ -229,6 +296,17 @@ for (const call of scenario.calls) {
     if (typeof call === 'function') ret = call(mod, helpers);
     else {
       const [name, ...rawArgs] = call;
+      const route = /^(GET|POST|PUT|PATCH|DELETE) (\S+)$/.exec(name);
+      if (route) {
+        // an express route: its handlers in turn, with a recording response and `next`
+        const r = routes.find((x) => x.method === route[1] && x.path === route[2]);
+        if (!r) throw new Error(`wire harness: no route ${name}`);
+        const res = mkRes();
+        const next = mkCb('next');
+        const either = waits.splice(-2);
+        waits.push(Promise.race(either));
+        ret = r.handlers[r.handlers.length - 1]!({ params: {}, query: {}, body: {}, ...(rawArgs[0] as object) }, res, next);
+      } else {
       let fn: any = mod;
       let self: any;
       for (const part of name.split('.')) {
@@ -236,8 +314,9 @@ for (const call of scenario.calls) {
         fn = fn?.[part];
       }
       if (typeof fn !== 'function') throw new Error(`wire harness: ${name} is not an exported function`);
-      const args = rawArgs.map((a, i) => (a === CB ? mkCb(`cb${i}`) : a === RES ? mkRes() : a === NEXT ? mkCb('next') : a));
+      const args = rawArgs.map((a, i) => (a === CB ? mkCb(`cb${i}`) : a === RES ? mkRes() : a === NEXT ? mkCb('next') : a instanceof Handle ? handle(a) : a));
       ret = fn.apply(self, args);
+      }
     }
     if (ret && typeof (ret as any).then === 'function') {
       const outcome = await Promise.race([
@@ -252,14 +331,16 @@ for (const call of scenario.calls) {
   } catch (e) {
     record.result = { threw: e };
   }
-  await Promise.race([Promise.all(waits), sleep(TIMEOUT).then(() => seen.push({ timeout: 'a callback or response was never called' }))]);
-  await settle(scenario.settle ?? 15);
+  let answered = false;
+  await Promise.race([Promise.all(waits).then(() => (answered = true)), sleep(TIMEOUT)]);
+  if (!answered) seen.push({ timeout: 'a callback or response was never called' });
+  await settle(scenario.settle ?? 60);
 }
 await settle();
 
 const canon = new Canon(known);
 const writes = double.log.filter((r) => !HANDSHAKE.has(r.name)).map((r) => canonCommand(r, canon)).filter((x) => x !== undefined);
 const stream = double.log.filter((r) => !HANDSHAKE.has(r.name)).map((r) => `${r.name} ${r.db}.${typeof r.cmd[r.name] === 'string' ? r.cmd[r.name] : ''}`);
-const result: SideResult = { writes, contents: canon.value(double.contents()), events: canon.value(events) as unknown[], stream };
+const result: SideResult = { writes, contents: canon.value(double.contents()), events: canon.value(events) as unknown[], printed: canon.value(printed) as unknown[], stream };
 if (error) result.error = error;
 process.stdout.write(JSON.stringify(result), () => process.exit(0));
