@@ -64,7 +64,9 @@ export class Canon {
     }
     if ('value' in v && keys.every((k) => ['value', 'lastErrorObject', 'ok', '$clusterTime', 'operationTime'].includes(k))) return this.value(v.value, depth + 1);
     if (ctor && ctor !== 'Object' && /Cursor|Stream/.test(ctor)) return '<cursor>';
-    if (ctor && ctor !== 'Object' && /^(MongoClient|Db|Collection|Admin|Database|AsyncIOMotorClient|ClientSession)$/.test(ctor)) return `<${ctor}>`;
+    // handles compare by kind: the wrapper's Database and the driver's Db are the same thing to a caller
+    const HANDLES: Record<string, string> = { MongoClient: 'client', AsyncIOMotorClient: 'client', Db: 'db', Database: 'db', Collection: 'collection', Admin: 'admin', ClientSession: 'session' };
+    if (ctor && HANDLES[ctor]) return `<${HANDLES[ctor]}>`;
     if (ctor && ctor !== 'Object' && ctor !== 'Array' && Object.getPrototypeOf(v) !== null) {
       return { [`<${ctor}>`]: Object.fromEntries(keys.filter((k) => !k.startsWith('_')).sort().map((k) => [k, this.value(v[k], depth + 1)])) };
     }

@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { transformSync } from 'esbuild';
 import { MongoDouble, HANDSHAKE, type Doc } from './double.js';
 import { canonCommand, Canon } from './canon.js';
+import { extendMotor } from './motor-extended.js';
 import { ROOT, FIXTURES } from '../helpers/fixtures.js';
 
 export interface SideRequest {
@@ -66,7 +67,7 @@ net.Socket.prototype.connect = function (this: net.Socket, ...args: any[]) {
   }
   return (origConnect as any).apply(this, args);
 } as any;
-for (const k of ['MONGO_URL', 'U', 'MONGODB_URI', 'MONGO_URI', 'MONGODB_URL', 'DATABASE_URL', 'DB_URI']) process.env[k] = 'mongodb://localhost:27017/app';
+for (const k of ['MONGO_URL', 'U', 'MONGODB_URI', 'MONGO_URI', 'MONGODB_URL', 'DATABASE_URL', 'DB_URI', 'DB_URL', 'ANALYTICS_URL', 'REPORTING_URL', 'ARCHIVE_URL', 'REPLICA_URL']) process.env[k] = 'mongodb://localhost:27017/app';
 
 const events: unknown[] = [];
 // an exception that escapes every handler: thrown in a callback (uncaught) or in a promise reaction (unhandled
@@ -99,7 +100,7 @@ function packageFor(spec: string): string | undefined {
 function loadSource(key: string, source: string, file: string, virtual: string, resolve: (s: string) => unknown): any {
   if (cache.has(key)) return cache.get(key).exports;
   const loader = /\.tsx?$/.test(file) ? 'ts' : 'js';
-  const code = transformSync(source, { loader, format: 'cjs', target: 'node20', sourcefile: file }).code;
+  const code = transformSync(source, { loader, format: 'cjs', target: 'node20', sourcefile: file, supported: { 'dynamic-import': false } }).code;
   const module = { exports: {} as any };
   cache.set(key, module);
   const fn = new Function('exports', 'require', 'module', '__filename', '__dirname', code);
@@ -138,8 +139,13 @@ function resolveFrom(virtual: string) {
   };
 }
 
+let motor: unknown;
 function loadWrapper(): unknown {
-  return loadSource('wrapper', fs.readFileSync(WRAPPER, 'utf8'), WRAPPER, 'lib/motor.js', (s) => (s === 'mongodb' ? nodeRequire('mongodb') : nodeRequire(s)));
+  motor ??= extendMotor(
+    loadSource('wrapper', fs.readFileSync(WRAPPER, 'utf8'), WRAPPER, 'lib/motor.js', (s) => (s === 'mongodb' ? nodeRequire('mongodb') : nodeRequire(s))),
+    nodeRequire('mongodb'),
+  );
+  return motor;
 }
 
 // ---- a stand-in for express (not MongoDB, not installed): routes are recorded and called by the scenario
@@ -195,6 +201,14 @@ class Handle {
 }
 let harnessClient: any;
 function handle(h: Handle): unknown {
+  if (req.preset === 'motor' && req.side === 'input') {
+    // the Motor-style wrapper's own handles
+    harnessClient ??= new (loadWrapper() as any).AsyncIOMotorClient('mongodb://localhost:27017/app');
+    if (h.kind === 'client') return harnessClient;
+    const [dbName, ...c] = h.name.split('.');
+    const d = harnessClient.getDatabase(dbName);
+    return h.kind === 'db' ? d : d.getCollection(c.join('.'));
+  }
   harnessClient ??= new lib.MongoClient('mongodb://localhost:27017/app');
   if (h.kind === 'client') {
     harnessClient.db(); // driver 3: connects (see above)
@@ -211,6 +225,8 @@ const helpers = {
   client: new Handle('client', ''),
   db: (name: string) => new Handle('db', name),
   coll: (ns: string) => new Handle('coll', ns),
+  /** In a function call: the handle itself. */
+  make: (h: Handle) => handle(h),
   oid: (hex: string) => {
     known.add(hex);
     return new OID(hex);
