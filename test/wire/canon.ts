@@ -83,6 +83,17 @@ export class Canon {
   }
 }
 
+/** `{f: {$eq: v}}` is `{f: v}` for a plain value (drivers differ in which they send, e.g. GridFS deletes). */
+function filter(q: unknown): unknown {
+  if (!q || typeof q !== 'object' || Array.isArray(q)) return q;
+  const out: Doc = {};
+  for (const [k, v] of Object.entries(q as Doc)) {
+    const plain = (x: unknown) => x === null || typeof x !== 'object' || (x as Doc)._bsontype !== undefined || x instanceof Date;
+    out[k] = v && typeof v === 'object' && Object.keys(v).length === 1 && '$eq' in v && plain(v.$eq) ? v.$eq : v;
+  }
+  return out;
+}
+
 function pick(o: Doc, keys: string[], defaults: Doc = {}): Doc {
   const out: Doc = {};
   for (const k of keys) {
@@ -97,6 +108,7 @@ function pick(o: Doc, keys: string[], defaults: Doc = {}): Doc {
       }
     }
     if (typeof v === 'object' && v && k === 'limit') v = Number(v);
+    if (k === 'q' || k === 'query') v = filter(v);
     if (v === false && (k === 'multi' || k === 'upsert' || k === 'new' || k === 'remove')) continue;
     out[k] = v;
   }

@@ -447,6 +447,9 @@ export class MongoDouble {
         const docs = new Query(cmd.filter ?? {}).find(all).all() as Doc[];
         return this.cursor(`${db}.$cmd.listCollections`, docs, cmd.cursor?.batchSize, false);
       }
+      case 'explain':
+        // a fixed plan: enough for code that reads queryPlanner.winningPlan; the verbosity is recorded
+        return { queryPlanner: { namespace: ns(Object.values(cmd.explain ?? {})[0]), winningPlan: { stage: 'COLLSCAN' } }, serverInfo: { version: '6.0.0' } };
       case 'listDatabases': {
         const names = [...new Set([...this.collections.keys()].map((k) => k.split('.')[0]!))].sort();
         return { databases: names.map((name) => ({ name, sizeOnDisk: 0, empty: false })), totalSize: 0 };

@@ -11,6 +11,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { createRequire, builtinModules } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { Writable } from 'node:stream';
 import { transformSync } from 'esbuild';
 import { MongoDouble, HANDSHAKE, type Doc } from './double.js';
 import { canonCommand, Canon } from './canon.js';
@@ -127,6 +128,7 @@ function resolveFrom(virtual: string) {
     }
     if (spec === 'motor') return loadWrapper();
     if (spec === 'express') return expressStub;
+    if (spec === 'koa') return KoaStub;
     if (spec === 'lodash') return nodeRequire('lodash-es');
     try {
       return nodeRequire(spec);
@@ -168,12 +170,27 @@ expressStub.Router = () => routerStub();
 expressStub.json = () => (_q: unknown, _s: unknown, n: () => void) => n();
 expressStub.urlencoded = expressStub.json;
 
+const koaMiddleware: ((ctx: any, next: () => Promise<void>) => unknown)[] = [];
+class KoaStub {
+  static default = KoaStub;
+  use(fn: (ctx: any, next: () => Promise<void>) => unknown) {
+    koaMiddleware.push(fn);
+    return this;
+  }
+  listen() {
+    return { close() {} };
+  }
+}
+
 // ---- the scenario
 const CB = Symbol('cb');
+const OUT = Symbol('out');
+/** Recorders of the call in progress, for function-form calls (h.fn(label), h.stream()). */
+let current: { cb: (label: string) => (...a: unknown[]) => void; out: () => unknown } | undefined;
 const RES = Symbol('res');
 const NEXT = Symbol('next');
 const clientLib = (): any => {
-  const side = req.side === 'output' ? 'mongodb' : (req.modules['mongodb'] ?? (req.preset === 'mongodb-legacy' ? req.modules['mongodb-legacy'] : 'mongodb'));
+  const side = req.side === 'output' ? 'mongodb' : (req.modules['mongodb-legacy'] ?? req.modules['mongodb'] ?? 'mongodb');
   return nodeRequire(side!);
 };
 const lib = clientLib();
@@ -225,6 +242,12 @@ const helpers = {
   client: new Handle('client', ''),
   db: (name: string) => new Handle('db', name),
   coll: (ns: string) => new Handle('coll', ns),
+  out: OUT,
+  /** In a function call: a recording callback / a recording writable of this call. */
+  fn: (label: string) => current!.cb(label),
+  stream: () => current!.out(),
+  /** In a function call: another module as the case's code would import it (same side, same instance). */
+  req: (spec: string) => resolveFrom(req.virtual)(spec),
   /** In a function call: the handle itself. */
   make: (h: Handle) => handle(h),
   oid: (hex: string) => {
@@ -255,13 +278,15 @@ for (const [ns, docs] of Object.entries(scenario.seed ?? {})) double.seed(ns, to
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Waits until the double has been quiet for `quiet` ms and nothing new was recorded meanwhile. */
-async function settle(quiet = 60): Promise<void> {
+async function settle(quiet = 60, logAtStart = -1): Promise<void> {
   const deadline = Date.now() + 10_000;
   let seen = -1;
   while (Date.now() < deadline) {
     await sleep(Math.max(10, quiet / 3));
     const mark = double.log.length + events.length + printed.length;
-    if (double.idle && Date.now() - double.lastActivity >= quiet && mark === seen) return;
+    // nothing reached the double yet: a driver may still be selecting a server (driver 3 waits for its monitor)
+    const wait = double.log.length === logAtStart ? Math.max(quiet, 400) : quiet;
+    if (double.idle && Date.now() - double.lastActivity >= wait && mark === seen) return;
     seen = mark;
   }
 }
@@ -284,6 +309,7 @@ for (const call of scenario.calls) {
     double.fail({ command: call.fail, error: call.error ?? 11000 });
     continue;
   }
+  const logAtStart = double.log.length;
   const record: Doc = { call: typeof call === 'function' ? `#${callNo}` : call[0] };
   events.push(record);
   const waits: Promise<void>[] = [];
@@ -294,7 +320,9 @@ for (const call of scenario.calls) {
     waits.push(new Promise<void>((r) => (done = r)));
     return (...args: unknown[]) => {
       // trailing null/undefined arguments count as absent: `cb(err)` and `cb(err, null)` are the same to a handler
+      // and `cb(undefined, r)` (mongodb-legacy) is `cb(null, r)` (the promise adapter) to an `if (err)` check
       while (args.length && args[args.length - 1] == null) args.pop();
+      for (let i = 0; i < args.length; i++) if (args[i] === undefined) args[i] = null;
       seen.push({ [label]: args });
       done();
     };
@@ -307,13 +335,42 @@ for (const call of scenario.calls) {
     for (const m of ['json', 'send', 'end', 'sendStatus', 'redirect']) res[m] = (...a: unknown[]) => (seen.push({ [`res.${m}`]: a }), done(), res);
     return res;
   };
+  const mkOut = () => {
+    // a real Writable (pipe() needs one) that records what reaches it
+    let done!: () => void;
+    waits.push(new Promise<void>((r) => (done = r)));
+    return new Writable({
+      objectMode: true,
+      write(chunk, _enc, cb) {
+        seen.push({ 'out.write': typeof chunk === 'string' || Buffer.isBuffer(chunk) ? String(chunk) : chunk });
+        cb();
+      },
+      final(cb) {
+        seen.push({ 'out.end': [] });
+        done();
+        cb();
+      },
+      destroy(err, cb) {
+        if (err) seen.push({ 'out.destroy': [err] });
+        done();
+        cb(null);
+      },
+    });
+  };
+  current = { cb: mkCb, out: mkOut };
   try {
     let ret: unknown;
     if (typeof call === 'function') ret = call(mod, helpers);
     else {
       const [name, ...rawArgs] = call;
       const route = /^(GET|POST|PUT|PATCH|DELETE) (\S+)$/.exec(name);
-      if (route) {
+      if (name.startsWith('KOA ')) {
+        // koa: the middleware chain with a context the scenario sees at the end (ctx.body may be set later)
+        const ctx: any = { path: name.slice(4), method: 'GET', body: undefined, status: 404, ...(rawArgs[0] as object) };
+        record.ctx = ctx;
+        const run = (i: number): Promise<void> => Promise.resolve(koaMiddleware[i] ? koaMiddleware[i]!(ctx, () => run(i + 1)) : undefined).then(() => {});
+        ret = run(0);
+      } else if (route) {
         // an express route: its handlers in turn, with a recording response and `next`
         const r = routes.find((x) => x.method === route[1] && x.path === route[2]);
         if (!r) throw new Error(`wire harness: no route ${name}`);
@@ -330,7 +387,7 @@ for (const call of scenario.calls) {
         fn = fn?.[part];
       }
       if (typeof fn !== 'function') throw new Error(`wire harness: ${name} is not an exported function`);
-      const args = rawArgs.map((a, i) => (a === CB ? mkCb(`cb${i}`) : a === RES ? mkRes() : a === NEXT ? mkCb('next') : a instanceof Handle ? handle(a) : a));
+      const args = rawArgs.map((a, i) => (a === CB ? mkCb(`cb${i}`) : a === OUT ? mkOut() : a === RES ? mkRes() : a === NEXT ? mkCb('next') : a instanceof Handle ? handle(a) : a));
       ret = fn.apply(self, args);
       }
     }
@@ -350,7 +407,7 @@ for (const call of scenario.calls) {
   let answered = false;
   await Promise.race([Promise.all(waits).then(() => (answered = true)), sleep(TIMEOUT)]);
   if (!answered) seen.push({ timeout: 'a callback or response was never called' });
-  await settle(scenario.settle ?? 60);
+  await settle(scenario.settle ?? 60, logAtStart);
 }
 await settle();
 
