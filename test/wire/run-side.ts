@@ -75,6 +75,11 @@ const events: unknown[] = [];
 // rejection) are the same to the caller (js-wrappers.md §3.1 documents that conversion moves one to the other)
 process.on('uncaughtException', (e) => events.push({ escaped: e }));
 process.on('unhandledRejection', (e) => events.push({ escaped: e }));
+// process.exit() in the code under test ends nothing here: it is recorded (the exit code is what a caller sees)
+const realExit = process.exit.bind(process);
+process.exit = ((code?: number) => {
+  events.push({ exit: code ?? 0 });
+}) as typeof process.exit;
 /** What the code printed, in order, apart from the calls (when a fire-and-forget call prints is timing). */
 const printed: unknown[] = [];
 // what the code prints is something its caller sees too
@@ -101,6 +106,7 @@ function packageFor(spec: string): string | undefined {
 function loadSource(key: string, source: string, file: string, virtual: string, resolve: (s: string) => unknown): any {
   if (cache.has(key)) return cache.get(key).exports;
   const loader = /\.tsx?$/.test(file) ? 'ts' : 'js';
+  source = source.replace(/^#!.*/, ''); // a script's shebang line
   const code = transformSync(source, { loader, format: 'cjs', target: 'node20', sourcefile: file, supported: { 'dynamic-import': false } }).code;
   const module = { exports: {} as any };
   cache.set(key, module);
@@ -277,6 +283,7 @@ const toDouble = (v: any): any => {
 for (const [ns, docs] of Object.entries(scenario.seed ?? {})) double.seed(ns, toDouble(docs));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const commands = () => double.log.filter((r) => !HANDSHAKE.has(r.name)).length;
 /** Waits until the double has been quiet for `quiet` ms and nothing new was recorded meanwhile. */
 async function settle(quiet = 60, logAtStart = -1): Promise<void> {
   const deadline = Date.now() + 10_000;
@@ -285,7 +292,7 @@ async function settle(quiet = 60, logAtStart = -1): Promise<void> {
     await sleep(Math.max(10, quiet / 3));
     const mark = double.log.length + events.length + printed.length;
     // nothing reached the double yet: a driver may still be selecting a server (driver 3 waits for its monitor)
-    const wait = double.log.length === logAtStart ? Math.max(quiet, 400) : quiet;
+    const wait = commands() === logAtStart ? Math.max(quiet, 400) : quiet;
     if (double.idle && Date.now() - double.lastActivity >= wait && mark === seen) return;
     seen = mark;
   }
@@ -309,7 +316,7 @@ for (const call of scenario.calls) {
     double.fail({ command: call.fail, error: call.error ?? 11000 });
     continue;
   }
-  const logAtStart = double.log.length;
+  const logAtStart = commands();
   const record: Doc = { call: typeof call === 'function' ? `#${callNo}` : call[0] };
   events.push(record);
   const waits: Promise<void>[] = [];
@@ -414,6 +421,8 @@ await settle();
 const canon = new Canon(known);
 const writes = double.log.filter((r) => !HANDSHAKE.has(r.name)).map((r) => canonCommand(r, canon)).filter((x) => x !== undefined);
 const stream = double.log.filter((r) => !HANDSHAKE.has(r.name)).map((r) => `${r.name} ${r.db}.${typeof r.cmd[r.name] === 'string' ? r.cmd[r.name] : ''}`);
+if (process.exitCode) events.push({ exitCode: process.exitCode });
+process.exitCode = 0;
 const result: SideResult = { writes, contents: canon.value(double.contents()), events: canon.value(events) as unknown[], printed: canon.value(printed) as unknown[], stream };
 if (error) result.error = error;
-process.stdout.write(JSON.stringify(result), () => process.exit(0));
+process.stdout.write(JSON.stringify(result), () => realExit(0));
