@@ -27,7 +27,14 @@ export class Canon {
     if (typeof v === 'bigint') return `${v}n`;
     if (typeof v === 'function') return '<function>';
     if (typeof v === 'symbol') return String(v);
-    if (v instanceof Date) return Math.abs(v.getTime() - Date.now()) < 120_000 ? '<now>' : v.toISOString();
+    if (v instanceof Date) {
+      // "now" and "now minus N days" differ from run to run by the runs' own timing
+      const diff = v.getTime() - Date.now();
+      if (Math.abs(diff) < 120_000) return '<now>';
+      const days = Math.round(diff / 864e5);
+      if (Math.abs(diff - days * 864e5) < 120_000) return `<now${days > 0 ? '+' : ''}${days}d>`;
+      return v.toISOString();
+    }
     if (v instanceof Error || (typeof v.message === 'string' && typeof v.stack === 'string')) return this.error(v);
     const bt = v._bsontype;
     if (typeof bt === 'string') {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { createRequire, builtinModules } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Writable } from 'node:stream';
-import { transformSync } from 'esbuild';
+import { build, transformSync } from 'esbuild';
 import { MongoDouble, HANDSHAKE, type Doc } from './double.js';
 import { canonCommand, Canon } from './canon.js';
 import { extendMotor } from './motor-extended.js';
@@ -73,12 +73,17 @@ for (const k of ['MONGO_URL', 'U', 'MONGODB_URI', 'MONGO_URI', 'MONGODB_URL', 'D
 const events: unknown[] = [];
 // an exception that escapes every handler: thrown in a callback (uncaught) or in a promise reaction (unhandled
 // rejection) are the same to the caller (js-wrappers.md §3.1 documents that conversion moves one to the other)
-process.on('uncaughtException', (e) => events.push({ escaped: e }));
-process.on('unhandledRejection', (e) => events.push({ escaped: e }));
+process.on('uncaughtException', (e) => void (exited || e instanceof ExitSignal || events.push({ escaped: e })));
+process.on('unhandledRejection', (e) => void (exited || e instanceof ExitSignal || events.push({ escaped: e })));
 // process.exit() in the code under test ends nothing here: it is recorded (the exit code is what a caller sees)
+// and ends the scenario: nothing after it would have run
+class ExitSignal extends Error {}
+let exited = false;
 const realExit = process.exit.bind(process);
 process.exit = ((code?: number) => {
-  events.push({ exit: code ?? 0 });
+  if (!exited) events.push({ exit: code ?? 0 });
+  exited = true;
+  throw new ExitSignal(`process.exit(${code ?? 0})`);
 }) as typeof process.exit;
 /** What the code printed, in order, apart from the calls (when a fire-and-forget call prints is timing). */
 const printed: unknown[] = [];
@@ -262,12 +267,16 @@ const helpers = {
   },
 };
 
-const scenario = (await import(pathToFileURL(req.scenario).href)).default(helpers) as Scenario;
+const scenario0 = (await import(pathToFileURL(req.scenario).href)).default(helpers) as Scenario;
+const scenario = scenario0;
+if (scenario.argv) process.argv.splice(2, process.argv.length, ...scenario.argv);
 
 interface Scenario {
   seed?: Record<string, Doc[]>;
   calls: Call[];
   settle?: number;
+  /** process.argv[2...] while the module runs (scripts that read a URI from the command line). */
+  argv?: string[];
 }
 type Call = [string, ...unknown[]] | { fail: string; error?: number | 'network' } | ((mod: any, h: typeof helpers) => unknown);
 
@@ -299,10 +308,51 @@ async function settle(quiet = 60, logAtStart = -1): Promise<void> {
 }
 
 let error: string | undefined;
+/**
+ * A module with top-level await cannot be CommonJS: it is loaded as ESM from a data: URL instead, each of its imports
+ * answered by a data: module that re-exports what the same resolver returns.
+ */
+async function loadEsm(source: string, file: string, virtual: string): Promise<any> {
+  const resolve = resolveFrom(virtual);
+  const shared = ((globalThis as any).__wireModules ??= {}) as Record<string, unknown>;
+  const result = await build({
+    stdin: { contents: source.replace(/^#!.*/, ''), loader: /\.tsx?$/.test(file) ? 'ts' : 'js', sourcefile: file, resolveDir: path.dirname(file) },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'wire-resolve',
+        setup(b) {
+          b.onResolve({ filter: /.*/ }, (args) => {
+            if (args.path.startsWith('node:') || builtinModules.includes(args.path)) return { path: args.path, external: true };
+            const m = resolve(args.path) as any;
+            shared[args.path] = m;
+            const names = Object.keys(m ?? {}).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
+            const code = `const m = globalThis.__wireModules[${JSON.stringify(args.path)}]; export default (m && m.__esModule && 'default' in m) ? m.default : m; export const { ${names.join(', ')} } = m;`;
+            return { path: `data:text/javascript,${encodeURIComponent(code)}`, external: true };
+          });
+        },
+      },
+    ],
+  });
+  return import(`data:text/javascript,${encodeURIComponent(result.outputFiles[0]!.text)}`);
+}
+
 let mod: any;
 try {
-  mod = loadSource('main', fs.readFileSync(req.file, 'utf8'), req.file, req.virtual, resolveFrom(req.virtual));
-  events.push({ loaded: Object.keys(mod).sort() });
+  const source = fs.readFileSync(req.file, 'utf8');
+  try {
+    mod = loadSource('main', source, req.file, req.virtual, resolveFrom(req.virtual));
+  } catch (e) {
+    if (!/Top-level await/.test(String((e as Error).message))) throw e;
+    cache.delete('main');
+    mod = await loadEsm(source, req.file, req.virtual);
+  }
+  events.push({ loaded: Object.keys(mod).filter((k) => k !== 'default' || mod[k] !== undefined).sort() });
 } catch (e) {
   events.push({ loadError: e });
 }
@@ -310,7 +360,7 @@ await settle(250); // code that runs at load (connect, a main()) gets going
 
 let callNo = 0;
 for (const call of scenario.calls) {
-  if (mod === undefined) break;
+  if (mod === undefined || exited) break;
   callNo++;
   if (!Array.isArray(call) && typeof call === 'object') {
     double.fail({ command: call.fail, error: call.error ?? 11000 });
@@ -415,6 +465,11 @@ for (const call of scenario.calls) {
   await Promise.race([Promise.all(waits).then(() => (answered = true)), sleep(TIMEOUT)]);
   if (!answered) seen.push({ timeout: 'a callback or response was never called' });
   await settle(scenario.settle ?? 60, logAtStart);
+  if (exited) {
+    // the process would have ended inside this call: how the call itself ended never reached anyone
+    delete record.result;
+    seen.splice(0, seen.length, ...seen.filter((x: any) => !('timeout' in x)));
+  }
 }
 await settle();
 
