@@ -89,7 +89,7 @@ process.exit = ((code?: number) => {
 const printed: unknown[] = [];
 // what the code prints is something its caller sees too
 // (the drivers' own deprecation warnings are not: they differ by major by design)
-process.noDeprecation = true;
+(process as { noDeprecation?: boolean }).noDeprecation = true;
 for (const m of ['log', 'error', 'warn', 'info'] as const) {
   console[m] = (...a: unknown[]) => {
     if (typeof a[0] === 'string' && /^\(node:\d+\)|\[MONGODB DRIVER\]/.test(a[0])) return;
