@@ -85,9 +85,6 @@ if (!esbuild && entries.length) {
 
 rmSync('dist', { recursive: true, force: true });
 renameSync(out, 'dist');
-// Trained where it runs: V8 keeps the file name of the script a code cache was made from, and stack traces would
-// name the temporary build folder.
-if (esbuild) trainCodeCache(path.resolve('dist/bundle/mongo-codemod.cjs'), path.resolve('dist/src/launch.js'));
 if (tscFailed) {
   console.error('build: tsc reported errors');
   process.exit(1);

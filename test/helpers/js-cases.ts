@@ -93,7 +93,7 @@ export function assertNoStrayFiles(preset: string, cases: Case[]): void {
   const dir = path.join(FIXTURES, preset);
   const names = new Set(cases.filter((c) => c.preset === preset).map((c) => c.name));
   for (const f of fs.readdirSync(dir)) {
-    const m = /^(.*?)\.(input|output|findings|options)\./.exec(f);
+    const m = /^(.*?)\.(input|output|findings|options|scenario)\./.exec(f);
     if (!m) continue;
     assert.ok(names.has(m[1]!), `${f} belongs to no case`);
   }

@@ -514,7 +514,8 @@ export function rewriteResults(ctx: RuleContext, dc: DriverCall, method: string,
       else if (f2 === 'n') {
         if (method === 'insertOne') to = ack;
         else if (method === 'insertMany') to = `${name}.insertedCount`;
-        else if (method === 'updateOne' || method === 'updateMany' || method === 'replaceOne') to = `${name}.matchedCount`;
+        // the server's n counts upserted documents too
+        else if (method === 'updateOne' || method === 'updateMany' || method === 'replaceOne') to = `(${name}.matchedCount + ${name}.upsertedCount)`;
         else if (method === 'deleteOne' || method === 'deleteMany') to = `${name}.deletedCount`;
       } else if (f2 === 'nModified' && (method === 'updateOne' || method === 'updateMany' || method === 'replaceOne')) to = `${name}.modifiedCount`;
       if (to && f2) ctx.edit(m2!.node.start!, m2!.node.end!, to);
