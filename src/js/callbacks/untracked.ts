@@ -1,0 +1,369 @@
+/**
+ * Never silent: in a package that depends on the driver (mongodb, mongodb-legacy, @fastify/mongodb,
+ * fastify-mongodb), old-API calls whose receiver the tracker could not follow are reported with their manual fix,
+ * never rewritten. A receiver `<expr>.collection('<literal>')` counts as a collection here (findings only);
+ * receivers that provably belong to another library (knex, lodash, Immutable, Express, Firestore, mongoose, a
+ * local function or class) get nothing.
+ */
+import type { NodePath, Binding } from '@babel/traverse';
+import type * as t from '@babel/types';
+import type { RuleContext } from '../context.js';
+import { memberName } from '../../tracking/tracker.js';
+import { isBareSpecifier } from '../modules.js';
+import { CALLBACK_ON_COLLECTION, MODIFY_RESULT_METHODS, REMOVED_METHOD_FIXES, WRITE_RESULT_METHODS } from '../../presets/mongodb-callbacks.js';
+import { CLIENT_OPTIONS } from '../../generated/native-surface.js';
+import { DRIVER_PACKAGES, dependsOnMongoose, driverMajor } from './era.js';
+
+/** Web frameworks: their objects carry handles in properties (`app.locals.db`, `ctx.db`, `fastify.mongo.db`). */
+const FRAMEWORKS = new Set(['express', 'koa', 'fastify', '@koa/router', 'koa-router', '@hapi/hapi', 'hapi', 'restify', 'http', 'https']);
+
+/** Method names that took an err-first callback on a Db, collection or cursor (an unknown receiver needs `(err, …) =>`). */
+const CALLBACK_NAMES = new Set([...CALLBACK_ON_COLLECTION, 'toArray', 'hasNext', 'nextObject', 'explain', 'collection', 'createCollection', 'dropCollection', 'dropDatabase', 'listCollections']);
+
+const ERR_PARAM = /^(?:err|error|er)$/;
+
+/** Keys that only MongoDB queries, updates and options use. */
+function mongoKey(key: string): boolean {
+  return key.startsWith('$') || key === '_id' || key === 'multi' || key === 'upsert';
+}
+
+function keyOf(p: t.ObjectExpression['properties'][number]): string | undefined {
+  if (p.type !== 'ObjectProperty' || p.computed) return undefined;
+  return p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
+}
+
+/** A query, update or options literal among the first three arguments (`{ _id: id }`, `{ $set: … }`, `{ age: { $gt: 1 } }`, `{ upsert: true }`). */
+function mongoArgs(args: t.Node[]): boolean {
+  for (const a of args.slice(0, 3)) {
+    if (a.type !== 'ObjectExpression') continue;
+    for (const p of a.properties) {
+      const k = keyOf(p);
+      if (k && mongoKey(k)) return true;
+      if (p.type === 'ObjectProperty' && p.value.type === 'ObjectExpression' && p.value.properties.some((q) => keyOf(q)?.startsWith('$'))) return true;
+    }
+  }
+  return false;
+}
+
+interface Chain {
+  /** A bare or relative module specifier the chain starts from (`require('knex')(…)`, an import), or '#local' for a local function or class. */
+  source?: string;
+  /** The receiver is that binding itself (no property read, no call on the way). */
+  direct: boolean;
+  /** Property reads on the way (`app.locals.db`). */
+  props: number;
+  /** The chain goes through `x.collection('<literal>')`. */
+  collection: boolean;
+  /** Name of the root identifier. */
+  rootName?: string;
+}
+
+function isCollectionLiteral(node: t.Node): boolean {
+  if (node.type !== 'CallExpression' || node.arguments.length !== 1) return false;
+  const c = node.callee;
+  if (c.type !== 'MemberExpression' || c.computed || c.property.type !== 'Identifier' || c.property.name !== 'collection') return false;
+  const a = node.arguments[0]!;
+  return a.type === 'StringLiteral' || (a.type === 'TemplateLiteral' && a.expressions.length === 0);
+}
+
+/** Where a receiver expression comes from, followed through never-reassigned variables (a few steps). */
+function chainOf(node: t.Node, scope: NodePath['scope'], depth = 0): Chain {
+  const out: Chain = { direct: true, props: 0, collection: false };
+  let n: t.Node = node;
+  for (;;) {
+    if (n.type === 'TSNonNullExpression' || n.type === 'TSAsExpression' || n.type === 'ParenthesizedExpression' || n.type === 'TypeCastExpression' || n.type === 'AwaitExpression') {
+      n = n.type === 'AwaitExpression' ? n.argument : n.expression;
+      continue;
+    }
+    if (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression') {
+      out.direct = false;
+      out.props++;
+      n = n.object;
+      continue;
+    }
+    if (n.type === 'CallExpression' || n.type === 'OptionalCallExpression') {
+      out.direct = false;
+      if (isCollectionLiteral(n)) out.collection = true;
+      const callee = n.callee;
+      if (callee.type === 'Identifier' && callee.name === 'require' && n.arguments[0]?.type === 'StringLiteral') {
+        out.source = n.arguments[0].value;
+        return out;
+      }
+      if (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') n = callee.object;
+      else n = callee;
+      continue;
+    }
+    if (n.type === 'NewExpression') {
+      out.direct = false;
+      n = n.callee;
+      continue;
+    }
+    break;
+  }
+  if (n.type !== 'Identifier') {
+    // a literal (`[…].count`, `'x'.…`), `this`, …: only `this` may hold a handle
+    if (n.type !== 'ThisExpression' && n.type !== 'Super') out.source = '#literal';
+    return out;
+  }
+  out.rootName = n.name;
+  const b = scope.getBinding(n.name);
+  if (!b) return out;
+  const p = b.path;
+  if (p.isImportSpecifier() || p.isImportDefaultSpecifier() || p.isImportNamespaceSpecifier()) {
+    out.source = (p.parentPath!.node as t.ImportDeclaration).source.value;
+    return out;
+  }
+  if (b.kind === 'hoisted' || p.isClassDeclaration()) {
+    out.source = '#local';
+    return out;
+  }
+  if (p.isVariableDeclarator() && p.node.init && b.constantViolations.length === 0 && depth < 4) {
+    const inner = chainOf(p.node.init, p.scope, depth + 1);
+    out.source = inner.source === '#local' && !inner.direct ? undefined : inner.source;
+    out.collection ||= inner.collection;
+    out.props += inner.props;
+    if (inner.source && inner.source !== '#local') out.direct &&= inner.direct;
+    out.rootName = inner.rootName ?? out.rootName;
+  }
+  return out;
+}
+
+type ReceiverClass = 'foreign' | 'collection' | 'unknown';
+
+function isDriverSpecifier(ctx: RuleContext, spec: string): boolean {
+  return DRIVER_PACKAGES.includes(spec) || spec.startsWith('mongodb/') || spec.startsWith('mongodb-legacy/') || (ctx.options.wrapperModules ?? []).includes(spec);
+}
+
+function classify(ctx: RuleContext, recv: NodePath, mongoose: boolean): ReceiverClass {
+  const c = chainOf(recv.node, recv.scope);
+  const src = c.source;
+  if (src === '#literal') return 'foreign';
+  if (src !== undefined && src !== '#local' && isBareSpecifier(src) && !isDriverSpecifier(ctx, src)) {
+    // app.locals.db, req.app.get('db'), fastify.mongo.db: a framework object carries handles in its properties
+    if (!FRAMEWORKS.has(src) || c.props === 0) return 'foreign';
+  }
+  if (src === '#local' && c.direct) return 'foreign';
+  if (c.collection) return 'collection';
+  // A capitalised binding from a local module, in a package that also uses mongoose: most likely a model.
+  if (mongoose && src !== undefined && !isBareSpecifier(src) && c.props === 0 && /^[A-Z]/.test(c.rootName ?? '')) return 'foreign';
+  return 'unknown';
+}
+
+function errFirst(node: t.Node | undefined): boolean {
+  if (!node || (node.type !== 'ArrowFunctionExpression' && node.type !== 'FunctionExpression')) return false;
+  const p = node.params[0];
+  return p?.type === 'Identifier' && ERR_PARAM.test(p.name);
+}
+
+function isCallbackNode(node: t.Node | undefined): boolean {
+  return !!node && (node.type === 'ArrowFunctionExpression' || node.type === 'FunctionExpression');
+}
+
+/** The bindings that receive a call's result: `const r = await call`, `call.then((r) => …)`, the callback's second parameter. */
+function resultBindings(call: NodePath<t.CallExpression>): Binding[] {
+  const out: Binding[] = [];
+  const args = call.node.arguments;
+  const last = args[args.length - 1];
+  if (isCallbackNode(last)) {
+    const fn = (call.get('arguments') as NodePath[])[args.length - 1]!;
+    const p = (last as t.Function).params[1];
+    if (p?.type === 'Identifier') {
+      const b = fn.scope.getOwnBinding(p.name);
+      if (b) out.push(b);
+    }
+  }
+  const parent = call.parentPath;
+  if (parent?.isAwaitExpression()) {
+    const d = parent.parentPath;
+    if (d?.isVariableDeclarator() && d.node.id.type === 'Identifier') {
+      const b = d.scope.getBinding(d.node.id.name);
+      if (b) out.push(b);
+    }
+  }
+  if (parent?.isMemberExpression() && parent.node.object === call.node && memberName(parent.node) === 'then') {
+    const thenCall = parent.parentPath;
+    if (thenCall?.isCallExpression() && thenCall.node.callee === parent.node) {
+      const fn = (thenCall.get('arguments') as NodePath[])[0];
+      if (fn && (fn.isArrowFunctionExpression() || fn.isFunctionExpression())) {
+        const p = fn.node.params[0];
+        if (p?.type === 'Identifier') {
+          const b = fn.scope.getOwnBinding(p.name);
+          if (b) out.push(b);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** `(await call).ops` and friends: a read straight off the awaited call. */
+function directReads(call: NodePath<t.CallExpression>): NodePath<t.MemberExpression>[] {
+  let p: NodePath | null = call.parentPath;
+  if (p?.isAwaitExpression()) p = p.parentPath;
+  while (p?.isParenthesizedExpression()) p = p.parentPath;
+  return p?.isMemberExpression() && call.parentPath?.isAwaitExpression() ? [p as NodePath<t.MemberExpression>] : [];
+}
+
+function hasOption(args: t.Node[], key: string): boolean {
+  return args.some((a) => a.type === 'ObjectExpression' && a.properties.some((p) => keyOf(p) === key));
+}
+
+/** Old result fields read on a write or findOneAnd* result that was not rewritten. */
+function resultReads(ctx: RuleContext, call: NodePath<t.CallExpression>, method: string, era: number | undefined, seen: Set<number>): number {
+  const modify = MODIFY_RESULT_METHODS.has(method);
+  const write = WRITE_RESULT_METHODS.has(method);
+  if (!modify && !write) return 0;
+  if (modify && ((era !== undefined && era >= 6) || hasOption(call.node.arguments, 'includeResultMetadata'))) return 0;
+  if (!modify && era !== undefined && era >= 4) return 0;
+  const fields = modify ? ['value', 'lastErrorObject'] : ['ops', 'result'];
+  const reads: NodePath<t.MemberExpression>[] = [...directReads(call)];
+  for (const b of resultBindings(call)) {
+    for (const r of b.referencePaths) {
+      const m = r.parentPath;
+      if (m?.isMemberExpression() && m.node.object === r.node) reads.push(m);
+    }
+  }
+  let n = 0;
+  for (const m of reads) {
+    const f = memberName(m.node);
+    if (!f || m.node.computed || !fields.includes(f) || seen.has(m.node.start!)) continue;
+    seen.add(m.node.start!);
+    n++;
+    ctx.report(
+      'mongodb-callbacks/untracked-result-shape',
+      m.node,
+      modify
+        ? `.${f} is read on the result of ${method}(), whose receiver could not be followed to a mongodb handle; since mongodb 6 that result is the document itself (.${f} is undefined).`
+        : `.${f} is read on the result of ${method}(), whose receiver could not be followed to a mongodb handle; mongodb 4+ results have no .${f}.`,
+      modify
+        ? `Read the result itself (\`const doc = await coll.${method}(...)\`), or pass \`includeResultMetadata: true\` to keep .${f}.`
+        : f === 'ops'
+          ? 'Use the inserted document itself (the driver adds its _id), or `insertedId` / `insertedIds`.'
+          : 'Use the result counters: `insertedCount`, `matchedCount` / `modifiedCount` / `upsertedCount`, `deletedCount`, `acknowledged`.',
+    );
+  }
+  return n;
+}
+
+/** Connection-string options the current driver does not know (`?useUnifiedTopology=true`). */
+const KNOWN_URI_OPTIONS = new Set(CLIENT_OPTIONS.map((o) => o.toLowerCase()));
+const URI = /mongodb(?:\+srv)?:\/\/[^\s'"`]*\?[^\s'"`]*/g;
+
+function uriOptions(ctx: RuleContext): number {
+  if (!ctx.text.includes('mongodb')) return 0;
+  let n = 0;
+  URI.lastIndex = 0;
+  for (let m = URI.exec(ctx.text); m; m = URI.exec(ctx.text)) {
+    const q = m[0].indexOf('?');
+    let at = m.index + q + 1;
+    for (const part of m[0].slice(q + 1).split('&')) {
+      const key = part.split('=')[0]!;
+      if (/^[A-Za-z]\w*$/.test(key) && !KNOWN_URI_OPTIONS.has(key.toLowerCase())) {
+        n++;
+        ctx.report(
+          'mongodb-callbacks/connection-string-option',
+          { start: at, end: at + part.length },
+          `The connection string option '${key}' is not supported by mongodb 6/7.`,
+          /^use(?:NewUrlParser|UnifiedTopology|CreateIndex|FindAndModify)$/.test(key) ? `Remove \`${part}\` from the connection string (it has no effect since mongodb 4).` : `Remove or rename \`${key}\` (see the driver's connection string options).`,
+        );
+      }
+      at += part.length + 1;
+    }
+  }
+  return n;
+}
+
+/** `ObjectId(x)` without `new` on a value the codemod cannot prove is the driver's (a re-export, a property). */
+function objectIdCalls(ctx: RuleContext, calls: NodePath<t.CallExpression>[], reported: Set<number>): number {
+  let n = 0;
+  const newAt = new Set(ctx.edits.filter((e) => e.text === 'new ' && e.start === e.end).map((e) => e.start));
+  for (const c of calls) {
+    const callee = c.node.callee;
+    const name = callee.type === 'Identifier' ? callee.name : (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && !callee.computed ? memberName(callee) : undefined;
+    if (name !== 'ObjectId' && name !== 'ObjectID') continue;
+    if (newAt.has(c.node.start!) || reported.has(callee.start!)) continue;
+    let src: string | undefined;
+    if (callee.type === 'Identifier') {
+      const b = c.scope.getBinding(callee.name);
+      if (!b) continue; // a global (a shell script's ObjectId)
+      src = chainOf(callee, c.scope).source;
+      if (src === '#local') continue;
+    } else {
+      const ch = chainOf((callee as t.MemberExpression).object, c.scope);
+      src = ch.source;
+      if (src === '#local' && ch.direct) continue;
+    }
+    if (src === '#literal' || (src !== undefined && src !== '#local' && isBareSpecifier(src) && !isDriverSpecifier(ctx, src))) continue;
+    reported.add(callee.start!);
+    n++;
+    ctx.report(
+      'mongodb-callbacks/objectid-call-untracked',
+      callee,
+      `${name}(…) is called without new on a value the codemod cannot follow to mongodb; if it is mongodb's ObjectId, mongodb 4+ throws "Class constructor ObjectId cannot be invoked without 'new'".`,
+    );
+  }
+  return n;
+}
+
+/**
+ * Reports the old-API calls of a driver-dependent package that were not rewritten (`tracked`: the calls the
+ * callback rules classified as driver calls; `reported`: callee property offsets already reported). Returns how
+ * many sites it reported.
+ */
+export function reportUntracked(ctx: RuleContext, absPath: string, tracked: Set<t.Node>): number {
+  // Sites the other rules already reported (a finding at the same place) are not reported twice.
+  const reported = new Set<number>();
+  const at = new Set(ctx.findings.map((f) => `${f.line}:${f.column}`));
+  for (const c of at.size ? ctx.tracker.collected.calls : []) {
+    const callee = c.node.callee;
+    for (const node of [callee, (callee as t.MemberExpression).property]) {
+      if (!node || node.start == null) continue;
+      const p = ctx.lines.position(node.start);
+      if (at.has(`${p.line}:${p.column}`)) reported.add(node.start);
+    }
+  }
+  const mongoose = dependsOnMongoose(ctx.options, absPath);
+  const era = driverMajor(ctx.options, absPath, false);
+  const tracker = ctx.tracker;
+  const seenReads = new Set<number>();
+  let n = 0;
+  for (const c of tracker.collected.calls) {
+    if (tracked.has(c.node)) continue;
+    const callee = c.node.callee;
+    if ((callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') || callee.computed || callee.property.type !== 'Identifier') continue;
+    const name = callee.property.name;
+    const removed = Object.hasOwn(REMOVED_METHOD_FIXES, name);
+    const cbName = CALLBACK_NAMES.has(name);
+    const shaped = MODIFY_RESULT_METHODS.has(name) || WRITE_RESULT_METHODS.has(name);
+    if (!removed && !cbName && !shaped) continue;
+    const recv = c.get('callee.object') as NodePath;
+    if (tracker.kindOf(recv)) continue; // a tracked handle or module: the tracked rules own it
+    const cls = classify(ctx, recv, mongoose);
+    if (cls === 'foreign') continue;
+    const args = c.node.arguments;
+    const last = args[args.length - 1];
+    const looksMongo = cls === 'collection' || mongoArgs(args as t.Node[]) || errFirst(last);
+    let flagged = reported.has(callee.property.start!);
+    if (!flagged && removed && looksMongo) {
+      flagged = true;
+      reported.add(callee.property.start!);
+      n++;
+      const cb = isCallbackNode(last) ? ' It is passed a callback, which mongodb 5+ ignores.' : '';
+      ctx.report(
+        'mongodb-callbacks/untracked-removed-method',
+        callee.property,
+        `${name}() ${name === 'count' ? 'is deprecated in the mongodb collection API (it counted differently, and countDocuments/estimatedDocumentCount replace it)' : 'was removed from the mongodb collection API'}; its receiver could not be followed to a mongodb handle, so it was left unchanged.${cb}`,
+        REMOVED_METHOD_FIXES[name],
+      );
+    } else if (!flagged && cbName && (cls === 'collection' ? isCallbackNode(last) : errFirst(last))) {
+      flagged = true;
+      reported.add(callee.property.start!);
+      n++;
+      ctx.report('mongodb-callbacks/untracked-callback', callee.property, `${name}() is passed a callback, but its receiver could not be followed to a mongodb handle; it was left unchanged.`);
+    }
+    if (shaped && (flagged || looksMongo)) n += resultReads(ctx, c, name, era, seenReads);
+  }
+  n += objectIdCalls(ctx, tracker.collected.calls, reported);
+  n += uriOptions(ctx);
+  return n;
+}
