@@ -357,6 +357,24 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
           ),
         );
       }
+      // A wrapper package stays while a file of this package still imports it (its module called or constructed).
+      const wrapperKept = findings.filter((f) => f.ruleId === 'motor/wrapper-call' && path.resolve(cwd, f.file).startsWith(dir) && manifestOf(path.resolve(cwd, f.file)) === manifest);
+      const wrappers = [...pkgs].filter((p) => p !== 'mongodb' && p !== 'mongodb-legacy');
+      if (wrapperKept.length && wrappers.length) {
+        for (const p of wrappers) pkgs.delete(p);
+        findings.push(
+          withFile(
+            {
+              ruleId: 'motor/dependency-held',
+              severity: 'warning',
+              message: `${wrappers.map((p) => `'${p}'`).join(', ')} kept here: ${wrapperKept.length} site(s) still call the wrapper module itself (${whereList(wrapperKept)}).`,
+              fix: 'Migrate the flagged call sites, then run again (or replace the dependency by hand).',
+              ...positionAt(text, Math.max(0, text.indexOf(`"${wrappers[0]}"`))),
+            },
+            rel,
+          ),
+        );
+      }
       const { output, findings: depFindings } = migratePackageJson(text, [...pkgs], options.target ?? 7);
       if (!output) continue;
       if (!inside) {

@@ -501,7 +501,8 @@ export function rewriteResults(ctx: RuleContext, dc: DriverCall, method: string,
     const flag = () => ctx.report('mongodb-callbacks/result-shape', m.node, `.${f}${f2 ? '.' + f2 : ''} no longer exists on the result of ${method}().`);
     if (f === 'ops') {
       // ops[0]._id -> insertedId needs no document argument
-      const idRead = method === 'insertOne' && m2?.isMemberExpression() && m2.node.computed && m2.node.property.type === 'NumericLiteral' && m2.node.property.value === 0 && m2.parentPath?.isMemberExpression() && memberName(m2.parentPath.node as t.MemberExpression) === '_id' && !(m2.parentPath.node as t.MemberExpression).computed;
+      // (with a document variable, `doc._id` as before: the driver sets it on the document)
+      const idRead = !docArg && method === 'insertOne' && m2?.isMemberExpression() && m2.node.computed && m2.node.property.type === 'NumericLiteral' && m2.node.property.value === 0 && m2.parentPath?.isMemberExpression() && memberName(m2.parentPath.node as t.MemberExpression) === '_id' && !(m2.parentPath.node as t.MemberExpression).computed;
       if (idRead) {
         const m3 = m2!.parentPath!;
         ctx.edit(m3.node.start!, m3.node.end!, `${name}.insertedId`);
@@ -530,7 +531,7 @@ export function rewriteResults(ctx: RuleContext, dc: DriverCall, method: string,
       else if (f2 === 'n') {
         if (method === 'insertOne') to = ack;
         else if (method === 'insertMany') to = `${name}.insertedCount`;
-        else if (method === 'updateOne' || method === 'updateMany' || method === 'replaceOne') to = `${name}.matchedCount`;
+        else if (method === 'updateOne' || method === 'updateMany' || method === 'replaceOne') to = mayUpsert(args[2]) ? `(${name}.matchedCount + ${name}.upsertedCount)` : `${name}.matchedCount`;
         else if (method === 'deleteOne' || method === 'deleteMany') to = `${name}.deletedCount`;
       } else if (f2 === 'nModified' && (method === 'updateOne' || method === 'updateMany' || method === 'replaceOne')) to = `${name}.modifiedCount`;
       if (to && f2) ctx.edit(m2!.node.start!, m2!.node.end!, to);
@@ -539,6 +540,13 @@ export function rewriteResults(ctx: RuleContext, dc: DriverCall, method: string,
     }
     if (f === 'connection' || f === 'message') flag();
   }
+}
+
+/** An update's options that may ask for an upsert (mongodb 3 counted an upserted document in result.n). */
+function mayUpsert(opts: NodePath | undefined): boolean {
+  if (!opts) return false;
+  if (!opts.isObjectExpression()) return true;
+  return opts.node.properties.some((p) => p.type === 'SpreadElement' || (keyOf(p) === 'upsert' && !(p.type === 'ObjectProperty' && p.value.type === 'BooleanLiteral' && !p.value.value)));
 }
 
 function dropValue(ctx: RuleContext, b: Binding): void {

@@ -20,6 +20,9 @@ const FRAMEWORKS = new Set(['express', 'koa', 'fastify', '@koa/router', 'koa-rou
 /** Method names that took an err-first callback on a Db, collection or cursor (an unknown receiver needs `(err, …) =>`). */
 const CALLBACK_NAMES = new Set([...CALLBACK_ON_COLLECTION, 'toArray', 'hasNext', 'nextObject', 'explain', 'collection', 'createCollection', 'dropCollection', 'dropDatabase', 'listCollections']);
 
+/** Removed method names no other common library uses: reported on any receiver not proven foreign. */
+const DISTINCTIVE_REMOVED = new Set(['ensureIndex', 'findAndModify', 'findAndRemove', 'mapReduce', 'geoNear', 'geoHaystackSearch', 'reIndex', 'dropAllIndexes', 'parallelCollectionScan']);
+
 const ERR_PARAM = /^(?:err|error|er)$/;
 
 /** Keys that only MongoDB queries, updates and options use. */
@@ -113,6 +116,23 @@ function chainOf(node: t.Node, scope: NodePath['scope'], depth = 0): Chain {
     out.source = (p.parentPath!.node as t.ImportDeclaration).source.value;
     return out;
   }
+  if (b.kind === 'local' && p.isFunctionExpression() && depth < 4) {
+    // `function orders(db) { const orders = db.collection('orders'); … }`: Babel binds the name to the function
+    // expression; the body's const shadows it.
+    for (const st of p.node.body.body) {
+      if (st.type !== 'VariableDeclaration' || st.kind !== 'const') continue;
+      for (const d of st.declarations) {
+        if (d.id.type === 'Identifier' && d.id.name === n.name && d.init) {
+          const inner = chainOf(d.init, p.get('body').scope, depth + 1);
+          return { ...inner, direct: false, rootName: inner.rootName ?? n.name, source: inner.source === '#local' ? undefined : inner.source };
+        }
+      }
+    }
+  }
+  if (b.kind === 'param' && typedOther(b)) {
+    out.source = '#typed';
+    return out;
+  }
   if (b.kind === 'hoisted' || p.isClassDeclaration()) {
     out.source = '#local';
     return out;
@@ -128,7 +148,42 @@ function chainOf(node: t.Node, scope: NodePath['scope'], depth = 0): Chain {
   return out;
 }
 
-type ReceiverClass = 'foreign' | 'collection' | 'unknown';
+/** JSDoc and TS types that say nothing (the tracker reads the mongodb ones). */
+const VAGUE_TYPE = /^(?:\*|any|unknown|Object|object|\?)$/;
+
+/**
+ * A parameter typed as something other than a mongodb handle (`@param {Datastore} store`, `store: Knex`): had it
+ * been a driver type, the tracker would have followed it.
+ */
+function typedOther(b: Binding): boolean {
+  const id = b.identifier as t.Identifier;
+  const ann = id.typeAnnotation;
+  if (ann && ann.type === 'TSTypeAnnotation') {
+    const ty = ann.typeAnnotation;
+    return ty.type !== 'TSAnyKeyword' && ty.type !== 'TSUnknownKeyword' && ty.type !== 'TSObjectKeyword';
+  }
+  // JSDoc on the function (or on the declaration holding it)
+  let fn: NodePath | null = b.path.isFunction() ? b.path : b.path.findParent((p) => p.isFunction());
+  const comments: t.Comment[] = [];
+  for (let n: NodePath | null = fn, i = 0; n && i < 3; n = n.parentPath, i++) {
+    comments.push(...(n.node.leadingComments ?? []));
+    if (n.isStatement()) break;
+  }
+  fn = null;
+  for (const c of comments) {
+    const m = new RegExp(`@param\\s+\\{([^}]+)\\}\\s+\\[?${id.name}\\b`).exec(c.value);
+    if (m) {
+      const ty = m[1]!.trim();
+      return !VAGUE_TYPE.test(ty) && !/mongo|Collection|\bDb\b|Cursor/.test(ty);
+    }
+  }
+  return false;
+}
+
+/** A local module named like the app's database module (`./db`, `../lib/mongo`, `./database`). */
+const DB_MODULE = /(?:^|[/._-])(?:mongo\w*|db|database|models?)(?:[/._-]|$)/i;
+
+type ReceiverClass = 'foreign' | 'collection' | 'local' | 'unknown';
 
 function isDriverSpecifier(ctx: RuleContext, spec: string): boolean {
   return DRIVER_PACKAGES.includes(spec) || spec.startsWith('mongodb/') || spec.startsWith('mongodb-legacy/') || (ctx.options.wrapperModules ?? []).includes(spec);
@@ -137,13 +192,16 @@ function isDriverSpecifier(ctx: RuleContext, spec: string): boolean {
 function classify(ctx: RuleContext, recv: NodePath, mongoose: boolean): ReceiverClass {
   const c = chainOf(recv.node, recv.scope);
   const src = c.source;
-  if (src === '#literal') return 'foreign';
+  if (src === '#literal' || src === '#typed') return 'foreign';
   if (src !== undefined && src !== '#local' && isBareSpecifier(src) && !isDriverSpecifier(ctx, src)) {
     // app.locals.db, req.app.get('db'), fastify.mongo.db: a framework object carries handles in its properties
     if (!FRAMEWORKS.has(src) || c.props === 0) return 'foreign';
   }
   if (src === '#local' && c.direct) return 'foreign';
   if (c.collection) return 'collection';
+  // Rooted at a local module the cross-file index does not know as a handle source (a cache, an id helper):
+  // only a MongoDB-shaped argument makes it a suspect (see reportUntracked).
+  if (src !== undefined && src !== '#local' && !isBareSpecifier(src) && !DB_MODULE.test(src)) return 'local';
   // A capitalised binding from a local module, in a package that also uses mongoose: most likely a model.
   if (mongoose && src !== undefined && !isBareSpecifier(src) && c.props === 0 && /^[A-Z]/.test(c.rootName ?? '')) return 'foreign';
   return 'unknown';
@@ -292,8 +350,10 @@ function objectIdCalls(ctx: RuleContext, calls: NodePath<t.CallExpression>[], re
       const ch = chainOf((callee as t.MemberExpression).object, c.scope);
       src = ch.source;
       if (src === '#local' && ch.direct) continue;
+      // ids.ObjectID() from a local id helper: only a module named like a database module is a suspect
+      if (src !== undefined && src !== '#local' && !isBareSpecifier(src) && !DB_MODULE.test(src)) continue;
     }
-    if (src === '#literal' || (src !== undefined && src !== '#local' && isBareSpecifier(src) && !isDriverSpecifier(ctx, src))) continue;
+    if (src === '#literal' || src === '#typed' || (src !== undefined && src !== '#local' && isBareSpecifier(src) && !isDriverSpecifier(ctx, src))) continue;
     reported.add(callee.start!);
     n++;
     ctx.report(
@@ -342,7 +402,7 @@ export function reportUntracked(ctx: RuleContext, absPath: string, tracked: Set<
     if (cls === 'foreign') continue;
     const args = c.node.arguments;
     const last = args[args.length - 1];
-    const looksMongo = cls === 'collection' || mongoArgs(args as t.Node[]) || errFirst(last);
+    const looksMongo = cls === 'collection' || DISTINCTIVE_REMOVED.has(name) || mongoArgs(args as t.Node[]) || (cls === 'unknown' && errFirst(last));
     let flagged = reported.has(callee.property.start!);
     if (!flagged && removed && looksMongo) {
       flagged = true;
@@ -355,7 +415,7 @@ export function reportUntracked(ctx: RuleContext, absPath: string, tracked: Set<
         `${name}() ${name === 'count' ? 'is deprecated in the mongodb collection API (it counted differently, and countDocuments/estimatedDocumentCount replace it)' : 'was removed from the mongodb collection API'}; its receiver could not be followed to a mongodb handle, so it was left unchanged.${cb}`,
         REMOVED_METHOD_FIXES[name],
       );
-    } else if (!flagged && cbName && (cls === 'collection' ? isCallbackNode(last) : errFirst(last))) {
+    } else if (!flagged && cbName && (cls === 'collection' ? isCallbackNode(last) : cls === 'unknown' ? errFirst(last) : errFirst(last) && mongoArgs(args as t.Node[]))) {
       flagged = true;
       reported.add(callee.property.start!);
       n++;
