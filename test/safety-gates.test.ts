@@ -76,8 +76,8 @@ test('the raise waits for every legacy site, on the first run and on the second;
   assert.deepEqual(
     third.findings.filter((f) => f.file.startsWith('package')).map((f) => [f.ruleId, f.file, f.severity]),
     [
-      ['mongodb-callbacks/dependency', 'package.json', 'info'],
       ['mongodb-callbacks/stale-lockfile', 'package-lock.json', 'warning'],
+      ['mongodb-callbacks/dependency', 'package.json', 'info'],
     ],
   );
   fs.rmSync(dir, { recursive: true, force: true });

@@ -193,17 +193,17 @@ defineRules({
     help: 'Use `const docs = await coll.aggregate(pipeline, opts).toArray()`.',
   },
   'mongodb-callbacks/untracked-removed-method': {
-    severity: 'warning',
+    severity: 'error',
     description: 'A removed collection method (insert, update, remove, save, count, findAndModify, ensureIndex, mapReduce, …) is called on a receiver that could not be followed to a mongodb handle, in a package that depends on the driver; it was left unchanged.',
     help: 'If it is a driver collection, use the current method (the finding names it), or annotate the handle (JSDoc `@param {import(\'mongodb\').Collection} users`, or a TS type) and run again.',
   },
   'mongodb-callbacks/untracked-result-shape': {
-    severity: 'warning',
+    severity: 'error',
     description: 'An old result field (`ops`, `result`, or `.value` of a findOneAnd* result) is read on the result of a call whose receiver could not be followed to a mongodb handle.',
     help: 'Read the current result: the inserted document or `insertedId`, `matchedCount` / `modifiedCount` / `deletedCount`, the findOneAnd* document itself (or pass `includeResultMetadata: true`).',
   },
   'mongodb-callbacks/connection-string-option': {
-    severity: 'warning',
+    severity: 'error',
     description: 'A mongodb:// connection string carries an option the current driver does not know (`useUnifiedTopology`, `useNewUrlParser`, …).',
     help: 'Remove the option from the connection string (or rename it: see the driver\'s connection string options).',
   },
