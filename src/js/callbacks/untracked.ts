@@ -20,6 +20,26 @@ const FRAMEWORKS = new Set(['express', 'koa', 'fastify', '@koa/router', 'koa-rou
 /** Method names that took an err-first callback on a Db, collection or cursor (an unknown receiver needs `(err, …) =>`). */
 const CALLBACK_NAMES = new Set([...CALLBACK_ON_COLLECTION, 'toArray', 'hasNext', 'nextObject', 'explain', 'collection', 'createCollection', 'dropCollection', 'dropDatabase', 'listCollections']);
 
+/**
+ * Method names only the driver uses: any callback last (inline, or an identifier named like one: `cb`, `done`,
+ * `callback`) marks a callback-era call, and their results' old fields are reported whatever the arguments.
+ */
+const DRIVER_NAMES = new Set([
+  'insertOne', 'insertMany', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'replaceOne', 'findOne', 'countDocuments',
+  'estimatedDocumentCount', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'bulkWrite', 'createIndex', 'createIndexes',
+  'dropIndex', 'dropIndexes', 'indexExists', 'indexInformation', 'toArray', 'hasNext', 'nextObject', 'listDatabases', 'serverStatus',
+  'dropDatabase', 'dropCollection', 'createCollection', 'listCollections', 'distinct', 'findAndModify', 'findAndRemove', 'ensureIndex',
+]);
+/** Generic names that took an err-first callback on driver objects: only an inline `(err, …) =>` marks them. */
+const GENERIC_CALLBACK_NAMES = new Set(['next', 'stats', 'command', 'explain', 'execute', 'collections', 'indexes', 'aggregate', 'rename', 'drop', 'count']);
+/** close(cb) only on a receiver named like a client or a database (an http server closes with an err-first callback too). */
+const CLOSE_RECEIVER = /(?:client|mongo|\bdb|database|conn)\w*$/i;
+const CB_IDENT = /^(?:cb|callback|next|done|finish|fn|callback\w*|\w*Callback|\w*Cb)$/;
+
+function callbackArg(node: t.Node | undefined): boolean {
+  return isCallbackNode(node) || (node?.type === 'Identifier' && CB_IDENT.test(node.name));
+}
+
 /** Removed method names no other common library uses: reported on any receiver not proven foreign. */
 const DISTINCTIVE_REMOVED = new Set(['ensureIndex', 'findAndModify', 'findAndRemove', 'mapReduce', 'geoNear', 'geoHaystackSearch', 'reIndex', 'dropAllIndexes', 'parallelCollectionScan']);
 
@@ -393,7 +413,8 @@ export function reportUntracked(ctx: RuleContext, absPath: string, tracked: Set<
     if ((callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') || callee.computed || callee.property.type !== 'Identifier') continue;
     const name = callee.property.name;
     const removed = Object.hasOwn(REMOVED_METHOD_FIXES, name);
-    const cbName = CALLBACK_NAMES.has(name);
+    const driverName = DRIVER_NAMES.has(name);
+    const cbName = CALLBACK_NAMES.has(name) || GENERIC_CALLBACK_NAMES.has(name) || name === 'close';
     const shaped = MODIFY_RESULT_METHODS.has(name) || WRITE_RESULT_METHODS.has(name);
     if (!removed && !cbName && !shaped) continue;
     const recv = c.get('callee.object') as NodePath;
@@ -415,13 +436,18 @@ export function reportUntracked(ctx: RuleContext, absPath: string, tracked: Set<
         `${name}() ${name === 'count' ? 'is deprecated in the mongodb collection API (it counted differently, and countDocuments/estimatedDocumentCount replace it)' : 'was removed from the mongodb collection API'}; its receiver could not be followed to a mongodb handle, so it was left unchanged.${cb}`,
         REMOVED_METHOD_FIXES[name],
       );
-    } else if (!flagged && cbName && (cls === 'collection' ? isCallbackNode(last) : cls === 'unknown' ? errFirst(last) : errFirst(last) && mongoArgs(args as t.Node[]))) {
+    } else if (
+      !flagged &&
+      cbName &&
+      (name !== 'close' || CLOSE_RECEIVER.test(ctx.text.slice(recv.node.start!, recv.node.end!))) &&
+      (cls === 'collection' ? isCallbackNode(last) : cls === 'unknown' ? errFirst(last) || (driverName && callbackArg(last)) || (name === 'close' && callbackArg(last)) : errFirst(last) && mongoArgs(args as t.Node[]))
+    ) {
       flagged = true;
       reported.add(callee.property.start!);
       n++;
       ctx.report('mongodb-callbacks/untracked-callback', callee.property, `${name}() is passed a callback, but its receiver could not be followed to a mongodb handle; it was left unchanged.`);
     }
-    if (shaped && (flagged || looksMongo)) n += resultReads(ctx, c, name, era, seenReads);
+    if (shaped && (flagged || looksMongo || (driverName && cls === 'unknown'))) n += resultReads(ctx, c, name, era, seenReads);
   }
   n += objectIdCalls(ctx, tracker.collected.calls, reported);
   n += uriOptions(ctx);
