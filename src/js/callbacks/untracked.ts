@@ -31,9 +31,14 @@ const DRIVER_NAMES = new Set([
   'dropDatabase', 'dropCollection', 'createCollection', 'listCollections', 'distinct', 'findAndModify', 'findAndRemove', 'ensureIndex',
 ]);
 /** Generic names that took an err-first callback on driver objects: only an inline `(err, …) =>` marks them. */
-const GENERIC_CALLBACK_NAMES = new Set(['next', 'stats', 'command', 'explain', 'execute', 'collections', 'indexes', 'aggregate', 'rename', 'drop', 'count']);
-/** close(cb) only on a receiver named like a client or a database (an http server closes with an err-first callback too). */
-const CLOSE_RECEIVER = /(?:client|mongo|\bdb|database|conn)\w*$/i;
+const GENERIC_CALLBACK_NAMES = new Set(['next', 'stats', 'command', 'explain', 'execute', 'collections', 'indexes', 'aggregate', 'rename', 'drop', 'count', 'connect']);
+/**
+ * A receiver named like a driver object (`client`, `this._mongoClient`, `db`, `cursor`, `bulk`, `coll`, a
+ * `find(…)` chain): there a generic name with any callback is a driver call. close(cb) and connect(cb) need one
+ * (an http server closes with an err-first callback too).
+ */
+const DRIVERISH_RECEIVER = /(?:client|mongo\w*|\bdb|database|conn\w*|cursor|bulk\w*|coll(?:ection)?s?|\.(?:find|aggregate)\([^]*\))$/i;
+const NEEDS_DRIVERISH = new Set(['close', 'connect']);
 const CB_IDENT = /^(?:cb|callback|next|done|finish|fn|callback\w*|\w*Callback|\w*Cb)$/;
 
 function callbackArg(node: t.Node | undefined): boolean {
@@ -414,7 +419,8 @@ export function reportUntracked(ctx: RuleContext, absPath: string, tracked: Set<
     const name = callee.property.name;
     const removed = Object.hasOwn(REMOVED_METHOD_FIXES, name);
     const driverName = DRIVER_NAMES.has(name);
-    const cbName = CALLBACK_NAMES.has(name) || GENERIC_CALLBACK_NAMES.has(name) || name === 'close';
+    const generic = GENERIC_CALLBACK_NAMES.has(name) || name === 'close';
+    const cbName = driverName || CALLBACK_NAMES.has(name) || generic;
     const shaped = MODIFY_RESULT_METHODS.has(name) || WRITE_RESULT_METHODS.has(name);
     if (!removed && !cbName && !shaped) continue;
     const recv = c.get('callee.object') as NodePath;
@@ -439,8 +445,15 @@ export function reportUntracked(ctx: RuleContext, absPath: string, tracked: Set<
     } else if (
       !flagged &&
       cbName &&
-      (name !== 'close' || CLOSE_RECEIVER.test(ctx.text.slice(recv.node.start!, recv.node.end!))) &&
-      (cls === 'collection' ? isCallbackNode(last) : cls === 'unknown' ? errFirst(last) || (driverName && callbackArg(last)) || (name === 'close' && callbackArg(last)) : errFirst(last) && mongoArgs(args as t.Node[]))
+      (cls === 'collection'
+        ? isCallbackNode(last)
+        : cls === 'unknown'
+          ? (() => {
+              const driverish = generic && DRIVERISH_RECEIVER.test(ctx.text.slice(recv.node.start!, recv.node.end!));
+              if (NEEDS_DRIVERISH.has(name) && !driverish) return false;
+              return errFirst(last) || ((driverName || driverish) && callbackArg(last));
+            })()
+          : errFirst(last) && mongoArgs(args as t.Node[]))
     ) {
       flagged = true;
       reported.add(callee.property.start!);
