@@ -202,6 +202,11 @@ defineRules({
     description: 'An old result field (`ops`, `result`, or `.value` of a findOneAnd* result) is read on the result of a call whose receiver could not be followed to a mongodb handle.',
     help: 'Read the current result: the inserted document or `insertedId`, `matchedCount` / `modifiedCount` / `deletedCount`, the findOneAnd* document itself (or pass `includeResultMetadata: true`).',
   },
+  'mongodb-callbacks/untracked-option': {
+    severity: 'error',
+    description: 'An option removed from the driver (`fields`, `returnOriginal`, `multi`, `single`, `new`, a positional sort) is passed to a call whose receiver could not be followed to a mongodb handle.',
+    help: 'Use the current option (`projection`, `returnDocument`) or method (updateMany / deleteOne / findOneAndUpdate with `sort`).',
+  },
   'mongodb-callbacks/connection-string-option': {
     severity: 'error',
     description: 'A mongodb:// connection string carries an option the current driver does not know (`useUnifiedTopology`, `useNewUrlParser`, …).',

@@ -31,7 +31,7 @@ const DRIVER_NAMES = new Set([
   'dropDatabase', 'dropCollection', 'createCollection', 'listCollections', 'distinct', 'findAndModify', 'findAndRemove', 'ensureIndex',
 ]);
 /** Generic names that took an err-first callback on driver objects: only an inline `(err, …) =>` marks them. */
-const GENERIC_CALLBACK_NAMES = new Set(['next', 'stats', 'command', 'explain', 'execute', 'collections', 'indexes', 'aggregate', 'rename', 'drop', 'count', 'connect']);
+const GENERIC_CALLBACK_NAMES = new Set(['each', 'next', 'stats', 'command', 'explain', 'execute', 'collections', 'indexes', 'aggregate', 'rename', 'drop', 'count', 'connect']);
 /**
  * A receiver named like a driver object (`client`, `this._mongoClient`, `db`, `cursor`, `bulk`, `coll`, a
  * `find(…)` chain): there a generic name with any callback is a driver call. close(cb) and connect(cb) need one
@@ -328,6 +328,47 @@ function resultReads(ctx: RuleContext, call: NodePath<t.CallExpression>, method:
   return n;
 }
 
+/** Options that changed meaning or were removed, per method (reference §3.3, §5.2), with their fix. */
+const FIELDS = 'Rename `fields` to `projection`: mongodb 4+ ignores `fields` and returns whole documents.';
+const RETURN_ORIGINAL = "Use `returnDocument: 'after'` (returnOriginal: false) or `'before'`: mongodb 4+ ignores returnOriginal.";
+const OLD_OPTIONS: Record<string, Record<string, string>> = {
+  find: { fields: FIELDS },
+  findOne: { fields: FIELDS },
+  findOneAndUpdate: { fields: FIELDS, returnOriginal: RETURN_ORIGINAL },
+  findOneAndReplace: { fields: FIELDS, returnOriginal: RETURN_ORIGINAL },
+  findOneAndDelete: { fields: FIELDS },
+  findAndModify: { fields: FIELDS, new: "Use `returnDocument: 'after'` on findOneAndUpdate / findOneAndReplace.", remove: 'Use findOneAndDelete.' },
+  update: { multi: 'Use updateMany (multi: true) or updateOne; the option is gone.' },
+  remove: { single: 'Use deleteOne (single: true) or deleteMany; the option is gone.' },
+};
+
+/**
+ * Old options in literal option objects of calls on receivers the tracker cannot follow: reported on their own
+ * line (`{ fields: … }` is silently ignored today, a data exposure).
+ */
+function oldOptions(ctx: RuleContext, call: NodePath<t.CallExpression>, method: string, cls: ReceiverClass, removed: boolean): number {
+  const args = call.node.arguments;
+  const table = OLD_OPTIONS[method]!;
+  // find()/findOne() are common names: a collection-shaped receiver, or `fields` holding a projection literal.
+  const suspect = cls === 'collection' || removed || DRIVER_NAMES.has(method) || mongoArgs(args as t.Node[]);
+  let n = 0;
+  for (const a of args.slice(1, 4)) {
+    if (a.type !== 'ObjectExpression') continue;
+    for (const p of a.properties) {
+      const k = keyOf(p);
+      if (!k || !Object.hasOwn(table, k)) continue;
+      if (!suspect && !(k === 'fields' && p.type === 'ObjectProperty' && p.value.type === 'ObjectExpression')) continue;
+      n++;
+      ctx.report('mongodb-callbacks/untracked-option', p, `The '${k}' option of ${method}() is gone since mongodb 4 (its receiver could not be followed to a mongodb handle, so it was left unchanged).`, table[k]);
+    }
+  }
+  if (method === 'findAndModify' && args[1]?.type === 'ArrayExpression') {
+    n++;
+    ctx.report('mongodb-callbacks/untracked-option', args[1], 'The positional sort argument of findAndModify() has no place in findOneAndUpdate(); it was left unchanged.', 'Move it into the options: `{ sort: [...] }`.');
+  }
+  return n;
+}
+
 /** Connection-string options the current driver does not know (`?useUnifiedTopology=true`). */
 const KNOWN_URI_OPTIONS = new Set(CLIENT_OPTIONS.map((o) => o.toLowerCase()));
 const URI = /mongodb(?:\+srv)?:\/\/[^\s'"`]*\?[^\s'"`]*/g;
@@ -422,11 +463,13 @@ export function reportUntracked(ctx: RuleContext, absPath: string, tracked: Set<
     const generic = GENERIC_CALLBACK_NAMES.has(name) || name === 'close';
     const cbName = driverName || CALLBACK_NAMES.has(name) || generic;
     const shaped = MODIFY_RESULT_METHODS.has(name) || WRITE_RESULT_METHODS.has(name);
-    if (!removed && !cbName && !shaped) continue;
+    const optionMethod = Object.hasOwn(OLD_OPTIONS, name);
+    if (!removed && !cbName && !shaped && !optionMethod) continue;
     const recv = c.get('callee.object') as NodePath;
     if (tracker.kindOf(recv)) continue; // a tracked handle or module: the tracked rules own it
     const cls = classify(ctx, recv, mongoose);
     if (cls === 'foreign') continue;
+    if (optionMethod) n += oldOptions(ctx, c, name, cls, removed);
     const args = c.node.arguments;
     const last = args[args.length - 1];
     const looksMongo = cls === 'collection' || DISTINCTIVE_REMOVED.has(name) || mongoArgs(args as t.Node[]) || (cls === 'unknown' && errFirst(last));
