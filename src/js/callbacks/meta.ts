@@ -207,6 +207,11 @@ defineRules({
     description: 'An option removed from the driver (`fields`, `returnOriginal`, `multi`, `single`, `new`, a positional sort) is passed to a call whose receiver could not be followed to a mongodb handle.',
     help: 'Use the current option (`projection`, `returnDocument`) or method (updateMany / deleteOne / findOneAndUpdate with `sort`).',
   },
+  'mongodb-callbacks/fastify-plugin': {
+    severity: 'warning',
+    description: 'fastify-mongodb is registered: it bundles its own mongodb driver (3.x/4.x), so its handles do not follow the mongodb dependency.',
+    help: 'Move to @fastify/mongodb 10 (mongodb 7; fastify 5) or 8-9 (mongodb 6; fastify 4), then migrate the code that uses fastify.mongo.',
+  },
   'mongodb-callbacks/connection-string-option': {
     severity: 'error',
     description: 'A mongodb:// connection string carries an option the current driver does not know (`useUnifiedTopology`, `useNewUrlParser`, …).',

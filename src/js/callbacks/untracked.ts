@@ -12,6 +12,7 @@ import { memberName } from '../../tracking/tracker.js';
 import { isBareSpecifier } from '../modules.js';
 import { CALLBACK_ON_COLLECTION, MODIFY_RESULT_METHODS, REMOVED_METHOD_FIXES, WRITE_RESULT_METHODS } from '../../presets/mongodb-callbacks.js';
 import { CLIENT_OPTIONS } from '../../generated/native-surface.js';
+import { nativeAcceptsClientOption } from '../../presets/native-surface.js';
 import { DRIVER_PACKAGES, dependsOnMongoose, driverMajor } from './era.js';
 
 /** Web frameworks: their objects carry handles in properties (`app.locals.db`, `ctx.db`, `fastify.mongo.db`). */
@@ -369,6 +370,52 @@ function oldOptions(ctx: RuleContext, call: NodePath<t.CallExpression>, method: 
   return n;
 }
 
+/** The plugin's own options (not passed to MongoClient). */
+const PLUGIN_OPTIONS = new Set(['forceClose', 'url', 'name', 'database', 'client']);
+
+/** The specifier a plugin argument comes from: `require('fastify-mongodb')`, or a binding imported/required from it. */
+function pluginSource(call: NodePath<t.CallExpression>): string | undefined {
+  const a = call.node.arguments[0];
+  if (!a) return undefined;
+  if (a.type === 'CallExpression' && a.callee.type === 'Identifier' && a.callee.name === 'require' && a.arguments[0]?.type === 'StringLiteral') return a.arguments[0].value;
+  if (a.type === 'Identifier') {
+    const src = chainOf(a, call.scope).source;
+    return src;
+  }
+  return undefined;
+}
+
+/**
+ * `fastify.register(require('fastify-mongodb'), { … })`: the plugin bundles its own driver (fastify-mongodb: mongodb
+ * 3/4; @fastify/mongodb 7: 5, 8-9: 6, 10: 7), so raising `mongodb` does not move these handles; options the current
+ * MongoClient rejects are reported too.
+ */
+function fastifyPlugin(ctx: RuleContext, call: NodePath<t.CallExpression>): number {
+  const src = pluginSource(call);
+  if (src !== 'fastify-mongodb' && src !== '@fastify/mongodb') return 0;
+  let n = 0;
+  const callee = call.node.callee as t.MemberExpression;
+  if (src === 'fastify-mongodb') {
+    n++;
+    ctx.report(
+      'mongodb-callbacks/fastify-plugin',
+      callee.property,
+      "fastify-mongodb bundles its own mongodb driver (3.x/4.x): its handles (fastify.mongo.db, .client) stay on that driver whatever package.json says about mongodb.",
+      'Move to @fastify/mongodb 10 (mongodb 7; it needs fastify 5), or 8-9 (mongodb 6; fastify 4), then migrate the code that uses fastify.mongo.',
+    );
+  }
+  const opts = call.node.arguments[1];
+  if (opts?.type === 'ObjectExpression') {
+    for (const p of opts.properties) {
+      const k = keyOf(p);
+      if (!k || PLUGIN_OPTIONS.has(k) || nativeAcceptsClientOption(k)) continue;
+      n++;
+      ctx.report('mongodb-callbacks/client-option', p, `The plugin passes '${k}' to MongoClient, which rejects it since mongodb 7 (or ignores it since 4).`, `Remove '${k}' from the plugin options.`);
+    }
+  }
+  return n;
+}
+
 /** Connection-string options the current driver does not know (`?useUnifiedTopology=true`). */
 const KNOWN_URI_OPTIONS = new Set(CLIENT_OPTIONS.map((o) => o.toLowerCase()));
 const URI = /mongodb(?:\+srv)?:\/\/[^\s'"`]*\?[^\s'"`]*/g;
@@ -458,6 +505,10 @@ export function reportUntracked(ctx: RuleContext, absPath: string, tracked: Set<
     const callee = c.node.callee;
     if ((callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') || callee.computed || callee.property.type !== 'Identifier') continue;
     const name = callee.property.name;
+    if (name === 'register') {
+      n += fastifyPlugin(ctx, c);
+      continue;
+    }
     const removed = Object.hasOwn(REMOVED_METHOD_FIXES, name);
     const driverName = DRIVER_NAMES.has(name);
     const generic = GENERIC_CALLBACK_NAMES.has(name) || name === 'close';
