@@ -16,7 +16,7 @@ import { handlesRule } from './rules/handles.js';
 import { clientRule } from './rules/client.js';
 import { cursorRule, toListRule } from './rules/cursor.js';
 import { importsRule } from './rules/imports.js';
-import { callbackPresetApplies, callbacksRules, seedForFile, untrackedCollectionCalls, UNTRACKED_COLLECTION_SHAPE } from './callbacks/index.js'; // callbacks preset hook
+import { callbackPresetApplies, callbacksRules, seedForFile, untrackedCollectionCalls } from './callbacks/index.js'; // callbacks preset hook
 import { isLegacySpecifier } from '../presets/mongodb-legacy.js'; // callbacks preset hook
 
 const vocabCache = new WeakMap<object, Vocabulary>();
@@ -107,7 +107,7 @@ function processFile(file: FileInput, options: EngineOptions): EngineResult {
   const tracker = trackerFor(file, options, ast);
   if (!tracker.holdsHandles()) {
     // callbacks preset hook: `db.collection('x').insert(doc, cb)` on a receiver nothing proves is a Db is reported.
-    if (!callbackPresetApplies(options.preset) || !UNTRACKED_COLLECTION_SHAPE.test(file.text)) return { output: null, findings: [], exports: {} };
+    if (!callbackPresetApplies(options.preset)) return { output: null, findings: [], exports: {} };
     const ctx = new RuleContext(file.text, file.relPath, tracker, options);
     untrackedCollectionCalls(ctx, file.absPath);
     return { output: null, findings: ctx.findings, exports: {} };

@@ -6,6 +6,7 @@ import { MOTOR_MODULES, NATIVE_MODULE } from '../presets/motor.js';
 import { CALLBACK_ON_COLLECTION, CALLBACK_ON_CURSOR } from '../presets/mongodb-callbacks.js';
 import { escapeRe } from '../core/text.js';
 import { dependsOnDriver } from './callbacks/era.js';
+export { dependsOnDriver };
 
 const patternCache = new WeakMap<object, RegExp>();
 
@@ -22,7 +23,15 @@ export function jsPrefilter(text: string, options: EngineOptions, file?: string)
   if (callbackPresetsOn(options) && text.includes('.collection(') && UNTRACKED_COLLECTION_SHAPE.test(text) && (file === undefined || dependsOnDriver(options, path.resolve(options.cwd ?? '.', file))))
     return true;
   // Code already on `mongodb` is parsed only when it shows a token of a legacy API (what `check` looks for there).
-  return importsNative(text) && LEGACY_TOKENS.test(text);
+  if (importsNative(text) && LEGACY_TOKENS.test(text)) return true;
+  // Never silent: in a package that depends on the driver, a file showing an old-API token is parsed even when it
+  // imports nothing the codemod follows (its handles come through parameters, `this`, framework objects).
+  return (
+    callbackPresetsOn(options) &&
+    file !== undefined &&
+    (UNTRACKED_TOKENS.test(text) || LEGACY_TOKENS.test(text)) &&
+    dependsOnDriver(options, path.resolve(options.cwd ?? '.', file))
+  );
 }
 
 /** For the cross-file index: files that import a wrapper or an indexed module, or (check, callback presets) the driver. */
@@ -72,6 +81,8 @@ function specifierMatch(text: string, options: EngineOptions): boolean {
 }
 
 const DECLARATION_FILE = /\.d\.[cm]?ts$/;
+/** What the never-silent pass reports besides LEGACY_TOKENS: removed methods, findOneAnd* results, URIs, ObjectId. */
+const UNTRACKED_TOKENS = /\b(?:mapReduce|group|geoNear|geoHaystackSearch|reIndex|parallelCollectionScan|dropAllIndexes|findOneAnd\w+|ObjectI[dD])\s*\(|mongodb(?:\+srv)?:\/\/[^\s'"`]*\?/;
 /** `from 'mongodb'`, `require('mongodb')`, `import('mongodb/x')`, `import 'mongodb'`: the forms the tracker follows. */
 const NATIVE_IMPORT = new RegExp(`(?:\\bfrom|\\brequire\\s*\\(|\\bimport\\s*\\(?)\\s*['"\`]${NATIVE_MODULE}['"\`/]`, 'g');
 

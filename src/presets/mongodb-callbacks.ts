@@ -240,3 +240,31 @@ export const FLAGGED_EXPORTS: Record<string, string> = {
 
 /** Default target major of `mongodb`. */
 export const DEFAULT_TARGET = 7;
+
+/**
+ * Collection methods removed from the driver, with the manual fix a finding gives where the call is not rewritten
+ * (its receiver could not be proven to be a collection). Reference §5.2.
+ */
+export const REMOVED_METHOD_FIXES: Record<string, string> = {
+  insert: 'Use `insertOne(doc)` for one document or `insertMany(docs, { ordered: false })` for an array (insert defaulted to unordered); read `insertedId` / the input document instead of `ops`.',
+  update: 'Use `updateOne` / `updateMany` (`multi: true`) with `$` operators, or `replaceOne` for a whole document; read `matchedCount` / `modifiedCount` instead of `result.n` / `result.nModified`.',
+  remove: 'Use `deleteOne` (`single: true`) or `deleteMany`; read `deletedCount` instead of `result.n`.',
+  save: 'Use `replaceOne({ _id: doc._id }, doc, { upsert: true })` when the document has an _id, else `insertOne(doc)`.',
+  count: 'Use `countDocuments(query)` (or `estimatedDocumentCount()` without a query).',
+  findAndModify: "Use `findOneAndUpdate(query, update, { sort, upsert, returnDocument: 'after' })`, `findOneAndReplace` or `findOneAndDelete`; mongodb 6+ resolves the document itself (or pass `includeResultMetadata: true` to keep `.value`).",
+  findAndRemove: 'Use `findOneAndDelete(query, { sort })`; mongodb 6+ resolves the document itself (or pass `includeResultMetadata: true` to keep `.value`).',
+  ensureIndex: 'Use `createIndex(spec, options)`.',
+  dropAllIndexes: 'Use `dropIndexes()`.',
+  mapReduce: 'Rewrite as an aggregation pipeline, or run `db.command({ mapReduce: name, map: String(map), reduce: String(reduce), out })`.',
+  group: 'Rewrite as `aggregate([{ $match: cond }, { $group: ... }])`; the JavaScript reduce/finalize must be translated by hand.',
+  geoNear: 'Use `aggregate([{ $geoNear: { near, distanceField, ... } }, ...])` ($geoNear must be the first stage).',
+  geoHaystackSearch: 'Use a `$geoWithin` query (haystack indexes were removed by the server).',
+  reIndex: 'Run `db.command({ reIndex: name })` (standalone servers only) or drop and recreate the indexes.',
+  parallelCollectionScan: 'Remove it: there is no replacement; iterate one find() cursor.',
+};
+
+/** Methods whose result had the old findAndModify shape (`{ value, lastErrorObject, ok }`) before mongodb 6. */
+export const MODIFY_RESULT_METHODS = new Set(['findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'findAndModify', 'findAndRemove']);
+
+/** Write methods whose old result carried `ops` / `result` (reference §3.2). */
+export const WRITE_RESULT_METHODS = new Set(['insert', 'insertOne', 'insertMany', 'update', 'updateOne', 'updateMany', 'replaceOne', 'remove', 'deleteOne', 'deleteMany', 'save']);

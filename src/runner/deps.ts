@@ -9,6 +9,15 @@ import { escapeRe, LineIndex } from '../core/text.js';
 import { readNoFollow } from './write.js';
 import { NATIVE_MODULE, NATIVE_RANGE } from '../presets/motor.js';
 
+/**
+ * The rule id of a dependency finding: the preset that asked for it. The driver itself and mongodb-legacy are the
+ * callback presets' business (no `motor/*` id on a project with no Motor-style wrapper); wrapper packages the
+ * motor preset's.
+ */
+function depRule(pkg: string, what: 'dependency' | 'stale-lockfile'): string {
+  return pkg === NATIVE_MODULE || pkg === 'mongodb-legacy' || pkg === TYPES_PACKAGE ? `mongodb-callbacks/${what}` : `motor/${what}`;
+}
+
 const SECTIONS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
 const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock'];
 
@@ -52,7 +61,7 @@ export function migratePackageJson(text: string, packages: string[], targetMajor
         ? withoutEntry(out, at, m)
         : out.slice(0, at) + `${m[1]}"${NATIVE_MODULE}"${m[2]}"${targetMajor === 7 ? NATIVE_RANGE : `^${targetMajor}.0.0`}"${m[3]}${m[4] ?? ''}` + out.slice(at + m[0].length);
       findings.push({
-        ruleId: 'motor/dependency',
+        ruleId: depRule(pkg, 'dependency'),
         severity: 'info',
         message: hasNative ? `Removed '${pkg}' from ${section} (mongodb is already listed).` : `Replaced '${pkg}' with mongodb@${NATIVE_RANGE} in ${section}.`,
         ...find(text, entryOffset(text, section, pkg)),
@@ -70,7 +79,7 @@ export function migratePackageJson(text: string, packages: string[], targetMajor
       const at = sectionStart + m.index;
       out = out.slice(0, at) + `${m[1]}"^${targetMajor}.0.0"` + out.slice(at + m[0].length);
       findings.push({
-        ruleId: 'motor/dependency',
+        ruleId: depRule(NATIVE_MODULE, 'dependency'),
         severity: 'info',
         message: `Raised mongodb from ${range} to ^${targetMajor}.0.0 in ${section}.`,
         ...find(text, offset),
@@ -81,6 +90,8 @@ export function migratePackageJson(text: string, packages: string[], targetMajor
   // The community types of the 3.x API (`@types/mongodb`) go once this package is on a driver that ships its own
   // (4+): they describe the old API and only confuse editors and `types` lists (reference §3.5).
   if (findings.length) {
+    // the preset whose raise made them obsolete
+    const rule = findings[0]!.ruleId;
     for (const section of SECTIONS) {
       const deps = json[section];
       if (!deps || typeof deps !== 'object' || !(TYPES_PACKAGE in deps)) continue;
@@ -88,7 +99,7 @@ export function migratePackageJson(text: string, packages: string[], targetMajor
       if (!entry) continue;
       out = withoutEntry(out, entry.at, entry.m);
       findings.push({
-        ruleId: 'motor/dependency',
+        ruleId: rule,
         severity: 'info',
         message: `Removed '${TYPES_PACKAGE}' from ${section}: mongodb 4+ ships its own type definitions (these describe the 3.x API).`,
         ...find(text, entryOffset(text, section, TYPES_PACKAGE)),
@@ -153,7 +164,7 @@ export function staleLockfiles(pkgJson: string, packages: string[]): { file: str
       out.push({
         file,
         finding: {
-          ruleId: 'motor/stale-lockfile',
+          ruleId: depRule(pkg, 'stale-lockfile'),
           severity: 'warning',
           message: `${name} still pins '${pkg}'; lockfiles are not edited.`,
           ...find(text, idx + 1),

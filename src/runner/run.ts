@@ -22,7 +22,7 @@ import { escapeRe, LineIndex } from '../core/text.js';
 import { phase } from '../core/debug.js';
 import { isBareSpecifier, normalisePath, packageName, wrapperMatcher, wrapperModulesOf } from '../js/modules.js';
 import { PYTHON_NEEDLES, pythonIndexCandidate } from '../python/prefilter.js';
-import { callbackPresetsOn, importsLocalModule, jsIndexPrefilter, jsPrefilter, UNTRACKED_COLLECTION_NEEDLE } from '../js/prefilter.js';
+import { callbackPresetsOn, dependsOnDriver, importsLocalModule, jsIndexPrefilter, jsPrefilter, UNTRACKED_COLLECTION_NEEDLE } from '../js/prefilter.js';
 import runTask, { type Batch, type Settled, type Task } from './worker.js';
 
 export { MAX_FILE_BYTES, type FileStatus, type FileReport } from './process.js';
@@ -75,13 +75,28 @@ function withFile(f: EngineFinding, file: string): Finding {
   return out;
 }
 
+/**
+ * A finding that marks old-API code left in place (the dependency raise waits for none to remain): errors and
+ * warnings of the callback presets, but for the notes on behaviour that changed under code already migrated.
+ */
+const NOT_LEFTOVERS = new Set(['mongodb-callbacks/dependency-held', 'mongodb-callbacks/drop-missing', 'mongodb-callbacks/each-return-false', 'mongodb-callbacks/with-transaction']);
+function isLegacySite(f: Finding): boolean {
+  return (f.severity === 'error' || f.severity === 'warning') && /^(mongodb-callbacks|mongodb-legacy)\//.test(f.ruleId) && !NOT_LEFTOVERS.has(f.ruleId);
+}
+
+/** `a.js:3, a.js:9, b.js:1 and 4 more`: where the held sites are. */
+function whereList(list: Finding[]): string {
+  const shown = list.slice(0, 5).map((f) => `${f.file}:${f.line}`);
+  return list.length > 5 ? `${shown.join(', ')} and ${list.length - 5} more` : shown.join(', ');
+}
+
 /** Byte-level prefilter needles (no decoding): a file without any of them cannot concern any engine. */
-function scanNeedles(options: EngineOptions): { js: Buffer[]; py: Buffer[] } {
+function scanNeedles(options: EngineOptions): { js: Buffer[]; py: Buffer[]; driverPackages: boolean } {
   const callbacks = callbackPresetsOn(options) ? [UNTRACKED_COLLECTION_NEEDLE] : [];
   const js = ['mongodb', MARKER_TAG, ...wrapperMatcher(options).needles, ...callbacks].map((n) => Buffer.from(n));
   // The Python engine's prefilter (see PYTHON_NEEDLES): motor in any case, and the project-level candidates.
   const py = [...PYTHON_NEEDLES, MARKER_TAG].map((n) => Buffer.from(n));
-  return { js, py };
+  return { js, py, driverPackages: callbackPresetsOn(options) };
 }
 
 /**
@@ -186,13 +201,22 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   // importers of local modules: they then search memory instead of reading the tree again. They are read into large
   // shared chunks (one allocation per 16 MiB, not one per file).
   const kept = new Map<string, Buffer>();
+  // Never silent: every JS/TS file of a package that depends on the driver is a candidate (its handles may come
+  // through parameters, `this` or framework objects: no needle tells); the JS prefilter then looks for old-API tokens.
+  const driverDirs = new Map<string, boolean>();
+  const inDriverPackage = (abs: string): boolean => {
+    const dir = path.dirname(abs);
+    let v = driverDirs.get(dir);
+    if (v === undefined) driverDirs.set(dir, (v = dependsOnDriver({ ...options, cwd } as EngineOptions, abs)));
+    return v;
+  };
   const arena = new Arena(KEEP_BUDGET, MAX_FILE_BYTES + 1);
   for (const abs of files) {
     const view = scanBytes(abs, arena.free() ?? scratch);
     if (!view) continue;
     const engine = engineFor(abs);
     const list = !engine ? undefined : engine.id === 'js' ? needles.js : needles.py;
-    if (!list || list.some((n) => view.includes(n))) {
+    if (!list || list.some((n) => view.includes(n)) || (engine?.id === 'js' && needles.driverPackages && inDriverPackage(abs))) {
       const buf = Buffer.from(view);
       candidates.set(abs, buf);
       if (engine?.id === 'js') jsCandidates++;
@@ -354,8 +378,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       // since it may not be the driver, but raising the driver under it would silently drop that callback).
       const leftovers = findings.filter(
         (f) =>
-          (f.severity === 'error' || f.ruleId === 'mongodb-callbacks/untracked-callback') &&
-          /^(mongodb-callbacks|mongodb-legacy)\//.test(f.ruleId) &&
+          isLegacySite(f) &&
           path.resolve(cwd, f.file).startsWith(dir) &&
           // a nested package (its own package.json) answers for its own files
           manifestOf(path.resolve(cwd, f.file)) === manifest,
@@ -368,9 +391,27 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
             {
               ruleId: 'mongodb-callbacks/dependency-held',
               severity: 'warning',
-              message: `mongodb was not raised to ^${options.target ?? 7} here: ${leftovers.length} callback-era call site(s) still need a manual migration (see the findings above). The code already rewritten targets mongodb ${options.target ?? 7} (result shapes, removed options): do not ship it on the old driver.`,
+              message: `mongodb was not raised to ^${options.target ?? 7} here: ${leftovers.length} legacy site(s) still need a manual migration (${whereList(leftovers)}). The code already rewritten targets mongodb ${options.target ?? 7} (result shapes, removed options): do not ship it on the old driver.`,
               fix: 'Migrate the flagged call sites, run again (or raise mongodb by hand), then refresh the lockfile.',
               ...positionAt(text, Math.max(0, text.indexOf('"mongodb'))),
+            },
+            rel,
+          ),
+        );
+      }
+      // A wrapper package stays while a file of this package still imports it (its module called or constructed).
+      const wrapperKept = findings.filter((f) => f.ruleId === 'motor/wrapper-call' && path.resolve(cwd, f.file).startsWith(dir) && manifestOf(path.resolve(cwd, f.file)) === manifest);
+      const wrappers = [...pkgs].filter((p) => p !== 'mongodb' && p !== 'mongodb-legacy');
+      if (wrapperKept.length && wrappers.length) {
+        for (const p of wrappers) pkgs.delete(p);
+        findings.push(
+          withFile(
+            {
+              ruleId: 'motor/dependency-held',
+              severity: 'warning',
+              message: `${wrappers.map((p) => `'${p}'`).join(', ')} kept here: ${wrapperKept.length} site(s) still call the wrapper module itself (${whereList(wrapperKept)}).`,
+              fix: 'Migrate the flagged call sites, then run again (or replace the dependency by hand).',
+              ...positionAt(text, Math.max(0, text.indexOf(`"${wrappers[0]}"`))),
             },
             rel,
           ),

@@ -15,7 +15,12 @@ export interface Era {
   mongodb?: number;
   /** Major of `mongodb-legacy`, when known. */
   legacy?: number;
+  /** The nearest package.json lists mongoose (its models look like collections: `User.findOne(q, cb)`). */
+  mongoose?: boolean;
 }
+
+/** Packages whose presence in package.json makes a package driver-dependent (fastify's plugins bundle the driver). */
+export const DRIVER_PACKAGES = ['mongodb', 'mongodb-legacy', '@fastify/mongodb', 'fastify-mongodb'];
 
 export interface CallbackOptions {
   from?: number;
@@ -70,7 +75,8 @@ function readEra(dir: string, stop: string): Era {
           if (!deps) continue;
           era.mongodb ??= majorOf(deps['mongodb']);
           era.legacy ??= majorOf(deps['mongodb-legacy']);
-          if (deps['mongodb'] !== undefined || deps['mongodb-legacy'] !== undefined) era.depends = true;
+          if (DRIVER_PACKAGES.some((p) => deps[p] !== undefined)) era.depends = true;
+          if (deps['mongoose'] !== undefined) era.mongoose = true;
         }
         if (lockStamp !== '-') {
           const l = JSON.parse(fs.readFileSync(lock, 'utf8')) as { packages?: Record<string, { version?: string }>; dependencies?: Record<string, { version?: string }> };
@@ -102,7 +108,13 @@ export function driverMajor(options: EngineOptions, absPath: string, legacy: boo
   return era.mongodb;
 }
 
-/** Does the nearest package.json (not above the working directory) depend on mongodb or mongodb-legacy? */
+/** Does the nearest package.json (not above the working directory) list mongoose? */
+export function dependsOnMongoose(options: EngineOptions, absPath: string): boolean {
+  const stop = options.cwd ? path.resolve(options.cwd) : path.parse(absPath).root;
+  return readEra(path.dirname(absPath), stop).mongoose === true;
+}
+
+/** Does the nearest package.json (not above the working directory) depend on mongodb, mongodb-legacy or a fastify mongodb plugin? */
 export function dependsOnDriver(options: EngineOptions, absPath: string): boolean {
   const stop = options.cwd ? path.resolve(options.cwd) : path.parse(absPath).root;
   return readEra(path.dirname(absPath), stop).depends === true;

@@ -17,6 +17,7 @@ import { apply, decide, prepare, type ConvertState } from './convert.js';
 import { applyEach, decideEach } from './each.js';
 import { rewriteClientOptions, rewriteMethod, rewriteOptions, rewriteWriteConcern, rewriteResults, type MethodEnv } from './methods.js';
 import { callbackOptions, dependsOnDriver, driverMajor } from './era.js';
+import { reportUntracked } from './untracked.js';
 export { UNTRACKED_COLLECTION_SHAPE } from '../prefilter.js';
 
 /** Method names distinctive enough that a call passing a callback is a driver call even on an untracked receiver. */
@@ -103,7 +104,7 @@ function isCollectionLiteral(node: t.Node | null | undefined): boolean {
   return arg.type === 'StringLiteral' || (arg.type === 'TemplateLiteral' && arg.expressions.length === 0);
 }
 
-function reportUntracked(ctx: RuleContext, callee: t.MemberExpression, name: string): void {
+function reportUntrackedCallback(ctx: RuleContext, callee: t.MemberExpression, name: string): void {
   ctx.report(
     'mongodb-callbacks/untracked-callback',
     callee.property,
@@ -119,8 +120,9 @@ function reportUntracked(ctx: RuleContext, callee: t.MemberExpression, name: str
 export function untrackedCollectionCalls(ctx: RuleContext, absPath: string): void {
   if (!callbackPresetApplies(ctx.options.preset) || !dependsOnDriver(ctx.options, absPath)) return;
   for (const c of ctx.tracker.collected.calls) {
-    if (c.node.type === 'CallExpression' && isCollectionLiteralCall(c)) reportUntracked(ctx, c.node.callee as t.MemberExpression, (c.node.callee as t.MemberExpression & { property: t.Identifier }).property.name);
+    if (c.node.type === 'CallExpression' && isCollectionLiteralCall(c)) reportUntrackedCallback(ctx, c.node.callee as t.MemberExpression, (c.node.callee as t.MemberExpression & { property: t.Identifier }).property.name);
   }
+  reportUntracked(ctx, absPath, new Set());
 }
 
 export const CALLBACK_PRESETS = ['mongodb-legacy', 'mongodb-callbacks'];
@@ -598,10 +600,12 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
       if (!isCallbackArg(last, args.length - 1, name === 'toArray' || name === 'hasNext' || name === 'nextObject' ? 0 : 9)) continue;
     }
     untracked++;
-    reportUntracked(ctx, callee, name);
+    reportUntrackedCallback(ctx, callee, name);
   }
 
   untracked += adminAndBulk(ctx, tracked);
+  // Never silent: old-API calls on receivers the tracker could not follow, in a package that depends on the driver.
+  if (dependsOnDriver(ctx.options, absPath)) reportUntracked(ctx, absPath, tracked);
 
   // Callbacks: decide outer-first, apply inner-first.
   const sites = calls.filter((dc) => dc.cb).sort((a, b) => a.call.node.start! - b.call.node.start!);

@@ -192,4 +192,39 @@ export const CALLBACK_RULES: RuleTable = {
     description: 'aggregate() with a callback: v2 passed an array and v3 a cursor; the driver version is unknown or the shape is not convertible.',
     help: 'Use `const docs = await coll.aggregate(pipeline, opts).toArray()`.',
   },
+  'mongodb-callbacks/untracked-removed-method': {
+    severity: 'error',
+    description: 'A removed collection method (insert, update, remove, save, count, findAndModify, ensureIndex, mapReduce, …) is called on a receiver that could not be followed to a mongodb handle, in a package that depends on the driver; it was left unchanged.',
+    help: 'If it is a driver collection, use the current method (the finding names it), or annotate the handle (JSDoc `@param {import(\'mongodb\').Collection} users`, or a TS type) and run again.',
+  },
+  'mongodb-callbacks/untracked-result-shape': {
+    severity: 'error',
+    description: 'An old result field (`ops`, `result`, or `.value` of a findOneAnd* result) is read on the result of a call whose receiver could not be followed to a mongodb handle.',
+    help: 'Read the current result: the inserted document or `insertedId`, `matchedCount` / `modifiedCount` / `deletedCount`, the findOneAnd* document itself (or pass `includeResultMetadata: true`).',
+  },
+  'mongodb-callbacks/untracked-option': {
+    severity: 'error',
+    description: 'An option removed from the driver (`fields`, `returnOriginal`, `multi`, `single`, `new`, a positional sort) is passed to a call whose receiver could not be followed to a mongodb handle.',
+    help: 'Use the current option (`projection`, `returnDocument`) or method (updateMany / deleteOne / findOneAndUpdate with `sort`).',
+  },
+  'mongodb-callbacks/fastify-plugin': {
+    severity: 'warning',
+    description: 'fastify-mongodb is registered: it bundles its own mongodb driver (3.x/4.x), so its handles do not follow the mongodb dependency.',
+    help: 'Move to @fastify/mongodb 10 (mongodb 7; fastify 5) or 8-9 (mongodb 6; fastify 4), then migrate the code that uses fastify.mongo.',
+  },
+  'mongodb-callbacks/connection-string-option': {
+    severity: 'error',
+    description: 'A mongodb:// connection string carries an option the current driver does not know (`useUnifiedTopology`, `useNewUrlParser`, …).',
+    help: 'Remove the option from the connection string (or rename it: see the driver\'s connection string options).',
+  },
+  'mongodb-callbacks/dependency': {
+    severity: 'info',
+    description: 'package.json: mongodb raised to the target major (or mongodb-legacy replaced, @types/mongodb removed) once no legacy site remains in the package.',
+    help: 'Run your package manager to refresh the lockfile.',
+  },
+  'mongodb-callbacks/stale-lockfile': {
+    severity: 'warning',
+    description: 'A lockfile still pins the old mongodb or mongodb-legacy; lockfiles are not edited.',
+    help: 'Run `npm install` (or your package manager) to refresh the lockfile.',
+  },
 };

@@ -428,6 +428,15 @@ export function resultBinding(dc: DriverCall): Binding | undefined {
     const d = p.parentPath;
     if (d?.isVariableDeclarator() && d.node.id.type === 'Identifier') return d.scope.getBinding(d.node.id.name);
   }
+  // call.then((r) => …): the fulfilment handler's parameter
+  if (p?.isMemberExpression() && p.node.object === dc.call.node && !p.node.computed && memberName(p.node) === 'then') {
+    const then = p.parentPath;
+    const fn = then?.isCallExpression() && then.node.callee === p.node ? (then.get('arguments') as NodePath[])[0] : undefined;
+    if (isInlineFn(fn)) {
+      const n = paramName(fn, 0);
+      return n ? fn.scope.getOwnBinding(n) : undefined;
+    }
+  }
   return undefined;
 }
 
@@ -491,6 +500,14 @@ export function rewriteResults(ctx: RuleContext, dc: DriverCall, method: string,
     const f2 = m2?.isMemberExpression() && m2.node.object === m.node ? memberName(m2.node) : undefined;
     const flag = () => ctx.report('mongodb-callbacks/result-shape', m.node, `.${f}${f2 ? '.' + f2 : ''} no longer exists on the result of ${method}().`);
     if (f === 'ops') {
+      // ops[0]._id -> insertedId needs no document argument
+      // (with a document variable, `doc._id` as before: the driver sets it on the document)
+      const idRead = !docArg && method === 'insertOne' && m2?.isMemberExpression() && m2.node.computed && m2.node.property.type === 'NumericLiteral' && m2.node.property.value === 0 && m2.parentPath?.isMemberExpression() && memberName(m2.parentPath.node as t.MemberExpression) === '_id' && !(m2.parentPath.node as t.MemberExpression).computed;
+      if (idRead) {
+        const m3 = m2!.parentPath!;
+        ctx.edit(m3.node.start!, m3.node.end!, `${name}.insertedId`);
+        continue;
+      }
       if (!docArg || (method !== 'insertOne' && method !== 'insertMany')) {
         flag();
         continue;
@@ -514,8 +531,7 @@ export function rewriteResults(ctx: RuleContext, dc: DriverCall, method: string,
       else if (f2 === 'n') {
         if (method === 'insertOne') to = ack;
         else if (method === 'insertMany') to = `${name}.insertedCount`;
-        // the server's n counts upserted documents too
-        else if (method === 'updateOne' || method === 'updateMany' || method === 'replaceOne') to = `(${name}.matchedCount + ${name}.upsertedCount)`;
+        else if (method === 'updateOne' || method === 'updateMany' || method === 'replaceOne') to = mayUpsert(args[2]) ? `(${name}.matchedCount + ${name}.upsertedCount)` : `${name}.matchedCount`;
         else if (method === 'deleteOne' || method === 'deleteMany') to = `${name}.deletedCount`;
       } else if (f2 === 'nModified' && (method === 'updateOne' || method === 'updateMany' || method === 'replaceOne')) to = `${name}.modifiedCount`;
       if (to && f2) ctx.edit(m2!.node.start!, m2!.node.end!, to);
@@ -524,6 +540,13 @@ export function rewriteResults(ctx: RuleContext, dc: DriverCall, method: string,
     }
     if (f === 'connection' || f === 'message') flag();
   }
+}
+
+/** An update's options that may ask for an upsert (mongodb 3 counted an upserted document in result.n). */
+function mayUpsert(opts: NodePath | undefined): boolean {
+  if (!opts) return false;
+  if (!opts.isObjectExpression()) return true;
+  return opts.node.properties.some((p) => p.type === 'SpreadElement' || (keyOf(p) === 'upsert' && !(p.type === 'ObjectProperty' && p.value.type === 'BooleanLiteral' && !p.value.value)));
 }
 
 function dropValue(ctx: RuleContext, b: Binding): void {
@@ -542,6 +565,9 @@ function addOption(ctx: RuleContext, dc: DriverCall, args: NodePath[], index: nu
   }
   if (o.isObjectExpression()) {
     const ps = o.node.properties;
+    // a second run: the option is already there
+    const key = text.slice(0, text.indexOf(':')).trim();
+    if (ps.some((p) => p.type !== 'SpreadElement' && keyOf(p) === key)) return;
     if (ps.length === 0) ctx.edit(o.node.start!, o.node.end!, `{ ${text} }`);
     else ctx.edit(ps[ps.length - 1]!.end!, ps[ps.length - 1]!.end!, `, ${text}`);
     return;

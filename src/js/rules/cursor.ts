@@ -287,6 +287,11 @@ function fetchNextLoops(ctx: RuleContext, handled: Set<t.Node>): void {
     const name = memberName(m.node);
     if (!name) continue;
     const k = tracker.kindOf(m.get('object') as NodePath);
+    // A Motor-style leftover on a cursor already native (`check` after a run, or hand-migrated code): still reported.
+    if (name === 'fetchNext' && k?.t === 'handle' && k.origin === 'native' && (k.kind === 'cursor' || k.kind === 'commandCursor')) {
+      ctx.report('motor/fetch-next', m.node, 'fetchNext does not exist on native cursors.');
+      continue;
+    }
     if (!isWrapperCursor(k) || k?.t !== 'handle') continue;
     const canonical = tracker.vocab.canonicalMethod('wrapper', k.kind, name);
     if (canonical === 'fetchNext' || canonical === 'nextObject') {

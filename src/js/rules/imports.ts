@@ -215,8 +215,49 @@ function braceRange(ctx: RuleContext, node: t.Node, firstInner: t.Node | undefin
   return [open, close];
 }
 
+/**
+ * Where the wrapper module object itself is called or constructed (`monk(url)`, `new Monk(url)`,
+ * `require('monk')(url)`): the native module is neither, so such an import cannot move to mongodb.
+ */
+function moduleCalls(ctx: RuleContext, site: ImportSite): t.Node[] {
+  const out: t.Node[] = [];
+  const calledAt = (p: NodePath) => {
+    const parent = p.parentPath;
+    if ((parent?.isCallExpression() || parent?.isNewExpression()) && parent.node.callee === p.node) out.push(parent.node);
+  };
+  const refsOf = (name: string, at: NodePath) => {
+    const b = at.scope.getBinding(name);
+    for (const r of b?.referencePaths ?? []) calledAt(r);
+  };
+  if (site.form === 'esm') {
+    for (const spec of (site.path.node as t.ImportDeclaration).specifiers) {
+      if (spec.type === 'ImportDefaultSpecifier' || spec.type === 'ImportNamespaceSpecifier') refsOf(spec.local.name, site.path);
+    }
+  } else if (site.form === 'require') {
+    const parent = site.path.parentPath;
+    if (parent?.isVariableDeclarator() && parent.node.id.type === 'Identifier' && parent.node.init === site.path.node) refsOf(parent.node.id.name, parent);
+    else calledAt(site.path);
+  }
+  return out;
+}
+
 export function importsRule(ctx: RuleContext): void {
-  const sites = ctx.tracker.imports.filter((s) => s.origin === 'wrapper');
+  const all = ctx.tracker.imports.filter((s) => s.origin === 'wrapper');
+  if (all.length === 0) return;
+  // A wrapper module whose default/namespace binding is called or `new`ed in a way the tracker cannot follow keeps
+  // its import, flagged: mongodb is not callable, and the rewrite would throw.
+  const sites = all.filter((site) => {
+    const calls = moduleCalls(ctx, site);
+    for (const c of calls) {
+      ctx.report(
+        'motor/wrapper-call',
+        c,
+        `The '${site.specifier}' module itself is ${c.type === 'NewExpression' ? 'constructed' : 'called'} here; mongodb's module is not callable, so this import was kept.`,
+        `Create the client by hand: \`const client = new MongoClient(url); const db = client.db();\`, map the wrapper's methods (reference: the wrapper's section), or describe the wrapper with a JSON spec (--wrapper-spec) whose factory names this call.`,
+      );
+    }
+    return calls.length === 0;
+  });
   if (sites.length === 0) return;
   const plan: Plan = { renames: [] };
 

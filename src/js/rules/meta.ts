@@ -77,6 +77,16 @@ export const MOTOR_RULES: RuleTable = {
     description: 'startSession() returned a promise in the wrapper and returns the session synchronously natively.',
     help: 'Use the session directly: const session = client.startSession().',
   },
+  'motor/wrapper-call': {
+    severity: 'error',
+    description: 'The wrapper module itself is called or constructed (`monk(url)`, `new Wrapper(url)`) in a way the codemod cannot map: its import was kept (mongodb is not callable).',
+    help: 'Create the client by hand (`const client = new MongoClient(url); const db = client.db();`), or describe the wrapper with a JSON spec (--wrapper-spec) whose factory names this call.',
+  },
+  'motor/dependency-held': {
+    severity: 'warning',
+    description: 'package.json keeps the wrapper package: a file of this package still imports it (its module is called or constructed).',
+    help: 'Migrate the flagged call sites, then run again (or replace the dependency by hand).',
+  },
   'motor/dependency': {
     severity: 'info',
     description: 'The wrapper package was replaced by `mongodb` in package.json.',
