@@ -173,6 +173,7 @@ test(`filesystem fuzz: seeded trees within ${BUDGET_MS} ms (seed ${SEED})`, { sk
 
       // A complete run, with files edited and deleted while it works.
       const edits = new Map<string, string>();
+      const vanished = new Set<string>();
       const run = spawn(process.execPath, [BIN, 'run', '--force', '--format', 'json', '.'], { cwd: tree.root, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       run.stderr.on('data', (d) => (stderr += d));
@@ -185,8 +186,14 @@ test(`filesystem fuzz: seeded trees within ${BUDGET_MS} ms (seed ${SEED})`, { sk
         const abs = Buffer.concat([Buffer.from(tree.root + '/'), Buffer.from(rel, 'latin1')]);
         const line = `// edit ${i}\n`;
         try {
-          fs.appendFileSync(abs, line);
-          edits.set(rel, (edits.get(rel) ?? '') + line);
+          if (rnd() < 0.25 && !edits.has(rel)) {
+            // A file that vanishes during the run: no crash, and it stays gone.
+            fs.unlinkSync(abs);
+            vanished.add(rel);
+          } else if (!vanished.has(rel)) {
+            fs.appendFileSync(abs, line);
+            edits.set(rel, (edits.get(rel) ?? '') + line);
+          }
         } catch {
           /* locked */
         }
@@ -196,6 +203,7 @@ test(`filesystem fuzz: seeded trees within ${BUDGET_MS} ms (seed ${SEED})`, { sk
       assert.notEqual(code, null);
       noTemporaryFiles(tree.root);
       outsideIntact(tree);
+      for (const rel of vanished) assert.equal(read(tree, rel), undefined, `${JSON.stringify(rel)} came back after it was deleted (seed ${SEED})`);
       for (const [rel, appended] of edits) {
         const now = read(tree, rel);
         if (now) assert.ok(now.toString('latin1').includes(appended), `${JSON.stringify(rel)}: an edit made during the run was lost (seed ${SEED})`);
@@ -203,7 +211,7 @@ test(`filesystem fuzz: seeded trees within ${BUDGET_MS} ms (seed ${SEED})`, { sk
       const final = new Map([...tree.files.keys()].map((rel) => [rel, read(tree, rel)]));
       for (const [rel, original] of tree.files) {
         const k = afterKill.get(rel);
-        if (!k || edits.has(rel)) continue;
+        if (!k || edits.has(rel) || vanished.has(rel)) continue;
         assert.ok(k.equals(original) || k.equals(final.get(rel) ?? Buffer.alloc(0)), `${JSON.stringify(rel)}: after SIGKILL neither original nor migrated (seed ${SEED})`);
       }
 
