@@ -8,7 +8,7 @@ import { nodesOfType } from './ast.js';
 import { RULE_PREFIX, type Ctx, type RawFinding } from './context.js';
 import { callRules, projectCallRules } from './rules/calls.js';
 import { eventLoopRules } from './rules/event-loops.js';
-import { motorOnlyNames, beanieRules, odmClientRule, MOTOR_ODMS } from './rules/untraced.js';
+import { keptMotorNotes, motorOnlyNames, beanieRules, odmClientRule, MOTOR_ODMS } from './rules/untraced.js';
 import { moduleNameOf } from './imports.js';
 import { projectDeps, releaseProjectDeps } from './project.js';
 import path from 'node:path';
@@ -199,6 +199,7 @@ function runCallSiteRules(ctx: Ctx, first: boolean): void {
     // kept on Motor for its ODM: report, never rewrite
     if (first) {
       importFlags(ctx);
+      keptMotorNotes(ctx);
       for (const n of nodesOfType(ctx.root, 'call')) odmClientRule(ctx, n);
     }
     return;

@@ -213,10 +213,11 @@ export function motorOnlyNames(ctx: Ctx): void {
     const name = id.text;
     const p = id.parent;
     if (!p) continue;
-    if (name === 'get_io_loop' && p.type === 'attribute' && field(p, 'attribute')?.id === id.id && p.parent?.type === 'call') {
+    if (name === 'get_io_loop' && p.type === 'attribute' && field(p, 'attribute')?.id === id.id) {
+      // a call, or a patch of it (`client.get_io_loop = asyncio.get_event_loop` in test setups)
       const recv = field(p, 'object');
       if (recv && ctx.tracker.kindOf(recv) === null)
-        finding(ctx, 'removed-attribute', 'error', p.parent, '`get_io_loop()` is Motor-only: PyMongo\'s async objects have no event-loop accessor (attribute access on a client/database even returns a database/collection named "get_io_loop").', 'Use asyncio.get_running_loop() instead.');
+        finding(ctx, 'removed-attribute', 'error', p.parent?.type === 'call' ? p.parent : p, '`get_io_loop` is Motor-only: PyMongo\'s async objects have no event-loop accessor (attribute access on a client/database even returns a database/collection named "get_io_loop").', 'Use asyncio.get_running_loop() instead; drop patches of get_io_loop.');
       continue;
     }
     if (!MOTOR_ONLY_NAME.test(name)) continue;
@@ -291,6 +292,30 @@ export function odmClientRule(ctx: Ctx, call: Node): void {
       v,
       `${name} (an ODM that still runs on Motor) is handed a ${k === 'client' ? 'client' : 'database'} that is${ctx.checkMode ? '' : ' migrated to'} PyMongo's async API; the ODM calls Motor-only APIs on it and breaks.`,
       `Keep a Motor client for the ODM (\`AsyncIOMotorClient\` from motor.motor_asyncio, and keep \`motor\` in the dependencies) until the ODM supports PyMongo async, or move the models to an ODM that does (e.g. Beanie >= 2.0).`,
+    );
+  }
+}
+
+/** A file kept on Motor for its ODM: every Motor reference is reported (nothing is rewritten there). */
+export function keptMotorNotes(ctx: Ctx): void {
+  const seenLines = new Set<number>();
+  for (const id of nodesOfType(ctx.root, 'identifier')) {
+    const local = ctx.info.classes.get(id.text);
+    const alias = ctx.info.modules.find((a) => a.local.split('.')[0] === id.text);
+    if (!local && !alias) continue;
+    const p = id.parent;
+    if (p && p.type === 'attribute' && field(p, 'attribute')?.id === id.id) continue;
+    if (inImport(id)) continue;
+    const line = id.startPosition.row;
+    if (seenLines.has(line)) continue;
+    seenLines.add(line);
+    finding(
+      ctx,
+      'motor-kept',
+      'info',
+      id,
+      'Kept on Motor: this file uses an ODM that still runs on Motor (it needs the Motor client/database it is given), so its Motor code was not rewritten.',
+      'When the ODM is replaced (or supports PyMongo async), re-run the codemod on this file.',
     );
   }
 }
