@@ -32,6 +32,8 @@ export interface Outcome {
   replacedPackages: string[];
   /** JS/TS: the handles the file exports, when the engine tracked it (see indexAndProcess). */
   exports?: Record<string, unknown>;
+  /** JS/TS: what the file tells the run about handles flowing into code, when it was parsed (src/tracking/facts.ts). */
+  facts?: Record<string, unknown>;
 }
 
 defineRules({
@@ -142,11 +144,13 @@ async function processEngine(abs: string, rel: string, buf: Uint8Array, options:
     return { ...base, text, report: { path: rel, status: 'error', reason: `internal error: ${(err as Error).message}` } };
   }
   const exports = result.exports;
-  if (result.error) return { ...base, text, exports, findings: result.findings, report: { path: rel, status: 'error', reason: result.error } };
-  if (result.output === null || result.output === text) return { ...base, text, exports, findings: result.findings, report: { path: rel, status: 'unchanged' } };
+  const facts = result.facts;
+  if (result.error) return { ...base, text, exports, facts, findings: result.findings, report: { path: rel, status: 'error', reason: result.error } };
+  if (result.output === null || result.output === text) return { ...base, text, exports, facts, findings: result.findings, report: { path: rel, status: 'unchanged' } };
   return {
     text,
     exports,
+    facts,
     findings: result.findings,
     oldText: raw,
     newText: bom + result.output,
