@@ -208,7 +208,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       const submit: Submit = usePool(jsCandidates) ? toPool : runTask;
       const index = await jsSpeculative(submit, files, candidates, cwd, withoutProgress(options), bytesOf, settle, failed);
       options = { ...options, jsModuleExports: index };
-      const facts = await jsFactRounds(submit, files, candidates, cwd, withoutProgress(options), bytesOf, settle, failed, outcomes);
+      const facts = await jsFactRounds(submit, files, candidates, cwd, withoutProgress(options), bytesOf, settle, failed, outcomes, index);
       if (facts) options = { ...options, jsRunFacts: facts as EngineOptions['jsRunFacts'] };
     }
     kept.clear();
@@ -546,7 +546,7 @@ async function jsSpeculative(
  * `ctx.state.db`, `app.set('db')`), fastify mongo plugins. The facts every processed file reported are merged; a
  * file whose view of them (the parameters of its exports, the slots it reads, the plugins) differs from what it was
  * processed with is processed again with them; repeated while views change (a handle passed on through two files),
- * at most 3 rounds. A file that names a target module but was never parsed is parsed first: its calls may pass
+ * at most 4 rounds; the importers of a file whose exports changed are processed again in the next round. A file that names a target module but was never parsed is parsed first: its calls may pass
  * something else, and then the parameter is not proven. Returns the facts, or undefined when they concern nothing.
  */
 async function jsFactRounds(
@@ -559,8 +559,11 @@ async function jsFactRounds(
   settle: (abs: string, o: Outcome) => void,
   failed: (abs: string, err: Error) => Outcome,
   outcomes: Map<string, Outcome>,
+  index: Record<string, Record<string, unknown>>,
 ): Promise<RunFacts | undefined> {
   const jsFiles = files.filter((f) => engineFor(f)?.id === 'js');
+  /** Importers of a module whose exports the facts changed: processed again in the next round. */
+  let importers = new Set<string>();
   /** Facts of files parsed only to learn their calls (not candidates of their own). */
   const extra = new Map<string, FileFacts>();
   const seen = new Map<string, string>();
@@ -570,7 +573,7 @@ async function jsFactRounds(
   };
   const none = emptyFacts();
   let run: RunFacts | undefined;
-  for (let r = 0; r < 3; r++) {
+  for (let r = 0; r < 4; r++) {
     run = emptyFacts();
     const factsOf = new Map<string, FileFacts>(extra);
     for (const abs of jsFiles) {
@@ -603,7 +606,7 @@ async function jsFactRounds(
       const facts = factsOf.get(abs);
       const v = view(abs, run, facts);
       const before = seen.get(abs) ?? view(abs, none, facts);
-      if (v === before) continue;
+      if (v === before && !importers.has(abs)) continue;
       seen.set(abs, v);
       // Only files the facts give something to: a target with handle parameters, a reader of a handle slot.
       const buf = candidates.get(abs) ?? bytesOf(abs);
@@ -612,15 +615,27 @@ async function jsFactRounds(
       stale.push(abs);
     }
     if (!stale.length) return run;
+    const changedModules: string[] = [];
     await Promise.all(
       stale.map((abs) =>
-        (submit({ abs, rel: relativePath(cwd, abs), buf: candidates.get(abs)!, options: opts }) as Promise<Outcome>).then(
-          (o) => settle(abs, o),
+        (submit({ abs, rel: relativePath(cwd, abs), buf: candidates.get(abs)!, options: { ...opts, jsModuleExports: { ...index } }, speculate: { index: true } }) as Promise<Speculation>).then(
+          (res) => {
+            settle(abs, res.outcome);
+            // Its exports changed (`export const db = {}` filled through a parameter): its importers see them next round.
+            const key = normalisePath(abs);
+            const exported = res.exports && Object.keys(res.exports).length ? res.exports : undefined;
+            if (JSON.stringify(exported ?? null) !== JSON.stringify(index[key] ?? null)) {
+              if (exported) index[key] = exported;
+              else delete index[key];
+              changedModules.push(path.basename(key));
+            }
+          },
           (err: Error) => settle(abs, failed(abs, err)),
         ),
       ),
     );
     for (const abs of stale) extra.delete(abs);
+    importers = new Set(changedModules.length ? jsFiles.filter((abs) => outcomes.has(abs) && importsLocalModule((candidates.get(abs) ?? bytesOf(abs) ?? Buffer.alloc(0)).toString('utf8'), changedModules)) : []);
   }
   return run;
 }

@@ -1373,7 +1373,8 @@ export class Tracker {
       for (const s of stmt.specifiers) {
         const b = this.programPath.scope.getBinding(s.local.name);
         if (s.type === 'ImportSpecifier') bindingUses(b, key, s.imported.type === 'Identifier' ? (s.imported.name === 'default' ? '=' : s.imported.name) : s.imported.value, false);
-        else if (s.type === 'ImportDefaultSpecifier') bindingUses(b, key, '=', false);
+        // A default import of a CommonJS module is its module.exports: `state.connect(db)` calls its `connect`.
+        else if (s.type === 'ImportDefaultSpecifier') bindingUses(b, key, '=', true);
         else bindingUses(b, key, '*', true);
       }
     }
@@ -1582,7 +1583,6 @@ export class Tracker {
     if (objPath.isThisExpression()) {
       if (!name) return undefined;
       const cls = this.classOfThis(objPath);
-      if (!cls) return undefined;
       if (!cls) return this.slotRead(p);
       const field = this.classFields.get(cls)?.get(name);
       if (field) return field;
