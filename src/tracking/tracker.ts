@@ -453,7 +453,8 @@ export class Tracker {
       const binding = path.scope.getBinding(s.local.name);
       let kind: Kind | undefined;
       if (s.type === 'ImportSpecifier') kind = exports[s.imported.type === 'Identifier' ? s.imported.name : s.imported.value];
-      else if (s.type === 'ImportDefaultSpecifier') kind = exports['default'] ?? exports['='];
+      // A default import of a CommonJS module (`module.exports = { db, connect }`) is its module.exports.
+      else if (s.type === 'ImportDefaultSpecifier') kind = exports['default'] ?? requiredValue(exports);
       else kind = requiredValue(exports);
       if (kind && this.setBinding(binding, kind)) this.localHandleImports++;
     }
