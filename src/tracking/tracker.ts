@@ -195,6 +195,8 @@ interface CallPlan {
   calls: NodePath[][];
   /** Names other files may call it under (then the run's facts must agree too). */
   exports: string[];
+  /** Argument kinds a helper of another module calls it back with (`connect((err, db) => ...)`). */
+  kindCalls: (Kind | null)[][];
 }
 
 export class Tracker {
@@ -468,7 +470,7 @@ export class Tracker {
   exportedKinds(): Record<string, Kind> {
     const out: Record<string, Kind> = {};
     const keep = (k: Kind | undefined): Kind | undefined =>
-      k && (k.t === 'handle' || k.t === 'factory' || k.t === 'promise' || k.t === 'object') ? (k.t === 'handle' ? { t: 'handle', kind: k.kind, origin: k.origin } : k) : undefined;
+      k && (k.t === 'handle' || k.t === 'factory' || k.t === 'promise' || k.t === 'object' || k.t === 'helper') ? (k.t === 'handle' ? { t: 'handle', kind: k.kind, origin: k.origin } : k) : undefined;
     const program = this.programPath;
     const put = (name: string, k: Kind | undefined) => {
       const v = keep(k);
@@ -480,12 +482,12 @@ export class Tracker {
         if (decl.isVariableDeclaration()) {
           for (const d of decl.node.declarations) if (d.id.type === 'Identifier') put(d.id.name, this.bindingKind(stmt.scope.getBinding(d.id.name)));
         } else if (decl.isFunctionDeclaration() && decl.node.id) {
-          put(decl.node.id.name, this.fnKinds.get(decl.node));
+          put(decl.node.id.name, this.fnKinds.get(decl.node) ?? this.helperKind(decl));
         }
         for (const sp of stmt.node.specifiers) {
           if (sp.type !== 'ExportSpecifier' || sp.local.type !== 'Identifier') continue;
           const exported = sp.exported.type === 'Identifier' ? sp.exported.name : sp.exported.value;
-          put(exported, this.bindingKind(stmt.scope.getBinding(sp.local.name)));
+          put(exported, this.bindingKind(stmt.scope.getBinding(sp.local.name)) ?? this.helperKind(this.localFunction(stmt.get('specifiers').find((x) => x.node === sp)!.get('local') as NodePath)));
         }
       } else if (stmt.isExportDefaultDeclaration()) {
         const d = stmt.get('declaration') as NodePath;
@@ -500,15 +502,17 @@ export class Tracker {
         if (isModuleExports(left)) {
           if (right.isObjectExpression()) {
             for (const prop of right.get('properties')) {
-              if (prop.isObjectProperty() && !prop.node.computed && prop.node.key.type === 'Identifier') put(prop.node.key.name, this.kindOf(prop.get('value') as NodePath));
-              else if (prop.isObjectMethod() && prop.node.key.type === 'Identifier') put(prop.node.key.name, this.fnKinds.get(prop.node));
+              if (prop.isObjectProperty() && !prop.node.computed && prop.node.key.type === 'Identifier') {
+                const value = prop.get('value') as NodePath;
+                put(prop.node.key.name, this.kindOf(value) ?? this.helperKind(this.functionOf(value)));
+              } else if (prop.isObjectMethod() && prop.node.key.type === 'Identifier') put(prop.node.key.name, this.fnKinds.get(prop.node) ?? this.helperKind(prop));
             }
-          } else put('=', this.kindOf(right));
+          } else put('=', this.kindOf(right) ?? this.helperKind(this.functionOf(right)));
         } else if (left.type === 'MemberExpression' && !left.computed) {
           const name = memberName(left);
           const obj = left.object;
           const onExports = (obj.type === 'Identifier' && obj.name === 'exports') || isModuleExports(obj);
-          if (name && onExports) put(name, this.kindOf(right));
+          if (name && onExports) put(name, this.kindOf(right) ?? this.helperKind(this.functionOf(right)));
         }
       }
     }
@@ -905,8 +909,53 @@ export class Tracker {
   private static keepKind(k: Kind | undefined): Kind | undefined {
     if (!k) return undefined;
     if (k.t === 'handle') return { t: 'handle', kind: k.kind, origin: k.origin };
-    if (k.t === 'factory' || k.t === 'promise' || k.t === 'object') return k;
+    if (k.t === 'factory' || k.t === 'promise' || k.t === 'object' || k.t === 'helper') return k;
     return undefined;
+  }
+
+  /**
+   * A function that calls a parameter back with handles (`function connect(cb) { ... cb(null, db) }`): for each
+   * parameter that is only ever called, the kinds its calls pass (null where they disagree); undefined when none.
+   */
+  helperKind(fn: NodePath<FnNode> | undefined): Kind | undefined {
+    if (!fn) return undefined;
+    const params: Record<string, (Kind | null)[]> = {};
+    let origin: Origin | undefined;
+    fn.node.params.forEach((param, i) => {
+      if (param.type !== 'Identifier') return;
+      const b = fn.scope.getOwnBinding(param.name);
+      if (!b || b.constantViolations.length || !b.referencePaths.length) return;
+      let merged: (Kind | null | undefined)[] | undefined;
+      for (const r of b.referencePaths) {
+        const rp = r.parentPath;
+        if (!rp?.isCallExpression() || rp.node.callee !== r.node) return;
+        // undefined: not passed (or a null / undefined literal), neutral, as for stores: `cb(err)` then `cb(null, db)`
+        const args = (rp.get('arguments') as NodePath[]).map((a) => (a.isSpreadElement() ? null : isNullish(a.node) ? undefined : (Tracker.keepKind(this.kindOf(a)) ?? null)));
+        if (!merged) merged = args;
+        else {
+          const n = Math.max(merged.length, args.length);
+          const next: (Kind | null | undefined)[] = [];
+          for (let j = 0; j < n; j++) {
+            const a = merged[j];
+            const b = args[j];
+            next.push(a === undefined ? b : b === undefined ? a : a && b && sameKind(a, b) ? a : null);
+          }
+          merged = next;
+        }
+      }
+      const first = merged?.find((k) => k);
+      if (!merged || !first) return;
+      params[String(i)] = merged.map((k) => k ?? null);
+      origin ??= (first as { origin: Origin }).origin;
+    });
+    return origin ? { t: 'helper', params, origin } : undefined;
+  }
+
+  /** The function a value denotes in this file (an inline function, or a local function's name). */
+  private functionOf(p: NodePath): NodePath<FnNode> | undefined {
+    const u = unwrapExpression(p);
+    if (u.isFunctionExpression() || u.isArrowFunctionExpression()) return u;
+    return this.localFunction(u);
   }
 
   /** `{ users: db.collection('users'), db }`: an object whose fields hold handles. */
@@ -1015,6 +1064,7 @@ export class Tracker {
         }
         if (!ok) continue;
       } else seeds = [];
+      seeds.push(...plan.kindCalls);
       if (plan.calls.length + seeds.length === 0) continue;
       const params = plan.fn.get('params') as NodePath[];
       for (let i = 0; i < params.length; i++) {
@@ -1026,7 +1076,13 @@ export class Tracker {
         let ok = true;
         for (const args of plan.calls) {
           const a = args[i];
-          const k = a && !a.isSpreadElement() ? Tracker.keepKind(this.kindOf(a)) : undefined;
+          if (args.some((x) => x.isSpreadElement())) {
+            ok = false;
+            break;
+          }
+          // not passed, or a null / undefined literal: neutral (`done(err)` then `done(null, db)`)
+          if (!a || isNullish(a.node)) continue;
+          const k = Tracker.keepKind(this.kindOf(a));
           if (!k || (agreed && !sameKind(agreed, k))) {
             ok = false;
             break;
@@ -1066,7 +1122,7 @@ export class Tracker {
     const consider = (fn: NodePath<FnNode>, owner: NodePath, isClass: boolean) => {
       if (fn.node.params.length === 0) return;
       const uses = this.usesOf(owner, isClass);
-      if (uses) plans.push({ fn, calls: uses.calls, exports: uses.exports });
+      if (uses) plans.push({ fn, calls: uses.calls, exports: uses.exports, kindCalls: uses.kindCalls });
     };
     for (const f of this.functions) {
       if (f.isClassMethod() || f.isClassPrivateMethod() || f.isObjectMethod()) {
@@ -1083,9 +1139,10 @@ export class Tracker {
   }
 
   /** Every use of a function (or class) value: the argument lists of its calls, and the names it is exported under; undefined when it escapes. */
-  private usesOf(value: NodePath, isClass: boolean): { calls: NodePath[][]; exports: string[] } | undefined {
+  private usesOf(value: NodePath, isClass: boolean): { calls: NodePath[][]; exports: string[]; kindCalls: (Kind | null)[][] } | undefined {
     const calls: NodePath[][] = [];
     const exports: string[] = [];
+    const kindCalls: (Kind | null)[][] = [];
     const parent = value.parentPath;
     // Where the value itself stands: a declaration, an initialiser, an export, an argument of a local helper.
     let binding: Binding | undefined;
@@ -1097,7 +1154,7 @@ export class Tracker {
     else if (parent?.isVariableDeclarator() && parent.node.init === value.node && parent.node.id.type === 'Identifier') {
       binding = parent.scope.getBinding(parent.node.id.name);
       if (parent.parentPath?.parentPath?.isExportNamedDeclaration()) exports.push(parent.node.id.name);
-    } else if (!this.placeOf(value, calls, exports)) return undefined;
+    } else if (!this.placeOf(value, calls, exports, kindCalls)) return undefined;
     if (binding) {
       if (binding.constantViolations.length) return undefined;
       for (const ref of binding.referencePaths) {
@@ -1117,14 +1174,14 @@ export class Tracker {
           exports.push('=');
           continue;
         }
-        if (!this.placeOf(ref, calls, exports)) return undefined;
+        if (!this.placeOf(ref, calls, exports, kindCalls)) return undefined;
       }
     }
-    return { calls, exports };
+    return { calls, exports, kindCalls };
   }
 
   /** A value passed to a local helper or exported through `module.exports` / `exports.x`: records its uses; false when it escapes. */
-  private placeOf(value: NodePath, calls: NodePath[][], exports: string[]): boolean {
+  private placeOf(value: NodePath, calls: NodePath[][], exports: string[], kindCalls: (Kind | null)[][]): boolean {
     const parent = value.parentPath;
     if (!parent) return false;
     const isModuleExports = (n: t.Node) => n.type === 'MemberExpression' && n.object.type === 'Identifier' && n.object.name === 'module' && memberName(n) === 'exports';
@@ -1155,8 +1212,16 @@ export class Tracker {
     if (parent.isCallExpression() && parent.node.callee !== value.node) {
       const i = parent.node.arguments.indexOf(value.node as t.Expression);
       const helper = this.localFunction(parent.get('callee') as NodePath);
-      const param = helper?.node.params[i];
-      if (!helper || param?.type !== 'Identifier') return false;
+      if (!helper) {
+        // a helper of another module of the run (cross-file index): `connect((err, db) => ...)`
+        const k = this.kindOf(parent.get('callee') as NodePath);
+        const args = k?.t === 'helper' ? k.params[String(i)] : undefined;
+        if (!args) return false;
+        kindCalls.push(args);
+        return true;
+      }
+      const param = helper.node.params[i];
+      if (param?.type !== 'Identifier') return false;
       const b = helper.scope.getOwnBinding(param.name);
       if (!b || b.constantViolations.length) return false;
       for (const r of b.referencePaths) {
