@@ -45,6 +45,13 @@ export interface EngineOptions {
    * (its absolute path without extension or /index), export name -> tracked kind (`=` for `module.exports = x`).
    */
   jsModuleExports?: Record<string, Record<string, unknown>>;
+  /**
+   * JS/TS run-wide tracking facts (src/tracking/facts.ts), merged by the runner from every tracked file: framework
+   * slots, parameters of exported functions and classes from their call sites in other files, fastify mongo plugins.
+   */
+  /** JS/TS: parse even when the prefilter finds nothing (the runner's tracking-facts round sets it for the files the facts concern). */
+  jsForceParse?: boolean;
+  jsRunFacts?: { slots: Record<string, unknown>; params: Record<string, Record<string, unknown[] | null>>; plugins: string[] };
   /** Callback presets: the driver major the old code ran on (default: read from package.json / lockfile). */
   from?: number;
   /** Callback presets: the target major, 6 or 7 (default 7). */
@@ -88,6 +95,8 @@ export interface EngineResult {
   error?: string;
   /** JS/TS: the handles the file exports (for the cross-file index), when the file was parsed. */
   exports?: Record<string, unknown>;
+  /** JS/TS: what the file tells the run about handles flowing into code (src/tracking/facts.ts), when it was parsed. */
+  facts?: Record<string, unknown>;
 }
 
 export interface Engine {

@@ -10,7 +10,9 @@ import path from 'node:path';
 import { normalisePath, wrapperMatcher } from './modules.js';
 export { jsPrefilter, jsIndexPrefilter, LEGACY_TOKENS } from './prefilter.js';
 import type { Kind } from '../presets/kinds.js';
-import { Tracker, Vocabulary } from '../tracking/tracker.js';
+import { Tracker, Vocabulary, type FileView } from '../tracking/tracker.js';
+import type { FileFacts, RunFacts } from '../tracking/facts.js';
+import { isPublicEntry } from './entry.js';
 import { RuleContext } from './context.js';
 import { handlesRule } from './rules/handles.js';
 import { clientRule } from './rules/client.js';
@@ -33,6 +35,13 @@ function trackerFor(file: FileInput, options: EngineOptions, ast: ReturnType<typ
   const wantNative = options.preset === 'auto' || options.preset === 'native' || options.preset === 'motor';
   const wantCallbacks = callbackPresetApplies(options.preset); // callbacks preset hook
   const index = options.jsModuleExports as Record<string, Record<string, Kind>> | undefined;
+  const self = normalisePath(file.absPath);
+  const localTarget = (spec: string) => {
+    const target = normalisePath(path.resolve(path.dirname(file.absPath), spec));
+    return target === self ? undefined : target;
+  };
+  const run = options.jsRunFacts as RunFacts | undefined;
+  const facts: FileView | undefined = run && { slots: run.slots, params: run.params[self], plugins: run.plugins, publicEntry: isPublicEntry(file.absPath, options.cwd) };
   return new Tracker(
     ast,
     {
@@ -46,6 +55,8 @@ function trackerFor(file: FileInput, options: EngineOptions, ast: ReturnType<typ
             return target === normalisePath(file.absPath) ? undefined : index[target];
           }
         : undefined,
+      localTarget,
+      facts,
     },
     vocabulary(options),
   );
@@ -56,6 +67,11 @@ function trackerFor(file: FileInput, options: EngineOptions, ast: ReturnType<typ
  * is not processed (processJs returns them for the files it tracks: the same tracker, the same answer).
  */
 export function jsModuleExports(file: FileInput, options: EngineOptions): Record<string, Kind> {
+  return jsModuleIndex(file, options).exports;
+}
+
+/** The exports of a file (see jsModuleExports) and what it tells the run (its facts), from one parse. */
+export function jsModuleIndex(file: FileInput, options: EngineOptions): { exports: Record<string, Kind>; facts?: FileFacts } {
   try {
     return moduleExports(file, options);
   } finally {
@@ -63,18 +79,18 @@ export function jsModuleExports(file: FileInput, options: EngineOptions): Record
   }
 }
 
-function moduleExports(file: FileInput, options: EngineOptions): Record<string, Kind> {
+function moduleExports(file: FileInput, options: EngineOptions): { exports: Record<string, Kind>; facts?: FileFacts } {
   let ast;
   try {
     ast = parseSource(file.text, file.relPath);
   } catch {
-    return {};
+    return { exports: {} };
   }
   const tracker = trackerFor(file, options, ast);
-  if (!tracker.holdsHandles()) return {};
+  if (!tracker.holdsHandles()) return { exports: {}, facts: tracker.fileFacts() };
   // callbacks preset hook: handles that reach the module through callbacks (`_db = client.db()` in a connect callback).
   seedForFile(tracker, options, file.absPath);
-  return tracker.exportedKinds();
+  return { exports: tracker.exportedKinds(), facts: tracker.fileFacts() };
 }
 
 /** Processes one JS/TS file: its rewrite, findings and exported handles. */
@@ -106,11 +122,12 @@ function processFile(file: FileInput, options: EngineOptions): EngineResult {
   }
   const tracker = trackerFor(file, options, ast);
   if (!tracker.holdsHandles()) {
+    const facts = tracker.fileFacts() as Record<string, unknown>;
     // callbacks preset hook: `db.collection('x').insert(doc, cb)` on a receiver nothing proves is a Db is reported.
-    if (!callbackPresetApplies(options.preset)) return { output: null, findings: [], exports: {} };
+    if (!callbackPresetApplies(options.preset)) return { output: null, findings: [], exports: {}, facts };
     const ctx = new RuleContext(file.text, file.relPath, tracker, options);
     untrackedCollectionCalls(ctx, file.absPath);
-    return { output: null, findings: ctx.findings, exports: {} };
+    return { output: null, findings: ctx.findings, exports: {}, facts };
   }
   const ctx = new RuleContext(file.text, file.relPath, tracker, options);
   handlesRule(ctx);
@@ -122,26 +139,27 @@ function processFile(file: FileInput, options: EngineOptions): EngineResult {
   callbacksRules(ctx, file.absPath); // callbacks preset hook
   // The rules only read the tracker (but for the callback seeding that jsModuleExports does too).
   const exports = tracker.exportedKinds();
+  const facts = tracker.fileFacts() as Record<string, unknown>;
   // Old-API code that was migrated needs a current driver: package.json's `mongodb` is raised to the target major.
   if (ctx.edits.length > editsBefore && tracker.mayHoldDriverHandles()) ctx.replacedPackages.add('mongodb');
-  if (ctx.edits.length === 0) return { output: null, findings: ctx.findings, exports };
+  if (ctx.edits.length === 0) return { output: null, findings: ctx.findings, exports, facts };
   let output: string;
   try {
     output = applyEdits(file.text, ctx.edits);
   } catch (err) {
-    if (err instanceof OverlapError) return { output: null, findings: ctx.findings, error: `internal: ${err.message}; the file was left unchanged`, exports };
+    if (err instanceof OverlapError) return { output: null, findings: ctx.findings, error: `internal: ${err.message}; the file was left unchanged`, exports, facts };
     throw err;
   }
-  if (output === file.text) return { output: null, findings: ctx.findings, exports };
+  if (output === file.text) return { output: null, findings: ctx.findings, exports, facts };
   // `check` never writes: the rewrite need not be re-parsed (what `run` does before accepting it).
-  if (options.mode === 'check') return { output, findings: ctx.findings, replacedPackages: [...ctx.replacedPackages], exports };
+  if (options.mode === 'check') return { output, findings: ctx.findings, replacedPackages: [...ctx.replacedPackages], exports, facts };
   try {
     parseSource(output, file.relPath);
   } catch (err) {
     if (err instanceof ParseError)
-      return { output: null, findings: ctx.findings, error: `internal: the rewrite would not parse (${err.message} at ${err.line}:${err.column}); the file was left unchanged`, exports };
+      return { output: null, findings: ctx.findings, error: `internal: the rewrite would not parse (${err.message} at ${err.line}:${err.column}); the file was left unchanged`, exports, facts };
     throw err;
   }
-  return { output, findings: ctx.findings, replacedPackages: [...ctx.replacedPackages], exports };
+  return { output, findings: ctx.findings, replacedPackages: [...ctx.replacedPackages], exports, facts };
 }
 

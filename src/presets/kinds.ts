@@ -34,6 +34,8 @@ export type Kind =
   | { t: 'promise'; kind: HandleKind; origin: Origin }
   /** An object whose fields hold handles (a TypeScript type literal or interface such as `{ db: AsyncIOMotorDatabase }`). */
   | { t: 'object'; fields: Record<string, Kind>; origin: Origin }
+  /** A function that calls its parameter #i back with handles (`connect(cb)` calling `cb(null, db)`): argument kinds per parameter index. */
+  | { t: 'helper'; params: Record<string, (Kind | null)[]>; origin: Origin }
   /** The promise of a module object (a dynamic import). */
   | { t: 'modulePromise'; origin: Origin };
 

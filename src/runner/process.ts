@@ -34,6 +34,8 @@ export interface Outcome {
   encoding?: 'latin1';
   /** JS/TS: the handles the file exports, when the engine tracked it (see indexAndProcess). */
   exports?: Record<string, unknown>;
+  /** JS/TS: what the file tells the run about handles flowing into code, when it was parsed (src/tracking/facts.ts). */
+  facts?: Record<string, unknown>;
 }
 
 /** Options the runner adds for processing (they travel to pool workers with the engine options). */
@@ -259,11 +261,13 @@ async function processEngine(abs: string, rel: string, buf: Uint8Array, options:
     return { ...base, text, report: { path: rel, status: 'error', reason: `internal error: ${(err as Error).message}` } };
   }
   const exports = result.exports;
-  if (result.error) return { ...base, text, exports, findings: result.findings, report: { path: rel, status: 'error', reason: result.error } };
-  if (result.output === null || result.output === text) return { ...base, text, exports, findings: result.findings, report: { path: rel, status: 'unchanged' } };
+  const facts = result.facts;
+  if (result.error) return { ...base, text, exports, facts, findings: result.findings, report: { path: rel, status: 'error', reason: result.error } };
+  if (result.output === null || result.output === text) return { ...base, text, exports, facts, findings: result.findings, report: { path: rel, status: 'unchanged' } };
   const changed: Outcome = {
     text,
     exports,
+    facts,
     findings: result.findings,
     oldText: raw,
     newText: bom + result.output,

@@ -24,6 +24,7 @@ import { isBareSpecifier, normalisePath, packageName, wrapperMatcher, wrapperMod
 import { PYTHON_NEEDLES, pythonIndexCandidate } from '../python/prefilter.js';
 import { callbackPresetsOn, dependsOnDriver, importsLocalModule, jsIndexPrefilter, jsPrefilter, UNTRACKED_COLLECTION_NEEDLE } from '../js/prefilter.js';
 import runTask, { type Batch, type Settled, type Task } from './worker.js';
+import { emptyFacts, factsMatter, mergeFacts, type FileFacts, type RunFacts } from '../tracking/facts.js';
 
 export { MAX_FILE_BYTES, type FileStatus, type FileReport } from './process.js';
 
@@ -266,6 +267,8 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
       const submit: Submit = usePool(jsCandidates) ? toPool : serially(runTask);
       const index = await jsSpeculative(submit, files, candidates, cwd, withoutProgress(options), bytesOf, settle, failed);
       options = { ...options, jsModuleExports: index };
+      const facts = await jsFactRounds(submit, files, candidates, cwd, withoutProgress(options), bytesOf, settle, failed, outcomes, index);
+      if (facts) options = { ...options, jsRunFacts: facts as EngineOptions['jsRunFacts'] };
     }
     kept.clear();
 
@@ -689,6 +692,112 @@ async function jsSpeculative(
     ),
   );
   return index;
+}
+
+/**
+ * Tracking-facts rounds for JS/TS (src/tracking/facts.ts): handles that flow *into* files — parameters of exported
+ * functions and classes from their call sites in other files, framework slots (`app.locals.db`, `req.db`,
+ * `ctx.state.db`, `app.set('db')`), fastify mongo plugins. The facts every processed file reported are merged; a
+ * file whose view of them (the parameters of its exports, the slots it reads, the plugins) differs from what it was
+ * processed with is processed again with them; repeated while views change (a handle passed on through two files),
+ * at most 4 rounds; the importers of a file whose exports changed are processed again in the next round. A file that names a target module but was never parsed is parsed first: its calls may pass
+ * something else, and then the parameter is not proven. Returns the facts, or undefined when they concern nothing.
+ */
+async function jsFactRounds(
+  submit: Submit,
+  files: string[],
+  candidates: Map<string, Buffer>,
+  cwd: string,
+  options: ProcessOptions,
+  bytesOf: (abs: string) => Buffer | undefined,
+  settle: (abs: string, o: Outcome) => void,
+  failed: (abs: string, err: Error) => Outcome,
+  outcomes: Map<string, Outcome>,
+  index: Record<string, Record<string, unknown>>,
+): Promise<RunFacts | undefined> {
+  const jsFiles = files.filter((f) => engineFor(f)?.id === 'js');
+  /** Importers of a module whose exports the facts changed: processed again in the next round. */
+  let importers = new Set<string>();
+  /** Facts of files parsed only to learn their calls (not candidates of their own). */
+  const extra = new Map<string, FileFacts>();
+  const seen = new Map<string, string>();
+  const view = (abs: string, run: RunFacts, facts: FileFacts | undefined): string => {
+    const reads = facts?.reads ?? [];
+    return JSON.stringify([run.params[normalisePath(abs)] ?? null, reads.map((k) => (k === 'mongo' ? run.plugins : (run.slots[k] ?? null)))]);
+  };
+  const none = emptyFacts();
+  let run: RunFacts | undefined;
+  for (let r = 0; r < 4; r++) {
+    run = emptyFacts();
+    const factsOf = new Map<string, FileFacts>(extra);
+    for (const abs of jsFiles) {
+      const f = outcomes.get(abs)?.facts as FileFacts | undefined;
+      if (f) factsOf.set(abs, f);
+    }
+    for (const f of factsOf.values()) mergeFacts(run, f);
+    if (!factsMatter(run)) return r === 0 ? undefined : run;
+    // Files naming a target module (or a slot) that nobody parsed: parse them for their calls and writes.
+    const names = new Set<string>();
+    for (const [key, byName] of Object.entries(run.params)) if (Object.values(byName).some((a) => a?.some((k) => k))) names.add(path.basename(key));
+    for (const [slot, k] of Object.entries(run.slots)) if (k) names.add(slot.slice(slot.indexOf('.') + 1));
+    const needles = [...names].map((n) => Buffer.from(n));
+    const unparsed = jsFiles.filter((abs) => !factsOf.has(abs) && !early(abs, outcomes));
+    let parsedMore = false;
+    for (const abs of unparsed) {
+      const buf = candidates.get(abs) ?? bytesOf(abs);
+      if (!buf || !needles.some((n) => buf.includes(n))) continue;
+      const { jsModuleIndex } = await import('../js/engine.js');
+      const { facts } = jsModuleIndex({ absPath: abs, relPath: relativePath(cwd, abs), text: looseText(buf) }, options);
+      extra.set(abs, facts ?? {});
+      if (facts) mergeFacts(run, facts);
+      factsOf.set(abs, facts ?? {});
+      parsedMore = true;
+    }
+    void parsedMore;
+    const opts: ProcessOptions = { ...options, jsRunFacts: run as EngineOptions['jsRunFacts'], jsForceParse: true };
+    const stale: string[] = [];
+    for (const abs of jsFiles) {
+      const facts = factsOf.get(abs);
+      const v = view(abs, run, facts);
+      const before = seen.get(abs) ?? view(abs, none, facts);
+      if (v === before && !importers.has(abs)) continue;
+      seen.set(abs, v);
+      // Only files the facts give something to: a target with handle parameters, a reader of a handle slot.
+      const buf = candidates.get(abs) ?? bytesOf(abs);
+      if (!buf) continue;
+      if (!candidates.has(abs)) candidates.set(abs, Buffer.from(buf));
+      stale.push(abs);
+    }
+    if (!stale.length) return run;
+    const changedModules: string[] = [];
+    await Promise.all(
+      stale.map((abs) =>
+        (submit({ abs, rel: relativePath(cwd, abs), buf: candidates.get(abs)!, options: { ...opts, jsModuleExports: { ...index } }, speculate: { index: true } }) as Promise<Speculation>).then(
+          (res) => {
+            settle(abs, res.outcome);
+            // Its exports changed (`export const db = {}` filled through a parameter): its importers see them next round.
+            const key = normalisePath(abs);
+            const exported = res.exports && Object.keys(res.exports).length ? res.exports : undefined;
+            if (JSON.stringify(exported ?? null) !== JSON.stringify(index[key] ?? null)) {
+              if (exported) index[key] = exported;
+              else delete index[key];
+              changedModules.push(path.basename(key));
+            }
+          },
+          (err: Error) => settle(abs, failed(abs, err)),
+        ),
+      ),
+    );
+    for (const abs of stale) extra.delete(abs);
+    importers = new Set(changedModules.length ? jsFiles.filter((abs) => outcomes.has(abs) && importsLocalModule((candidates.get(abs) ?? bytesOf(abs) ?? Buffer.alloc(0)).toString('utf8'), changedModules)) : []);
+  }
+  return run;
+}
+
+/** A file the scan already settled (too large, unreadable). */
+function early(abs: string, outcomes: Map<string, Outcome>): boolean {
+  const s = outcomes.get(abs)?.report.status;
+  return s === 'skipped' || s === 'error';
 }
 
 function readError(err: unknown): string {

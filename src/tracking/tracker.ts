@@ -13,6 +13,7 @@ import { CURSOR_BUILDERS, MOTOR_CLASSES, MOTOR_FLAGGED_PROPERTIES, MOTOR_METHODS
 import { NATIVE_METHODS, NATIVE_STATICS } from '../presets/native.js';
 import { NATIVE_CLASSES } from '../presets/motor.js';
 import { nativeHas } from '../presets/native-surface.js';
+import type { CallFact, FileFacts } from './facts.js';
 import type { WrapperSpec, HandleKindName } from '../core/types.js';
 
 export type ImportForm = 'esm' | 'require' | 'dynamic' | 'export-from' | 'export-all';
@@ -31,7 +32,25 @@ export interface ModuleClassifier {
   isNative(spec: string): boolean;
   /** Handles another file of the run exports (cross-file index), for a relative specifier; undefined when none. */
   localExports?(spec: string): Record<string, Kind> | undefined;
+  /** The run-wide key (normalised absolute path) of a relative specifier, for call facts; undefined when not local. */
+  localTarget?(spec: string): string | undefined;
+  /** What the other files of the run tell this one (slots, parameters of its exports); undefined before it is known. */
+  facts?: FileView;
 }
+
+/** The run's facts as one file sees them (see src/tracking/facts.ts). */
+export interface FileView {
+  slots: Record<string, Kind | null>;
+  /** Export name of this file -> agreed kind per parameter, or null when that export escapes somewhere. */
+  params?: Record<string, (Kind | null)[] | null>;
+  /** This file is its package's public entry (package.json main / exports): callers outside the run are possible. */
+  publicEntry?: boolean;
+  /** fastify mongo plugins registered somewhere in the run. */
+  plugins: string[];
+}
+
+/** fastify plugins that decorate the instance with `mongo` (`fastify.mongo.db`, `.client`). */
+export const FASTIFY_MONGO_PLUGINS = ['@fastify/mongodb', 'fastify-mongodb'];
 
 /** The value `require(spec)` yields from an index entry: `module.exports = x` is stored under '='. */
 function requiredValue(exports: Record<string, Kind>): Kind | undefined {
@@ -147,6 +166,39 @@ export interface Collected {
   declarators: NodePath<t.VariableDeclarator>[];
 }
 
+/** The key of an object literal property or method, when it is a plain name or string. */
+function propertyKey(node: t.ObjectProperty | t.ObjectMethod): string | undefined {
+  if (!node.computed && node.key.type === 'Identifier') return node.key.name;
+  if (node.key.type === 'StringLiteral') return node.key.value;
+  return undefined;
+}
+
+/** An object kind from its handle fields (undefined when none holds a handle). */
+function objectOf(fields: Record<string, Kind>): Kind | undefined {
+  const first = Object.values(fields)[0] as { origin?: Origin } | undefined;
+  return first?.origin ? { t: 'object', fields, origin: first.origin } : undefined;
+}
+
+function isObjectAssign(callee: t.Node): boolean {
+  return callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && callee.object.name === 'Object' && memberName(callee) === 'assign';
+}
+
+/** Names of the request object of a route handler or middleware (Express `req`), and of a Koa context. */
+const REQUEST_NAMES = new Set(['req', 'request']);
+const CONTEXT_NAMES = new Set(['ctx', 'context']);
+/** Members of a request or context that are the framework's own, never a slot. */
+const SLOT_STRUCTURE = new Set(['app', 'state', 'server', 'locals', 'context', 'body', 'params', 'query', 'headers', 'request', 'response', 'res', 'req', 'log', 'session', 'cookies']);
+
+interface CallPlan {
+  fn: NodePath<t.Function>;
+  /** Argument lists of every call seen in this file. */
+  calls: NodePath[][];
+  /** Names other files may call it under (then the run's facts must agree too). */
+  exports: string[];
+  /** Argument kinds a helper of another module calls it back with (`connect((err, db) => ...)`). */
+  kindCalls: (Kind | null)[][];
+}
+
 export class Tracker {
   readonly imports: ImportSite[] = [];
   readonly collected: Collected;
@@ -164,6 +216,8 @@ export class Tracker {
   /** TS parameter properties (`constructor(private db: AsyncIOMotorDatabase)`): Babel registers no binding for them. */
   private paramProps = new Map<t.Node, Map<string, Kind>>();
   private identAssignments: NodePath<t.AssignmentExpression>[] = [];
+  private memberAssignments: NodePath<t.AssignmentExpression>[] = [];
+  private classes: NodePath<t.Class>[] = [];
   /** Every Identifier of the file by name, in document order (references in type positions included). */
   readonly identifiers = new Map<string, NodePath<t.Identifier>[]>();
 
@@ -197,6 +251,7 @@ export class Tracker {
         const origin = self.originOf(path.node.source.value);
         if (origin)
           self.imports.push({ form: 'esm', origin, path, source: path.node.source, specifier: path.node.source.value });
+        else if (FASTIFY_MONGO_PLUGINS.includes(path.node.source.value)) self.pluginImports.push(path.node.source.value);
         else self.seedLocalImport(path);
       },
       ExportNamedDeclaration(path) {
@@ -217,6 +272,7 @@ export class Tracker {
           if (node.callee.type === 'Identifier' && node.callee.name === 'require' && !path.scope.hasBinding('require')) {
             const origin = self.originOf(arg.value);
             if (origin) self.imports.push({ form: 'require', origin, path, source: arg, specifier: arg.value });
+            else if (FASTIFY_MONGO_PLUGINS.includes(arg.value)) self.pluginImports.push(arg.value);
           } else if (node.callee.type === 'Import') {
             const origin = self.originOf(arg.value);
             if (origin) self.imports.push({ form: 'dynamic', origin, path, source: arg, specifier: arg.value });
@@ -280,9 +336,13 @@ export class Tracker {
         const left = path.node.left;
         if (left.type === 'MemberExpression' && left.object.type === 'ThisExpression') self.thisAssignments.push(path);
         else if (left.type === 'Identifier') self.identAssignments.push(path);
+        else if (left.type === 'MemberExpression') self.memberAssignments.push(path);
       },
       ClassProperty(path) {
         self.classProps.push(path);
+      },
+      Class(path) {
+        self.classes.push(path);
       },
       Identifier(path) {
         const list = self.identifiers.get(path.node.name);
@@ -377,12 +437,12 @@ export class Tracker {
 
   /** Does anything give this file a handle: an import of a wrapper or of the driver, another module of the run, a JSDoc type? */
   holdsHandles(): boolean {
-    return this.imports.length > 0 || this.localHandleImports > 0 || this.jsDocImportHandles > 0;
+    return this.imports.length > 0 || this.localHandleImports > 0 || this.jsDocImportHandles > 0 || this.flowHandles > 0 || this.flowReadsResolve();
   }
 
   /** May it hold driver handles: the driver imported, or handles from another module of the run or a JSDoc `import('mongodb')` type? */
   mayHoldDriverHandles(): boolean {
-    return this.imports.some((s) => s.origin === 'native') || this.localHandleImports > 0 || this.jsDocImportHandles > 0;
+    return this.imports.some((s) => s.origin === 'native') || this.localHandleImports > 0 || this.jsDocImportHandles > 0 || this.flowHandles > 0 || this.flowReadsResolve();
   }
 
   /** import { db } from './db' / import db from './db' / import * as store from './db', from the cross-file index. */
@@ -395,7 +455,8 @@ export class Tracker {
       const binding = path.scope.getBinding(s.local.name);
       let kind: Kind | undefined;
       if (s.type === 'ImportSpecifier') kind = exports[s.imported.type === 'Identifier' ? s.imported.name : s.imported.value];
-      else if (s.type === 'ImportDefaultSpecifier') kind = exports['default'] ?? exports['='];
+      // A default import of a CommonJS module (`module.exports = { db, connect }`) is its module.exports.
+      else if (s.type === 'ImportDefaultSpecifier') kind = exports['default'] ?? requiredValue(exports);
       else kind = requiredValue(exports);
       if (kind && this.setBinding(binding, kind)) this.localHandleImports++;
     }
@@ -409,7 +470,7 @@ export class Tracker {
   exportedKinds(): Record<string, Kind> {
     const out: Record<string, Kind> = {};
     const keep = (k: Kind | undefined): Kind | undefined =>
-      k && (k.t === 'handle' || k.t === 'factory' || k.t === 'promise' || k.t === 'object') ? (k.t === 'handle' ? { t: 'handle', kind: k.kind, origin: k.origin } : k) : undefined;
+      k && (k.t === 'handle' || k.t === 'factory' || k.t === 'promise' || k.t === 'object' || k.t === 'helper') ? (k.t === 'handle' ? { t: 'handle', kind: k.kind, origin: k.origin } : k) : undefined;
     const program = this.programPath;
     const put = (name: string, k: Kind | undefined) => {
       const v = keep(k);
@@ -421,12 +482,12 @@ export class Tracker {
         if (decl.isVariableDeclaration()) {
           for (const d of decl.node.declarations) if (d.id.type === 'Identifier') put(d.id.name, this.bindingKind(stmt.scope.getBinding(d.id.name)));
         } else if (decl.isFunctionDeclaration() && decl.node.id) {
-          put(decl.node.id.name, this.fnKinds.get(decl.node));
+          put(decl.node.id.name, this.fnKinds.get(decl.node) ?? this.helperKind(decl));
         }
         for (const sp of stmt.node.specifiers) {
           if (sp.type !== 'ExportSpecifier' || sp.local.type !== 'Identifier') continue;
           const exported = sp.exported.type === 'Identifier' ? sp.exported.name : sp.exported.value;
-          put(exported, this.bindingKind(stmt.scope.getBinding(sp.local.name)));
+          put(exported, this.bindingKind(stmt.scope.getBinding(sp.local.name)) ?? this.helperKind(this.localFunction(stmt.get('specifiers').find((x) => x.node === sp)!.get('local') as NodePath)));
         }
       } else if (stmt.isExportDefaultDeclaration()) {
         const d = stmt.get('declaration') as NodePath;
@@ -441,15 +502,17 @@ export class Tracker {
         if (isModuleExports(left)) {
           if (right.isObjectExpression()) {
             for (const prop of right.get('properties')) {
-              if (prop.isObjectProperty() && !prop.node.computed && prop.node.key.type === 'Identifier') put(prop.node.key.name, this.kindOf(prop.get('value') as NodePath));
-              else if (prop.isObjectMethod() && prop.node.key.type === 'Identifier') put(prop.node.key.name, this.fnKinds.get(prop.node));
+              if (prop.isObjectProperty() && !prop.node.computed && prop.node.key.type === 'Identifier') {
+                const value = prop.get('value') as NodePath;
+                put(prop.node.key.name, this.kindOf(value) ?? this.helperKind(this.functionOf(value)));
+              } else if (prop.isObjectMethod() && prop.node.key.type === 'Identifier') put(prop.node.key.name, this.fnKinds.get(prop.node) ?? this.helperKind(prop));
             }
-          } else put('=', this.kindOf(right));
+          } else put('=', this.kindOf(right) ?? this.helperKind(this.functionOf(right)));
         } else if (left.type === 'MemberExpression' && !left.computed) {
           const name = memberName(left);
           const obj = left.object;
           const onExports = (obj.type === 'Identifier' && obj.name === 'exports') || isModuleExports(obj);
-          if (name && onExports) put(name, this.kindOf(right));
+          if (name && onExports) put(name, this.kindOf(right) ?? this.helperKind(this.functionOf(right)));
         }
       }
     }
@@ -485,6 +548,7 @@ export class Tracker {
   private solve(): void {
     for (let pass = 0; pass < 8; pass++) {
       this.memo.clear();
+      this.slotCache = undefined;
       let changed = false;
       for (const d of this.declarators) changed = this.solveDeclarator(d) || changed;
       for (const f of this.functions) changed = this.solveFunction(f) || changed;
@@ -512,9 +576,11 @@ export class Tracker {
       }
       changed = this.solveThenCallbacks() || changed;
       changed = this.solveJsDocParams() || changed;
+      changed = this.solveCallSites() || changed;
       if (!changed) break;
     }
     this.memo.clear();
+    this.slotCache = undefined;
   }
 
   /** The agreed kind of a binding from its initialiser and every later assignment (null/undefined are neutral). */
@@ -552,6 +618,10 @@ export class Tracker {
       if (typed) return this.setBinding(binding, typed);
       if (init.node && (init.isFunctionExpression() || init.isArrowFunctionExpression())) {
         return this.setBinding(binding, this.fnKinds.get(init.node));
+      }
+      if (init.isObjectExpression() && binding.constantViolations.length === 0) {
+        const filled = this.filledObjectKind(binding, init);
+        return filled ? this.setBinding(binding, filled) : this.dropBinding(binding);
       }
       if (decl?.isVariableDeclaration() && decl.node.kind === 'const') {
         return init.node ? this.setBinding(binding, this.kindOf(init as NodePath)) : false;
@@ -833,6 +903,576 @@ export class Tracker {
     return binding ? this.bindingKinds.get(binding) : undefined;
   }
 
+  // ---- flows into code: object literals, filled objects, call sites, framework slots (see src/tracking/facts.ts) ----
+
+  /** A kind as it may travel to other files and be stored: handles without their AST node. */
+  private static keepKind(k: Kind | undefined): Kind | undefined {
+    if (!k) return undefined;
+    if (k.t === 'handle') return { t: 'handle', kind: k.kind, origin: k.origin };
+    if (k.t === 'factory' || k.t === 'promise' || k.t === 'object' || k.t === 'helper') return k;
+    return undefined;
+  }
+
+  /**
+   * A function that calls a parameter back with handles (`function connect(cb) { ... cb(null, db) }`): for each
+   * parameter that is only ever called, the kinds its calls pass (null where they disagree); undefined when none.
+   */
+  helperKind(fn: NodePath<FnNode> | undefined): Kind | undefined {
+    if (!fn) return undefined;
+    const params: Record<string, (Kind | null)[]> = {};
+    let origin: Origin | undefined;
+    fn.node.params.forEach((param, i) => {
+      if (param.type !== 'Identifier') return;
+      const b = fn.scope.getOwnBinding(param.name);
+      if (!b || b.constantViolations.length || !b.referencePaths.length) return;
+      let merged: (Kind | null | undefined)[] | undefined;
+      for (const r of b.referencePaths) {
+        const rp = r.parentPath;
+        if (!rp?.isCallExpression() || rp.node.callee !== r.node) return;
+        // undefined: not passed (or a null / undefined literal), neutral, as for stores: `cb(err)` then `cb(null, db)`
+        const args = (rp.get('arguments') as NodePath[]).map((a) => (a.isSpreadElement() ? null : isNullish(a.node) ? undefined : (Tracker.keepKind(this.kindOf(a)) ?? null)));
+        if (!merged) merged = args;
+        else {
+          const n = Math.max(merged.length, args.length);
+          const next: (Kind | null | undefined)[] = [];
+          for (let j = 0; j < n; j++) {
+            const a = merged[j];
+            const b = args[j];
+            next.push(a === undefined ? b : b === undefined ? a : a && b && sameKind(a, b) ? a : null);
+          }
+          merged = next;
+        }
+      }
+      const first = merged?.find((k) => k);
+      if (!merged || !first) return;
+      params[String(i)] = merged.map((k) => k ?? null);
+      origin ??= (first as { origin: Origin }).origin;
+    });
+    return origin ? { t: 'helper', params, origin } : undefined;
+  }
+
+  /** The function a value denotes in this file (an inline function, or a local function's name). */
+  private functionOf(p: NodePath): NodePath<FnNode> | undefined {
+    const u = unwrapExpression(p);
+    if (u.isFunctionExpression() || u.isArrowFunctionExpression()) return u;
+    return this.localFunction(u);
+  }
+
+  /** `{ users: db.collection('users'), db }`: an object whose fields hold handles. */
+  private objectLiteralKind(p: NodePath<t.ObjectExpression>): Kind | undefined {
+    const fields: Record<string, Kind> = {};
+    for (const prop of p.get('properties')) {
+      if (prop.isSpreadElement()) {
+        const k = this.kindOf(prop.get('argument'));
+        if (k?.t === 'object') Object.assign(fields, k.fields);
+        else for (const f of Object.keys(fields)) delete fields[f]; // may overwrite anything before it
+        continue;
+      }
+      const key = propertyKey(prop.node as t.ObjectProperty | t.ObjectMethod);
+      if (!key) continue;
+      const k = this.propertyValueKind(prop as NodePath<t.ObjectProperty | t.ObjectMethod>);
+      if (k) fields[key] = k;
+      else delete fields[key];
+    }
+    return objectOf(fields);
+  }
+
+  /** The kind an object literal's property holds (a value, a method returning a handle, a getter). */
+  private propertyValueKind(prop: NodePath<t.ObjectProperty | t.ObjectMethod>): Kind | undefined {
+    if (prop.isObjectProperty()) return Tracker.keepKind(this.kindOf(prop.get('value') as NodePath));
+    const m = prop.node as t.ObjectMethod;
+    const k = this.fnKinds.get(m);
+    if (m.kind === 'get') return k?.t === 'factory' && !k.async ? { t: 'handle', kind: k.kind, origin: k.origin } : undefined;
+    return m.kind === 'method' ? k : undefined;
+  }
+
+  /**
+   * `const db = {}` filled later: `db.rooms = database.collection('rooms')`, `Object.assign(db, { users })`. A field
+   * is a handle when every store to it (the initialiser included; null and undefined are neutral) has one kind.
+   */
+  private filledObjectKind(binding: Binding, init: NodePath<t.ObjectExpression>): Kind | undefined {
+    const stores = new Map<string, (Kind | undefined)[]>();
+    const add = (key: string, k: Kind | undefined) => {
+      const list = stores.get(key);
+      if (list) list.push(k);
+      else stores.set(key, [k]);
+    };
+    const literal = (obj: NodePath<t.ObjectExpression>): boolean => {
+      for (const prop of obj.get('properties')) {
+        if (prop.isSpreadElement()) return false;
+        const key = propertyKey(prop.node as t.ObjectProperty | t.ObjectMethod);
+        if (!key) return false;
+        if (prop.isObjectProperty() && isNullish(prop.node.value)) continue;
+        add(key, this.propertyValueKind(prop as NodePath<t.ObjectProperty | t.ObjectMethod>));
+      }
+      return true;
+    };
+    if (!literal(init)) return undefined;
+    for (const ref of binding.referencePaths) {
+      const parent = ref.parentPath;
+      if (!parent) continue;
+      if (isMemberLike(parent) && parent.node.object === ref.node) {
+        const gp = parent.parentPath;
+        const key = memberName(parent.node);
+        const writes = (gp?.isAssignmentExpression() && gp.node.left === parent.node) || gp?.isUpdateExpression() || (gp?.isUnaryExpression() && gp.node.operator === 'delete');
+        if (!writes) continue;
+        if (!key || (parent.node.computed && parent.node.property.type !== 'StringLiteral')) return undefined;
+        if (gp!.isAssignmentExpression() && gp.node.operator === '=') {
+          const right = gp.get('right');
+          if (!isNullish(right.node)) add(key, Tracker.keepKind(this.kindOf(right)));
+        } else add(key, undefined);
+        continue;
+      }
+      if (parent.isCallExpression() && parent.node.arguments[0] === ref.node && isObjectAssign(parent.node.callee)) {
+        for (const src of parent.get('arguments').slice(1)) if (!src.isObjectExpression() || !literal(src)) return undefined;
+      }
+    }
+    const fields: Record<string, Kind> = {};
+    for (const [key, kinds] of stores) {
+      const first = kinds[0];
+      if (first && kinds.every((k) => sameKind(k, first))) fields[key] = first;
+    }
+    return objectOf(fields);
+  }
+
+  private dropBinding(binding: Binding): boolean {
+    return this.bindingKinds.delete(binding);
+  }
+
+  /** Handles that reach this file only through call sites, framework slots or a plugin. */
+  private flowHandles = 0;
+  private callPlans?: CallPlan[];
+
+  /**
+   * Parameters from their call sites: a local function or class whose every use is a call (or `new`), in this file,
+   * through a local higher-order helper (`withDb((db) => ...)`), or from other files of the run (the facts), gets
+   * for each parameter the kind every call passes, when they all agree.
+   */
+  private solveCallSites(): boolean {
+    const plans = (this.callPlans ??= this.planCallSites());
+    let changed = false;
+    for (const plan of plans) {
+      let seeds: (Kind | null)[][] = [];
+      if (plan.exports.length) {
+        const view = this.classify.facts;
+        if (!view || view.publicEntry || view.params?.['*'] === null) continue;
+        let ok = true;
+        for (const name of plan.exports) {
+          const s = view.params?.[name];
+          if (s === null) ok = false;
+          else if (s) seeds.push(s);
+        }
+        if (!ok) continue;
+      } else seeds = [];
+      seeds.push(...plan.kindCalls);
+      if (plan.calls.length + seeds.length === 0) continue;
+      const params = plan.fn.get('params') as NodePath[];
+      for (let i = 0; i < params.length; i++) {
+        let param = params[i]!;
+        if (param.isRestElement()) break;
+        if (param.isAssignmentPattern()) param = param.get('left') as NodePath;
+        if ((param.node as t.Identifier).typeAnnotation || param.isTSParameterProperty()) continue;
+        let agreed: Kind | undefined;
+        let ok = true;
+        for (const args of plan.calls) {
+          const a = args[i];
+          if (args.some((x) => x.isSpreadElement())) {
+            ok = false;
+            break;
+          }
+          // not passed, or a null / undefined literal: neutral (`done(err)` then `done(null, db)`)
+          if (!a || isNullish(a.node)) continue;
+          const k = Tracker.keepKind(this.kindOf(a));
+          if (!k || (agreed && !sameKind(agreed, k))) {
+            ok = false;
+            break;
+          }
+          agreed ??= k;
+        }
+        for (const s of seeds) {
+          const k = s[i] ?? undefined;
+          if (!ok || !k || (agreed && !sameKind(agreed, k))) {
+            ok = false;
+            break;
+          }
+          agreed ??= k;
+        }
+        if (!ok || !agreed) continue;
+        if (param.isIdentifier()) {
+          if (this.jsDocParams.some((d) => d.fn.node === plan.fn.node && d.name === (param.node as t.Identifier).name)) continue;
+          const b = plan.fn.scope.getOwnBinding(param.node.name);
+          if (b && !this.bindingKinds.has(b) && this.setBinding(b, agreed)) {
+            this.flowHandles++;
+            changed = true;
+          }
+        } else if (param.isObjectPattern()) {
+          if (this.bindPattern(param.node, agreed, plan.fn)) {
+            this.flowHandles++;
+            changed = true;
+          }
+        }
+      }
+    }
+    return changed;
+  }
+
+  /** Call sites of every function and class constructor of the file whose uses can all be seen. */
+  private planCallSites(): CallPlan[] {
+    const plans: CallPlan[] = [];
+    const consider = (fn: NodePath<FnNode>, owner: NodePath, isClass: boolean) => {
+      if (fn.node.params.length === 0) return;
+      const uses = this.usesOf(owner, isClass);
+      if (uses) plans.push({ fn, calls: uses.calls, exports: uses.exports, kindCalls: uses.kindCalls });
+    };
+    for (const f of this.functions) {
+      if (f.isClassMethod() || f.isClassPrivateMethod() || f.isObjectMethod()) {
+        if (f.isObjectMethod() && f.node.kind === 'method' && f.parentPath.parentPath?.isAssignmentExpression()) consider(f, f, false);
+        continue;
+      }
+      consider(f, f, false);
+    }
+    for (const c of this.classes) {
+      const ctor = c.get('body').get('body').find((m) => m.isClassMethod() && m.node.kind === 'constructor') as NodePath<t.ClassMethod> | undefined;
+      if (ctor) consider(ctor, c, true);
+    }
+    return plans;
+  }
+
+  /** Every use of a function (or class) value: the argument lists of its calls, and the names it is exported under; undefined when it escapes. */
+  private usesOf(value: NodePath, isClass: boolean): { calls: NodePath[][]; exports: string[]; kindCalls: (Kind | null)[][] } | undefined {
+    const calls: NodePath[][] = [];
+    const exports: string[] = [];
+    const kindCalls: (Kind | null)[][] = [];
+    const parent = value.parentPath;
+    // Where the value itself stands: a declaration, an initialiser, an export, an argument of a local helper.
+    let binding: Binding | undefined;
+    if ((value.isFunctionDeclaration() || value.isClassDeclaration()) && value.node.id) {
+      binding = value.parentPath?.scope.getBinding(value.node.id.name);
+      if (parent?.isExportNamedDeclaration()) exports.push(value.node.id.name);
+      else if (parent?.isExportDefaultDeclaration()) exports.push('=');
+    } else if (parent?.isExportDefaultDeclaration()) exports.push('=');
+    else if (parent?.isVariableDeclarator() && parent.node.init === value.node && parent.node.id.type === 'Identifier') {
+      binding = parent.scope.getBinding(parent.node.id.name);
+      if (parent.parentPath?.parentPath?.isExportNamedDeclaration()) exports.push(parent.node.id.name);
+    } else if (!this.placeOf(value, calls, exports, kindCalls)) return undefined;
+    if (binding) {
+      if (binding.constantViolations.length) return undefined;
+      for (const ref of binding.referencePaths) {
+        const rp = ref.parentPath;
+        if (!rp) return undefined;
+        if ((rp.isCallExpression() && !isClass) || (rp.isNewExpression() && isClass)) {
+          if ((rp.node as t.CallExpression).callee === ref.node) {
+            calls.push(rp.get('arguments') as NodePath[]);
+            continue;
+          }
+        }
+        if (rp.isExportSpecifier()) {
+          exports.push(rp.node.exported.type === 'Identifier' ? (rp.node.exported.name === 'default' ? '=' : rp.node.exported.name) : rp.node.exported.value);
+          continue;
+        }
+        if (rp.isExportDefaultDeclaration()) {
+          exports.push('=');
+          continue;
+        }
+        if (!this.placeOf(ref, calls, exports, kindCalls)) return undefined;
+      }
+    }
+    return { calls, exports, kindCalls };
+  }
+
+  /** A value passed to a local helper or exported through `module.exports` / `exports.x`: records its uses; false when it escapes. */
+  private placeOf(value: NodePath, calls: NodePath[][], exports: string[], kindCalls: (Kind | null)[][]): boolean {
+    const parent = value.parentPath;
+    if (!parent) return false;
+    const isModuleExports = (n: t.Node) => n.type === 'MemberExpression' && n.object.type === 'Identifier' && n.object.name === 'module' && memberName(n) === 'exports';
+    if (parent.isAssignmentExpression() && parent.node.right === value.node && parent.parentPath.isExpressionStatement()) {
+      const left = parent.node.left;
+      if (isModuleExports(left)) {
+        exports.push('=');
+        return true;
+      }
+      if (left.type === 'MemberExpression' && !left.computed && ((left.object.type === 'Identifier' && left.object.name === 'exports') || isModuleExports(left.object))) {
+        const name = memberName(left);
+        if (name) exports.push(name);
+        return !!name;
+      }
+      return false;
+    }
+    if ((parent.isObjectProperty() && parent.node.value === value.node) || (parent.isObjectMethod() && parent.node === value.node)) {
+      const obj = parent.parentPath;
+      const asg = obj?.parentPath;
+      const key = propertyKey(parent.node as t.ObjectProperty);
+      if (key && asg?.isAssignmentExpression() && asg.node.right === obj!.node && isModuleExports(asg.node.left) && asg.parentPath.isExpressionStatement()) {
+        exports.push(key);
+        return true;
+      }
+      return false;
+    }
+    // withDb((db) => ...) / withDb(handler): what the helper passes when it calls that parameter.
+    if (parent.isCallExpression() && parent.node.callee !== value.node) {
+      const i = parent.node.arguments.indexOf(value.node as t.Expression);
+      const helper = this.localFunction(parent.get('callee') as NodePath);
+      if (!helper) {
+        // a helper of another module of the run (cross-file index): `connect((err, db) => ...)`
+        const k = this.kindOf(parent.get('callee') as NodePath);
+        const args = k?.t === 'helper' ? k.params[String(i)] : undefined;
+        if (!args) return false;
+        kindCalls.push(args);
+        return true;
+      }
+      const param = helper.node.params[i];
+      if (param?.type !== 'Identifier') return false;
+      const b = helper.scope.getOwnBinding(param.name);
+      if (!b || b.constantViolations.length) return false;
+      for (const r of b.referencePaths) {
+        const rp = r.parentPath;
+        if (!rp?.isCallExpression() || rp.node.callee !== r.node) return false;
+        calls.push(rp.get('arguments') as NodePath[]);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** The local function an identifier callee names (a declaration or a const initialised with a function, never reassigned). */
+  private localFunction(callee: NodePath): NodePath<FnNode> | undefined {
+    if (!callee.isIdentifier()) return undefined;
+    const b = callee.scope.getBinding(callee.node.name);
+    if (!b || b.constantViolations.length) return undefined;
+    if (b.path.isFunctionDeclaration()) return b.path;
+    if (b.path.isVariableDeclarator()) {
+      const init = b.path.get('init');
+      if (init.isFunctionExpression() || init.isArrowFunctionExpression()) return init;
+    }
+    return undefined;
+  }
+
+  // ---- framework slots: app.locals.db, app.set('db'), req.db / ctx.db, ctx.state.db, app.context.db, fastify.mongo ----
+
+  private slotCache?: Map<string, Kind | null>;
+  private slotBuilding = false;
+  /** fastify mongo plugins this file imports. */
+  readonly pluginImports: string[] = [];
+
+  /** The slot a member expression names, if it has a framework slot's shape. */
+  private slotKey(m: NodePath<t.MemberExpression>): string | undefined {
+    const node = m.node;
+    const name = memberName(node);
+    if (!name || (node.computed && node.property.type !== 'StringLiteral')) return undefined;
+    const obj = node.object;
+    if (obj.type === 'MemberExpression' && !obj.computed) {
+      const inner = memberName(obj);
+      // app.locals.db, req.app.locals.db, res.locals.db
+      if (inner === 'locals') return `locals.${name}`;
+      // ctx.state.db (Koa)
+      if (inner === 'state' && obj.object.type === 'Identifier' && CONTEXT_NAMES.has(obj.object.name)) return `state.${name}`;
+      // app.context.db (Koa): what every ctx of the app inherits
+      if (inner === 'context' && obj.object.type === 'Identifier' && !CONTEXT_NAMES.has(obj.object.name)) return `req.${name}`;
+      return undefined;
+    }
+    // req.db (set by a middleware), ctx.db (Koa)
+    if (obj.type === 'Identifier' && (REQUEST_NAMES.has(obj.name) || CONTEXT_NAMES.has(obj.name)) && !SLOT_STRUCTURE.has(name)) {
+      const b = m.scope.getBinding(obj.name);
+      if (b?.kind === 'param') return `req.${name}`;
+    }
+    return undefined;
+  }
+
+  /** `app.get('db')`, `req.app.get('db')`: the setting stored by `app.set('db', db)`. */
+  private settingKey(call: NodePath<t.CallExpression>, method: 'get' | 'set'): string | undefined {
+    const node = call.node;
+    const callee = node.callee;
+    if (callee.type !== 'MemberExpression' || memberName(callee) !== method) return undefined;
+    if (node.arguments.length !== (method === 'get' ? 1 : 2) || node.arguments[0]!.type !== 'StringLiteral') return undefined;
+    const obj = callee.object;
+    const isApp = (obj.type === 'Identifier' && obj.name === 'app') || (obj.type === 'MemberExpression' && !obj.computed && memberName(obj) === 'app');
+    return isApp ? `setting.${node.arguments[0]!.value}` : undefined;
+  }
+
+  /** The slot values this file can use: the run's (facts), or this file's own writes when the run's are not known. */
+  private slotValue(key: string): Kind | undefined {
+    const view = this.classify.facts;
+    if (view) return view.slots[key] ?? undefined;
+    if (this.slotBuilding) return undefined;
+    if (!this.slotCache) {
+      this.slotBuilding = true;
+      try {
+        this.slotCache = this.slotWrites();
+      } finally {
+        this.slotBuilding = false;
+      }
+    }
+    return this.slotCache.get(key) ?? undefined;
+  }
+
+  /** This file's slot writes: the agreed kind per slot, or null when a write stores something else. */
+  private slotWrites(): Map<string, Kind | null> {
+    const out = new Map<string, Kind | null>();
+    const put = (key: string, value: NodePath) => {
+      if (isNullish(value.node)) return;
+      const k = Tracker.keepKind(this.kindOf(value)) ?? null;
+      const prev = out.get(key);
+      out.set(key, prev === undefined ? k : prev && k && sameKind(prev, k) ? prev : null);
+    };
+    for (const a of this.memberAssignments) {
+      const key = this.slotKey(a.get('left') as NodePath<t.MemberExpression>);
+      if (key) put(key, a.node.operator === '=' ? (a.get('right') as NodePath) : a);
+    }
+    for (const c of this.collected.calls) {
+      const key = this.settingKey(c, 'set');
+      if (key) put(key, c.get('arguments')[1] as NodePath);
+    }
+    return out;
+  }
+
+  private slotRead(p: NodePath<t.MemberExpression>): Kind | undefined {
+    const parent = p.parentPath;
+    if (parent?.isAssignmentExpression() && parent.node.left === p.node) return undefined;
+    if (memberName(p.node) === 'mongo' && !p.node.computed) return this.fastifyMongo(p);
+    const key = this.slotKey(p);
+    return key ? this.slotValue(key) : undefined;
+  }
+
+  private settingRead(call: NodePath<t.CallExpression>): Kind | undefined {
+    const key = this.settingKey(call, 'get');
+    return key ? this.slotValue(key) : undefined;
+  }
+
+  /** `fastify.mongo`, `this.mongo`, `request.server.mongo` where the run registers @fastify/mongodb or fastify-mongodb. */
+  private fastifyMongo(p: NodePath<t.MemberExpression>): Kind | undefined {
+    const plugins = this.classify.facts?.plugins ?? this.pluginImports;
+    if (!plugins.length) return undefined;
+    const obj = p.node.object;
+    let ok = obj.type === 'ThisExpression' || (obj.type === 'MemberExpression' && !obj.computed && memberName(obj) === 'server');
+    if (obj.type === 'Identifier') {
+      const b = p.scope.getBinding(obj.name);
+      ok = !!b && (b.kind === 'param' || (b.path.isVariableDeclarator() && b.path.node.init?.type === 'CallExpression' && this.bindingKinds.get(b) === undefined));
+    }
+    if (!ok) return undefined;
+    this.pluginHandles = true;
+    return { t: 'object', origin: 'native', fields: { db: { t: 'handle', kind: 'db', origin: 'native' }, client: { t: 'handle', kind: 'client', origin: 'native' } } };
+  }
+
+  /** Handles of this file come from a fastify mongo plugin (whose bundled driver is the dependency to raise). */
+  pluginHandles = false;
+
+  /** Does a slot or plugin read of this file resolve to a handle (the file holds handles without importing anything)? */
+  private flowReads(): string[] {
+    const reads = new Set<string>();
+    for (const m of this.collected.members) {
+      const parent = m.parentPath;
+      if (parent?.isAssignmentExpression() && parent.node.left === m.node) continue;
+      if (memberName(m.node) === 'mongo' && !m.node.computed) {
+        reads.add('mongo');
+        continue;
+      }
+      const key = this.slotKey(m);
+      if (key) reads.add(key);
+    }
+    for (const c of this.collected.calls) {
+      const key = this.settingKey(c, 'get');
+      if (key) reads.add(key);
+    }
+    return [...reads];
+  }
+
+  private flowReadsResolve(): boolean {
+    for (const key of this.flowReads()) {
+      if (key === 'mongo' ? (this.classify.facts?.plugins ?? this.pluginImports).length > 0 : this.slotValue(key)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * What this file tells the run (see src/tracking/facts.ts): its slot writes and reads, the plugins it registers,
+   * and the kinds of what it passes to the functions and classes other files of the run export.
+   */
+  fileFacts(): FileFacts {
+    const out: FileFacts = {};
+    const slots = this.slotWrites();
+    if (slots.size) out.slots = Object.fromEntries(slots);
+    const reads = this.flowReads();
+    if (reads.length) out.reads = reads;
+    if (this.pluginImports.length) out.plugins = [...new Set(this.pluginImports)];
+    const calls = this.localCallFacts();
+    if (calls.length) out.calls = calls;
+    return out;
+  }
+
+  /** Calls of (and escapes of) what other files of the run export: `require('./orders')(db)`, `new Repo(db)`, `makeRepo({ db })`. */
+  private localCallFacts(): CallFact[] {
+    const target = this.classify.localTarget;
+    if (!target) return [];
+    const out: CallFact[] = [];
+    const argsOf = (call: t.CallExpression | t.NewExpression, at: NodePath): (Kind | null)[] | null => {
+      const list = (at.get('arguments') as NodePath[]);
+      if (list.some((a) => a.isSpreadElement())) return null;
+      return list.map((a) => Tracker.keepKind(this.kindOf(a)) ?? null);
+    };
+    /** One use of a value that is export `name` of `key` (or the whole module, `whole`). */
+    const use = (ref: NodePath, key: string, name: string, whole: boolean) => {
+      const rp = ref.parentPath;
+      if (!rp) return;
+      if ((rp.isCallExpression() || rp.isNewExpression()) && (rp.node as t.CallExpression).callee === ref.node) {
+        out.push({ target: key, name, args: argsOf(rp.node as t.CallExpression, rp) });
+        return;
+      }
+      if (whole && isMemberLike(rp) && rp.node.object === ref.node) {
+        const member = memberName(rp.node);
+        if (!member) return void out.push({ target: key, name: '*', args: null });
+        const gp = rp.parentPath;
+        if ((gp?.isCallExpression() || gp?.isNewExpression()) && (gp.node as t.CallExpression).callee === rp.node) out.push({ target: key, name: member, args: argsOf(gp.node as t.CallExpression, gp) });
+        else out.push({ target: key, name: member, args: null });
+        return;
+      }
+      out.push({ target: key, name: whole ? '*' : name, args: null });
+      if (whole && name !== '*') out.push({ target: key, name, args: null });
+    };
+    const bindingUses = (b: Binding | undefined, key: string, name: string, whole: boolean) => {
+      if (!b) return;
+      for (const ref of b.referencePaths) use(ref, key, name, whole);
+    };
+    for (const stmt of this.ast.program.body) {
+      if (stmt.type !== 'ImportDeclaration' || !stmt.source.value.startsWith('.') || stmt.importKind === 'type') continue;
+      const key = target(stmt.source.value);
+      if (!key) continue;
+      for (const s of stmt.specifiers) {
+        const b = this.programPath.scope.getBinding(s.local.name);
+        if (s.type === 'ImportSpecifier') bindingUses(b, key, s.imported.type === 'Identifier' ? (s.imported.name === 'default' ? '=' : s.imported.name) : s.imported.value, false);
+        // A default import of a CommonJS module is its module.exports: `state.connect(db)` calls its `connect`.
+        else if (s.type === 'ImportDefaultSpecifier') bindingUses(b, key, '=', true);
+        else bindingUses(b, key, '*', true);
+      }
+    }
+    for (const call of this.collected.calls) {
+      const node = call.node;
+      if (node.callee.type !== 'Identifier' || node.callee.name !== 'require' || node.arguments[0]?.type !== 'StringLiteral') continue;
+      const spec = node.arguments[0].value;
+      if (!spec.startsWith('.') || call.scope.hasBinding('require')) continue;
+      const key = target(spec);
+      if (!key) continue;
+      const parent = call.parentPath;
+      if (parent?.isVariableDeclarator() && parent.node.init === node) {
+        const id = parent.node.id;
+        if (id.type === 'Identifier') bindingUses(parent.scope.getBinding(id.name), key, '=', true);
+        else if (id.type === 'ObjectPattern') {
+          for (const prop of id.properties) {
+            const k = prop.type === 'ObjectProperty' ? propertyKey(prop) : undefined;
+            const v = prop.type === 'ObjectProperty' ? (prop.value.type === 'AssignmentPattern' ? prop.value.left : prop.value) : undefined;
+            if (!k || v?.type !== 'Identifier') {
+              out.push({ target: key, name: '*', args: null });
+              continue;
+            }
+            bindingUses(parent.scope.getBinding(v.name), key, k, false);
+          }
+        } else out.push({ target: key, name: '*', args: null });
+        continue;
+      }
+      use(call, key, '=', true);
+    }
+    return out;
+  }
+
   // ---- expression kinds ----------------------------------------------------------------------------------
 
   kindOf(path: NodePath | null | undefined): Kind | undefined {
@@ -907,6 +1547,8 @@ export class Tracker {
       case 'FunctionExpression':
       case 'ArrowFunctionExpression':
         return this.fnKinds.get(node);
+      case 'ObjectExpression':
+        return this.objectLiteralKind(p as NodePath<t.ObjectExpression>);
       default:
         return undefined;
     }
@@ -945,7 +1587,7 @@ export class Tracker {
         return undefined;
       }
       const recv = this.kindOf(objPath);
-      if (!recv) return undefined;
+      if (!recv) return this.settingRead(p);
       if (recv.t === 'module') {
         const k = this.vocab.exportKind(recv.origin, name);
         if (k?.t === 'factory') return k.async ? { t: 'promise', kind: k.kind, origin: k.origin } : { t: 'handle', kind: k.kind, origin: k.origin };
@@ -1007,14 +1649,14 @@ export class Tracker {
     if (objPath.isThisExpression()) {
       if (!name) return undefined;
       const cls = this.classOfThis(objPath);
-      if (!cls) return undefined;
+      if (!cls) return this.slotRead(p);
       const field = this.classFields.get(cls)?.get(name);
       if (field) return field;
       const getter = this.classMethods.get(cls)?.get(name);
       return getter?.t === 'handle' ? getter : undefined;
     }
     const recv = this.kindOf(objPath);
-    if (!recv) return undefined;
+    if (!recv) return this.slotRead(p);
     if (recv.t === 'module') return name ? this.vocab.exportKind(recv.origin, name) : undefined;
     if (recv.t === 'object') return name && !node.computed ? recv.fields[name] : undefined;
     const sub = this.subHandleOf(p);

@@ -3,7 +3,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { jsModuleExports, processJs } from '../../src/js/engine.js';
+import { jsModuleIndex, processJs } from '../../src/js/engine.js';
+import { emptyFacts, factsMatter, mergeFacts } from '../../src/tracking/facts.js';
 import { normalisePath } from '../../src/js/modules.js';
 import type { EngineOptions } from '../../src/core/types.js';
 import { loadWrapperSpec } from '../../src/presets/spec.js';
@@ -30,27 +31,45 @@ function virtualPath(c: Case): string {
 }
 
 /** The cross-file index of a case's `modules` (their inputs, or their expected outputs), keyed as the runner keys it. */
-function moduleIndex(c: Case, options: EngineOptions, which: 'input' | 'expected'): Record<string, Record<string, unknown>> | undefined {
+/**
+ * The cross-file index of a case's `modules` (their inputs, or their expected outputs), keyed as the runner keys it,
+ * and the run's tracking facts (src/tracking/facts.ts) merged from those modules and the case itself, as the
+ * runner's facts round merges them: modules are the case's callers, slot writers and plugin registrations too.
+ */
+function moduleIndex(c: Case, options: EngineOptions, which: 'input' | 'expected', text: string): { index: Record<string, Record<string, unknown>>; facts?: EngineOptions['jsRunFacts'] } | undefined {
   if (!c.options.modules?.length) return undefined;
   const dir = path.join(FIXTURES, c.preset);
   const cases = loadCases(c.preset);
-  const index: Record<string, Record<string, unknown>> = {};
-  for (const name of c.options.modules) {
-    const m = cases.find((x) => x.name === name);
-    if (!m) throw new Error(`${c.preset}/${c.name}: module case ${name} not found`);
-    const abs = virtualPath(m);
-    const exported = jsModuleExports({ absPath: abs, relPath: path.relative(dir, abs), text: which === 'input' ? m.input : m.expected }, options);
-    if (Object.keys(exported).length) index[normalisePath(abs)] = exported;
+  const self = virtualPath(c);
+  // Twice, as the runner's facts round does: the modules' exports may depend on the facts (a registry filled through
+  // a parameter), and the facts on the exports (a handle imported, then passed on).
+  let index: Record<string, Record<string, unknown>> = {};
+  let facts: EngineOptions['jsRunFacts'];
+  for (let round = 0; round < 2; round++) {
+    const next: Record<string, Record<string, unknown>> = {};
+    const run = emptyFacts();
+    const opts = { ...options, jsModuleExports: index, jsRunFacts: facts };
+    for (const name of c.options.modules) {
+      const m = cases.find((x) => x.name === name);
+      if (!m) throw new Error(`${c.preset}/${c.name}: module case ${name} not found`);
+      const abs = virtualPath(m);
+      const r = jsModuleIndex({ absPath: abs, relPath: path.relative(dir, abs), text: which === 'input' ? m.input : m.expected }, opts);
+      if (Object.keys(r.exports).length) next[normalisePath(abs)] = r.exports;
+      mergeFacts(run, r.facts);
+    }
+    mergeFacts(run, jsModuleIndex({ absPath: self, relPath: path.relative(dir, self), text }, { ...opts, jsModuleExports: next }).facts);
+    index = next;
+    facts = factsMatter(run) ? (run as EngineOptions['jsRunFacts']) : undefined;
   }
-  return index;
+  return { index, facts };
 }
 
 export function runCase(c: Case, text: string, mode: 'run' | 'check' = 'run') {
   const dir = path.join(FIXTURES, c.preset);
   const virtual = virtualPath(c);
   const options = optionsFor(c, mode);
-  const index = moduleIndex(c, options, text === c.input ? 'input' : 'expected');
-  return processJs({ absPath: virtual, relPath: path.relative(dir, virtual), text }, index ? { ...options, jsModuleExports: index } : options);
+  const m = moduleIndex(c, options, text === c.input ? 'input' : 'expected', text);
+  return processJs({ absPath: virtual, relPath: path.relative(dir, virtual), text }, m ? { ...options, jsModuleExports: m.index, jsRunFacts: m.facts } : options);
 }
 
 /** Per case: exact output, exact findings, idempotence on the expected output; decoys stay unchanged. */
@@ -71,7 +90,7 @@ export function describeCases(cases: Case[], label: (c: Case) => string): void {
         assert.equal(r.error, undefined, r.error);
         assert.equal(r.output ?? c.expected, c.expected);
       });
-      if (c.options.modules?.length) {
+      if (c.options.modules?.length && c.expected !== c.input) {
         test('its modules matter: without the cross-file index the importer is not converted', () => {
           const dir = path.join(FIXTURES, c.preset);
           const virtual = virtualPath(c);
