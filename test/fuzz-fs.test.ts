@@ -166,9 +166,11 @@ test(`filesystem fuzz: seeded trees within ${BUDGET_MS} ms (seed ${SEED})`, { sk
 
       // A killed run: every file original, or what a complete run writes.
       const killed = spawn(process.execPath, [BIN, 'run', '--force', '.'], { cwd: tree.root, env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
+      // Listened for at once: a run that ends before the kill has already emitted 'exit'.
+      const killedExit = new Promise((r) => killed.on('exit', r));
       await new Promise((r) => setTimeout(r, 200 + Math.floor(rnd() * 900)));
       killed.kill('SIGKILL');
-      await new Promise((r) => killed.on('exit', r));
+      await killedExit;
       const afterKill = new Map([...tree.files.keys()].map((rel) => [rel, read(tree, rel)]));
 
       // A complete run, with files edited and deleted while it works.
