@@ -294,7 +294,7 @@ function mutate(r: Rng, input: string): Mutated {
         break;
       }
       case 6: {
-        text = text.replace(/\r?\n/g, (m) => (chance(r, 0.5) ? '\r\n' : '\n'));
+        text = text.replace(/\r?\n/g, () => (chance(r, 0.5) ? '\r\n' : '\n'));
         ops.push('mixed-eol');
         break;
       }

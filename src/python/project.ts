@@ -16,8 +16,8 @@ export interface ProjectDeps {
 const NONE: ProjectDeps = { motor: false, pymongo: false };
 const cache = new Map<string, ProjectDeps>();
 const DEP_FILE = /^(requirements.*\.(txt|in)|pyproject\.toml|setup\.cfg|setup\.py|Pipfile)$/i;
-const MOTOR = /(^|[\s"'\[,=])motor\s*(\[[^\]]*\])?\s*([<>=!~;,"'\n\r]|$)/m;
-const PYMONGO = /(^|[\s"'\[,=])pymongo\s*(\[[^\]]*\])?\s*([<>=!~;,"'\n\r]|$)/m;
+const MOTOR = /(^|[\s"'[,=])motor\s*(\[[^\]]*\])?\s*([<>=!~;,"'\n\r]|$)/m;
+const PYMONGO = /(^|[\s"'[,=])pymongo\s*(\[[^\]]*\])?\s*([<>=!~;,"'\n\r]|$)/m;
 
 function readDir(dir: string): ProjectDeps {
   const out = { motor: false, pymongo: false };

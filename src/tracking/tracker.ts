@@ -244,6 +244,7 @@ export class Tracker {
   }
 
   private collect(): void {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the visitor's methods are called with the path as `this`
     const self = this;
     const c = this.collected;
     self.program = visit(this.ast, {

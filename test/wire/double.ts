@@ -9,7 +9,6 @@ import net from 'node:net';
 import { BSON, Long, ObjectId } from 'bson';
 import { Aggregator, Query, update as mingoUpdate } from 'mingo';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export type Doc = Record<string, any>;
 
 export interface Recorded {

@@ -4,7 +4,6 @@
  * fixtures use added around it: attribute access (`client.shop.products`), every other collection method delegated
  * to the driver collection it wraps, cursor `skip`/`project`/`next`/async iteration, and Motor's class names.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export function extendMotor(example: any, driver: any): any {
   const probe = new example.AsyncIOMotorClient('mongodb://localhost:27017/probe');
   const db = probe.getDatabase('probe');
@@ -84,7 +83,6 @@ export function extendMotor(example: any, driver: any): any {
   class AsyncIOMotorClient extends example.AsyncIOMotorClient {
     constructor(...a: unknown[]) {
       super(...a);
-      // eslint-disable-next-line no-constructor-return
       return attrs(this, (n) => (this as any).getDatabase(n));
     }
   }
