@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { EngineOptions, WrapperSpec } from './core/types.js';
 import { ConfigError, loadWrapperSpec } from './presets/spec.js';
 import { loadConfig, pathFilter, type ProjectConfig } from './core/config.js';
@@ -51,6 +51,8 @@ interface RunFlags extends SharedFlags {
 interface CheckFlags extends SharedFlags {
   baseline?: string;
   writeBaseline?: string;
+  /** ESLint's --max-warnings: more warnings than this fail the check too (-1: never, the default). */
+  maxWarnings: number;
 }
 
 /** The settings of one command after merging flags over the project configuration. */
@@ -188,6 +190,12 @@ function engineOptions(s: Settings, mode: 'run' | 'check', cwd: string): EngineO
 interface RunnerExtras {
   ignorePaths?: string[];
   annotate?: boolean;
+}
+
+function maxWarningsOf(value: string): number {
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value.trim()) || n < -1) throw new InvalidArgumentError('a whole number: -1 (warnings never fail), 0, 1, ...');
+  return n;
 }
 
 function shared(cmd: Command): Command {
@@ -377,7 +385,8 @@ export async function main(argv: string[]): Promise<number> {
       .description('report remaining legacy usage without writing anything; exits 1 while error findings remain')
       .argument('[paths...]', 'files or folders (default: .)')
       .option('--baseline <file>', 'findings recorded in this baseline file do not fail the check (only new ones do)')
-      .option('--write-baseline <file>', 'record the current findings as the baseline in this file (exit 0 unless files failed)'),
+      .option('--write-baseline <file>', 'record the current findings as the baseline in this file (exit 0 unless files failed)')
+      .option('--max-warnings <number>', 'exit 1 when there are more warnings than this, as with ESLint (default: -1, warnings never fail)', maxWarningsOf, -1),
   ).action(async (paths: string[], flags: CheckFlags, cmd: Command) => {
     const settings = settingsOf(flags, cmd, cwd);
     const options = engineOptions(settings, 'check', cwd);
@@ -405,6 +414,11 @@ export async function main(argv: string[]): Promise<number> {
     phase('printed');
     // With --write-baseline every current finding is in the baseline: only usage and file errors fail.
     exitCode = exitCodeOf(flags.writeBaseline ? { ...result, findings: [] } : result, 'check');
+    const warnings = result.findings.filter((f) => f.severity === 'warning').length;
+    if (exitCode === EXIT.ok && !flags.writeBaseline && flags.maxWarnings >= 0 && warnings > flags.maxWarnings) {
+      process.stderr.write(`mongo-codemod: ${warnings} warning${warnings === 1 ? '' : 's'} found (--max-warnings ${flags.maxWarnings})\n`);
+      exitCode = EXIT.findings;
+    }
   });
 
   program

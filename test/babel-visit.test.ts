@@ -1,5 +1,5 @@
 /**
- * The tracker walks a file with `visit` (src/js/babel.ts) instead of a second @babel/traverse pass: it must call
+ * The tracker walks a file with `visit` (src/tracking/babel.ts) instead of a second @babel/traverse pass: it must call
  * its handlers on the same nodes, in the same order, with the very NodePaths (and scopes) that traverse uses.
  * Oracle: traverse itself, run on the same AST after visit, over every JS/TS file of fixtures/ and a file of
  * corner cases (bare `return;`, array holes, class members, JSX, TypeScript types, labels).
@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NodePath } from '@babel/traverse';
 import * as types from '@babel/types';
-import { traverse, visit } from '../src/js/babel.js';
+import { traverse, visit } from '../src/tracking/babel.js';
 import { parseSource } from '../src/js/parse.js';
 import { JS_EXTENSIONS } from '../src/js/extensions.js';
 

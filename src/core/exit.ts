@@ -1,6 +1,6 @@
 /**
  * Exit codes of the CLI contract, highest first when several apply: 2 usage or configuration error; 3 some files could
- * not be read, parsed or transformed; 1 `check` found error findings; 0 otherwise.
+ * not be read, parsed or transformed; 1 `check` found error findings (the CLI adds --max-warnings); 0 otherwise.
  */
 import type { Finding } from './types.js';
 

@@ -5,7 +5,7 @@
 import type { EngineOptions, EngineResult, FileInput } from '../core/types.js';
 import { applyEdits, OverlapError } from '../core/text.js';
 import { parseSource, ParseError } from './parse.js';
-import { releaseBabelCaches } from './babel.js';
+import { releaseBabelCaches } from '../tracking/babel.js';
 import path from 'node:path';
 import { normalisePath, wrapperMatcher } from './modules.js';
 export { jsPrefilter, jsIndexPrefilter, LEGACY_TOKENS } from './prefilter.js';

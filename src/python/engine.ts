@@ -19,7 +19,7 @@ import { renamePhase } from './rename.js';
 import { selectEdits, OffsetMap } from './passes.js';
 
 export { PYTHON_EXTENSIONS } from './prefilter.js';
-import { pythonEngine as descriptor } from './index.js';
+import { PYTHON_ENGINE_INFO } from './descriptor.js';
 const MAX_PASSES = 8;
 /** Text that looks like real Motor use (a syntax error in a file that merely says "motorcycle" is not our business). */
 const MOTOR_USE = /(^|[^\w.])(import\s+motor\b|from\s+motor\b|motor\.motor_\w+|AsyncIOMotor\w+|mongomock_motor)/m;
@@ -306,9 +306,9 @@ function isMotorProject(file: FileInput, options: EngineOptions): boolean {
   return deps.motor || (options.mode === 'check' && deps.pymongo);
 }
 
-/** The engine itself: the light descriptor of ./index.ts (id, extensions, presets) with the real `process`. */
+/** The engine itself: what the light descriptor of ./index.ts shares (id, extensions, presets) with the real `process`. */
 export const pythonEngine: Engine = {
-  ...descriptor,
+  ...PYTHON_ENGINE_INFO,
   prefilter(text: string, options: EngineOptions): boolean {
     return prefilterPython(text, options);
   },

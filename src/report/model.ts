@@ -1,9 +1,32 @@
 /** The report document every format is rendered from (the JSON format prints it as is). */
 import type { Finding } from '../core/types.js';
-import type { FileReport, RunResult } from '../runner/run.js';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
+
+export type FileStatus = 'changed' | 'unchanged' | 'skipped' | 'error';
+
+export interface FileReport {
+  path: string;
+  status: FileStatus;
+  reason?: string;
+}
+
+/** What a run produced, before it is rendered: the runner fills it, every format reads it. */
+export interface RunResult {
+  files: FileReport[];
+  findings: Finding[];
+  suppressed: number;
+  /** Unified diff of every change (dry run). */
+  diff: string;
+  missing: string[];
+  /** Paths given on the command line that were not looked at (a symlink, a FIFO), with why. */
+  refused: { path: string; reason: string }[];
+  /** Temporary files of an interrupted run that this run removed (cwd-relative). */
+  leftoversRemoved?: string[];
+  /** Original text of every file with findings (for formats that quote source lines). */
+  texts: Map<string, string>;
+}
 
 export interface Report {
   tool: 'mongo-codemod';

@@ -4,9 +4,9 @@
  * and the programmatic API all see the same metadata.
  */
 import { CORE_RULES, type RuleMeta, type RuleTable } from '../core/rules.js';
-import { MOTOR_RULES } from '../js/rules/meta.js';
-import { CALLBACK_RULES } from '../js/callbacks/meta.js';
-import { PYTHON_RULES } from '../python/rules/meta.js';
+import { MOTOR_RULES } from './motor.js';
+import { CALLBACK_RULES } from './mongodb-callbacks.js';
+import { PYTHON_RULES } from './motor-python.js';
 
 const TABLES: readonly RuleTable[] = [CORE_RULES, MOTOR_RULES, CALLBACK_RULES, PYTHON_RULES];
 

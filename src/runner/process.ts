@@ -5,6 +5,7 @@
 import type { EngineFinding, EngineOptions } from '../core/types.js';
 import { LineIndex } from '../core/text.js';
 import { annotateMigrated, findMarkers, MARKER_TAG } from '../report/annotate.js';
+import type { FileReport } from '../report/model.js';
 import { engineFor } from '../engines.js';
 import { isPythonLockfile, migratePythonDependencyFile, pythonLockfileFinding } from '../python/deps.js';
 import { isBareSpecifier, packageName, wrapperModulesOf } from '../js/modules.js';
@@ -13,14 +14,6 @@ export const MAX_FILE_BYTES = 1024 * 1024;
 export const BOM = '\uFEFF';
 // ignoreBOM keeps a BOM in the decoded text (the default would drop it silently).
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-export type FileStatus = 'changed' | 'unchanged' | 'skipped' | 'error';
-
-export interface FileReport {
-  path: string;
-  status: FileStatus;
-  reason?: string;
-}
 
 export interface Outcome {
   report: FileReport;

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type Tinypool from 'tinypool';
 import { importExternal } from './external.js';
 import { isPythonDependencyFile, isPythonLockfile } from '../python/deps.js';
-import { isSuppressed, looseText, skippedFinding, MAX_FILE_BYTES, processCandidate, type FileReport, type Outcome, type ProcessOptions, type Speculation } from './process.js';
+import { isSuppressed, looseText, skippedFinding, MAX_FILE_BYTES, processCandidate, type Outcome, type ProcessOptions, type Speculation } from './process.js';
 import { pathFilter } from '../core/config.js';
 import { MARKER_TAG } from '../report/annotate.js';
 import { discover } from './discover.js';
@@ -24,9 +24,11 @@ import { isBareSpecifier, normalisePath, packageName, wrapperMatcher, wrapperMod
 import { PYTHON_NEEDLES, pythonIndexCandidate } from '../python/prefilter.js';
 import { callbackPresetsOn, dependsOnDriver, importsLocalModule, jsIndexPrefilter, jsPrefilter, UNTRACKED_COLLECTION_NEEDLE } from '../js/prefilter.js';
 import runTask, { type Batch, type Settled, type Task } from './worker.js';
+import type { FileReport, RunResult } from '../report/model.js';
 import { emptyFacts, factsMatter, mergeFacts, type FileFacts, type RunFacts } from '../tracking/facts.js';
 
-export { MAX_FILE_BYTES, type FileStatus, type FileReport } from './process.js';
+export { MAX_FILE_BYTES } from './process.js';
+export type { FileStatus, FileReport, RunResult } from '../report/model.js';
 
 export interface RunOptions extends ProcessOptions {
   /** Paths (cwd-relative, gitignore patterns) that the config file tells to skip. */
@@ -37,20 +39,6 @@ export interface RunOptions extends ProcessOptions {
   onFile?: (done: number, total: number, changed: number, findings: number) => void;
 }
 
-export interface RunResult {
-  files: FileReport[];
-  findings: Finding[];
-  suppressed: number;
-  /** Unified diff of every change (dry run). */
-  diff: string;
-  missing: string[];
-  /** Paths given on the command line that were not looked at (a symlink, a FIFO), with why. */
-  refused: { path: string; reason: string }[];
-  /** Temporary files of an interrupted run that this run removed (cwd-relative). */
-  leftoversRemoved?: string[];
-  /** Original text of every file with findings (for formats that quote source lines). */
-  texts: Map<string, string>;
-}
 
 
 export function relativePath(cwd: string, abs: string): string {

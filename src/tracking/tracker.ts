@@ -6,7 +6,7 @@
  */
 import type { NodePath, Binding, Scope } from '@babel/traverse';
 import type * as t from '@babel/types';
-import { visit } from '../js/babel.js';
+import { visit } from './babel.js';
 import type { HandleKind, Kind, Origin } from '../presets/kinds.js';
 import { sameKind } from '../presets/kinds.js';
 import { CURSOR_BUILDERS, MOTOR_CLASSES, MOTOR_FLAGGED_PROPERTIES, MOTOR_METHODS, NON_SUBHANDLE_MEMBERS, type MethodRule } from '../presets/motor.js';

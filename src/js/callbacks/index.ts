@@ -104,11 +104,14 @@ function isCollectionLiteral(node: t.Node | null | undefined): boolean {
   return arg.type === 'StringLiteral' || (arg.type === 'TemplateLiteral' && arg.expressions.length === 0);
 }
 
-function reportUntrackedCallback(ctx: RuleContext, callee: t.MemberExpression, name: string): void {
+/** `collectionShape`: the receiver is `x.collection('name')`, whose callback mongodb 5+ ignores (an error for `check`). */
+function reportUntrackedCallback(ctx: RuleContext, callee: t.MemberExpression, name: string, collectionShape: boolean): void {
   ctx.report(
     'mongodb-callbacks/untracked-callback',
     callee.property,
     `${name}() is passed a callback, but its receiver could not be followed to a mongodb handle; it was left unchanged.`,
+    undefined,
+    collectionShape ? 'error' : undefined,
   );
 }
 
@@ -120,7 +123,7 @@ function reportUntrackedCallback(ctx: RuleContext, callee: t.MemberExpression, n
 export function untrackedCollectionCalls(ctx: RuleContext, absPath: string): void {
   if (!callbackPresetApplies(ctx.options.preset) || !dependsOnDriver(ctx.options, absPath)) return;
   for (const c of ctx.tracker.collected.calls) {
-    if (c.node.type === 'CallExpression' && isCollectionLiteralCall(c)) reportUntrackedCallback(ctx, c.node.callee as t.MemberExpression, (c.node.callee as t.MemberExpression & { property: t.Identifier }).property.name);
+    if (c.node.type === 'CallExpression' && isCollectionLiteralCall(c)) reportUntrackedCallback(ctx, c.node.callee as t.MemberExpression, (c.node.callee as t.MemberExpression & { property: t.Identifier }).property.name, true);
   }
   reportUntracked(ctx, absPath, new Set());
 }
@@ -593,14 +596,15 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
     const args = c.get('arguments') as NodePath[];
     const last = args[args.length - 1];
     if (!last) continue;
+    const collectionShape = isCollectionLiteralCall(c as NodePath<t.CallExpression>);
     if (!DISTINCTIVE.has(name)) {
-      if (!isCollectionLiteralCall(c as NodePath<t.CallExpression>)) continue;
+      if (!collectionShape) continue;
     } else {
       if (name === 'collection' && (args.length < 2 || !args[0]!.isStringLiteral())) continue;
       if (!isCallbackArg(last, args.length - 1, name === 'toArray' || name === 'hasNext' || name === 'nextObject' ? 0 : 9)) continue;
     }
     untracked++;
-    reportUntrackedCallback(ctx, callee, name);
+    reportUntrackedCallback(ctx, callee, name, collectionShape);
   }
 
   untracked += adminAndBulk(ctx, tracked);

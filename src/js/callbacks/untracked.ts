@@ -552,7 +552,8 @@ export function reportUntracked(ctx: RuleContext, absPath: string, tracked: Set<
       flagged = true;
       reported.add(callee.property.start!);
       n++;
-      ctx.report('mongodb-callbacks/untracked-callback', callee.property, `${name}() is passed a callback, but its receiver could not be followed to a mongodb handle; it was left unchanged.`);
+      // On a receiver of the collection shape the callback is ignored by mongodb 5+: legacy code `check` must fail on.
+      ctx.report('mongodb-callbacks/untracked-callback', callee.property, `${name}() is passed a callback, but its receiver could not be followed to a mongodb handle; it was left unchanged.`, undefined, cls === 'collection' ? 'error' : undefined);
     }
     if (shaped && (flagged || looksMongo || (driverName && cls === 'unknown'))) n += resultReads(ctx, c, name, era, seenReads);
   }

@@ -9,7 +9,7 @@ import { isInAsyncContext, type RuleContext } from '../context.js';
 import { isMemberLike, memberName, unwrapExpression } from '../../tracking/tracker.js';
 import { MOTOR_FLAGGED_PROPERTIES, NATIVE_CURSOR_BUILDERS } from '../../presets/motor.js';
 import { nativeAcceptsClientOption, nativeHas } from '../../presets/native-surface.js';
-import { METHOD_HINTS } from './meta.js';
+import { METHOD_HINTS } from '../../rules/motor.js';
 
 export function clientRule(ctx: RuleContext): void {
   const tracker = ctx.tracker;

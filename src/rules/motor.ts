@@ -1,5 +1,5 @@
 /** Rule ids of the Motor-style preset and the native-driver checks, with their severity and manual fix. */
-import type { RuleTable } from '../../core/rules.js';
+import type { RuleTable } from '../core/rules.js';
 
 export const MOTOR_RULES: RuleTable = {
   'motor/legacy-import': {

@@ -1,5 +1,5 @@
 /** Rule ids of the `motor-python` preset, with their default severity and manual fix. */
-import type { RuleTable } from '../../core/rules.js';
+import type { RuleTable } from '../core/rules.js';
 
 export const PYTHON_RULES: RuleTable = {
   'motor-python/await-added': {
