@@ -16,19 +16,22 @@ import { pathFilter } from '../core/config.js';
 import { MARKER_TAG } from '../report/annotate.js';
 import { discover } from './discover.js';
 import { unifiedDiff } from './diff.js';
-import { readNoFollow, removeStaleLeftovers, stampOf, writeAtomic, WriteRefused, type FileStamp } from './write.js';
-import { listedPackages, migratePackageJson, nearestPackageJson, oldDriverRanges, positionAt, staleLockfiles } from './deps.js';
+import { removeStaleLeftovers, stampOf, writeAtomic, WriteRefused, type FileStamp } from './write.js';
+import { nearestPackageJson } from './deps.js';
 import { escapeRe, LineIndex } from '../core/text.js';
 import { phase } from '../core/debug.js';
-import { isBareSpecifier, normalisePath, packageName, wrapperMatcher, wrapperModulesOf } from '../js/modules.js';
+import { normalisePath, wrapperMatcher } from '../js/modules.js';
 import { PYTHON_NEEDLES, pythonIndexCandidate } from '../python/prefilter.js';
 import { callbackPresetsOn, dependsOnDriver, importsLocalModule, jsIndexPrefilter, jsPrefilter, UNTRACKED_COLLECTION_NEEDLE } from '../js/prefilter.js';
 import runTask, { type Batch, type Settled, type Task } from './worker.js';
 import type { FileReport, RunResult } from '../report/model.js';
+import { relativePath } from './paths.js';
+import { checkManifests, migrateManifests, withFile, type ManifestContext } from './manifests.js';
 import { emptyFacts, factsMatter, mergeFacts, type FileFacts, type RunFacts } from '../tracking/facts.js';
 
 export { MAX_FILE_BYTES } from './process.js';
 export type { FileStatus, FileReport, RunResult } from '../report/model.js';
+export { relativePath };
 
 export interface RunOptions extends ProcessOptions {
   /** Paths (cwd-relative, gitignore patterns) that the config file tells to skip. */
@@ -39,44 +42,11 @@ export interface RunOptions extends ProcessOptions {
   onFile?: (done: number, total: number, changed: number, findings: number) => void;
 }
 
-
-
-export function relativePath(cwd: string, abs: string): string {
-  // Fast path for the usual case (a file under cwd, already normalised): a slice instead of path.relative.
-  if (abs.length > cwd.length + 1 && abs.startsWith(cwd) && abs[cwd.length] === path.sep && !cwd.endsWith(path.sep)) {
-    const rel = abs.slice(cwd.length + 1);
-    if (!rel.includes(`${path.sep}.`) && !rel.startsWith('.')) return path.sep === '/' ? rel : rel.split(path.sep).join('/');
-  }
-  return path.relative(cwd, abs).split(path.sep).join('/');
-}
-
 /** The options that travel to the engines (and to pool workers: no functions). */
 function withoutProgress(options: RunOptions): ProcessOptions {
   const { onFile, ...rest } = options;
   void onFile;
   return rest;
-}
-
-/** A finding with the file attached, keys in the documented order. */
-function withFile(f: EngineFinding, file: string): Finding {
-  const out: Finding = { ruleId: f.ruleId, severity: f.severity, message: f.message, file, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn };
-  if (f.fix) out.fix = f.fix;
-  return out;
-}
-
-/**
- * A finding that marks old-API code left in place (the dependency raise waits for none to remain): errors and
- * warnings of the callback presets, but for the notes on behaviour that changed under code already migrated.
- */
-const NOT_LEFTOVERS = new Set(['mongodb-callbacks/dependency-held', 'mongodb-callbacks/drop-missing', 'mongodb-callbacks/each-return-false', 'mongodb-callbacks/with-transaction']);
-function isLegacySite(f: Finding): boolean {
-  return (f.severity === 'error' || f.severity === 'warning') && /^(mongodb-callbacks|mongodb-legacy)\//.test(f.ruleId) && !NOT_LEFTOVERS.has(f.ruleId);
-}
-
-/** `a.js:3, a.js:9, b.js:1 and 4 more`: where the held sites are. */
-function whereList(list: Finding[]): string {
-  const shown = list.slice(0, 5).map((f) => `${f.file}:${f.line}`);
-  return list.length > 5 ? `${shown.join(', ')} and ${list.length - 5} more` : shown.join(', ');
 }
 
 /** Byte-level prefilter needles (no decoding): a file without any of them cannot concern any engine. */
@@ -351,144 +321,10 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     }
   }
 
-  // Dependencies: package.json files that list migrated wrapper packages.
-  if (options.mode === 'run') {
-    for (const [manifest, pkgs] of packagesByManifest) {
-      const rel = relativePath(cwd, manifest);
-      const inside = insideRoots(manifest);
-      let text: string;
-      try {
-        text = readNoFollow(manifest).toString('utf8');
-      } catch {
-        continue;
-      }
-      // The driver is raised (and mongodb-legacy dropped) only when no file of this package still has callback-era
-      // code the run could not convert: a v7 driver would silently ignore those callbacks.
-      const dir = path.dirname(manifest) + path.sep;
-      // A callback passed to a driver-looking call on a receiver that could not be followed counts too (a warning,
-      // since it may not be the driver, but raising the driver under it would silently drop that callback).
-      const leftovers = findings.filter(
-        (f) =>
-          isLegacySite(f) &&
-          path.resolve(cwd, f.file).startsWith(dir) &&
-          // a nested package (its own package.json) answers for its own files
-          manifestOf(path.resolve(cwd, f.file)) === manifest,
-      );
-      if (leftovers.length && (pkgs.has('mongodb') || pkgs.has('mongodb-legacy'))) {
-        pkgs.delete('mongodb');
-        pkgs.delete('mongodb-legacy');
-        findings.push(
-          withFile(
-            {
-              ruleId: 'mongodb-callbacks/dependency-held',
-              severity: 'warning',
-              message: `mongodb was not raised to ^${options.target ?? 7} here: ${leftovers.length} legacy site(s) still need a manual migration (${whereList(leftovers)}). The code already rewritten targets mongodb ${options.target ?? 7} (result shapes, removed options): do not ship it on the old driver.`,
-              fix: 'Migrate the flagged call sites, run again (or raise mongodb by hand), then refresh the lockfile.',
-              ...positionAt(text, Math.max(0, text.indexOf('"mongodb'))),
-            },
-            rel,
-          ),
-        );
-      }
-      // A wrapper package stays while a file of this package still imports it (its module called or constructed).
-      const wrapperKept = findings.filter((f) => f.ruleId === 'motor/wrapper-call' && path.resolve(cwd, f.file).startsWith(dir) && manifestOf(path.resolve(cwd, f.file)) === manifest);
-      const wrappers = [...pkgs].filter((p) => p !== 'mongodb' && p !== 'mongodb-legacy');
-      if (wrapperKept.length && wrappers.length) {
-        for (const p of wrappers) pkgs.delete(p);
-        findings.push(
-          withFile(
-            {
-              ruleId: 'motor/dependency-held',
-              severity: 'warning',
-              message: `${wrappers.map((p) => `'${p}'`).join(', ')} kept here: ${wrapperKept.length} site(s) still call the wrapper module itself (${whereList(wrapperKept)}).`,
-              fix: 'Migrate the flagged call sites, then run again (or replace the dependency by hand).',
-              ...positionAt(text, Math.max(0, text.indexOf(`"${wrappers[0]}"`))),
-            },
-            rel,
-          ),
-        );
-      }
-      const { output, findings: depFindings } = migratePackageJson(text, [...pkgs], options.target ?? 7);
-      if (!output) continue;
-      if (!inside) {
-        for (const f of depFindings)
-          findings.push(withFile({ ...f, severity: 'warning', message: `${f.message.replace(/^Replaced/, 'Replace').replace(/^Removed/, 'Remove')} (not edited: outside the given paths)` }, rel));
-        continue;
-      }
-      pushFindings(rel, undefined, depFindings);
-      const manifestReport: FileReport = { path: rel, status: 'changed' };
-      reports.push(manifestReport);
-      if (options.dryRun) diff += unifiedDiff(rel, text, output);
-      else {
-        try {
-          writeAtomic(manifest, output, undefined, Buffer.from(text));
-        } catch (err) {
-          manifestReport.status = 'error';
-          manifestReport.reason = err instanceof WriteRefused ? `not written: ${err.message}` : `could not write: ${(err as Error).message}`;
-          continue;
-        }
-      }
-      for (const { file, finding } of staleLockfiles(manifest, [...pkgs])) findings.push(withFile(finding, relativePath(cwd, file)));
-    }
-  } else {
-    // check: a package.json inside the paths that still lists a wrapper package.
-    const packages = [...new Set(wrapperModulesOf(options).filter(isBareSpecifier).map(packageName))];
-    for (const root of roots) {
-      const manifest = path.join(root, 'package.json');
-      let text: string;
-      try {
-        text = readNoFollow(manifest).toString('utf8');
-      } catch {
-        continue;
-      }
-      for (const { pkg, offset } of listedPackages(text, packages)) {
-        findings.push(
-          withFile(
-            {
-              ruleId: 'motor/legacy-dependency',
-              severity: 'error',
-              message: `package.json still lists '${pkg}'.`,
-              fix: 'Run `mongo-codemod run`, or replace the dependency with `mongodb` by hand.',
-              ...positionAt(text, offset),
-            },
-            relativePath(cwd, manifest),
-          ),
-        );
-      }
-    }
-    // check, callback presets: a package.json (of a file the run looked at) that still pins a pre-6 mongodb. Code
-    // migrated to the promise API needs 6+, and callback-era code needs migrating: either way it is not done.
-    if (callbackPresetsOn(options)) {
-      const pinned = new Set<string>();
-      for (const abs of outcomes.keys()) {
-        if (engineFor(abs)?.id !== 'js') continue;
-        const manifest = manifestOf(abs);
-        if (manifest && insideRoots(manifest)) pinned.add(manifest);
-      }
-      for (const manifest of [...pinned].sort()) {
-        let text: string;
-        try {
-          text = readNoFollow(manifest).toString('utf8');
-        } catch {
-          continue;
-        }
-        for (const { range, offset } of oldDriverRanges(text)) {
-          findings.push(
-            withFile(
-              {
-                ruleId: 'mongodb-callbacks/old-driver',
-                severity: 'error',
-                message: `package.json still pins mongodb ${range}: code on the promise API needs mongodb ^${options.target ?? 7}, and callback-era code still needs migrating.`,
-                fix: 'Migrate what the other findings list, then run `mongo-codemod run` (it raises the range when nothing is left), or raise it by hand.',
-                ...positionAt(text, offset),
-              },
-              relativePath(cwd, manifest),
-            ),
-          );
-        }
-      }
-    }
-  }
+  // Dependencies: package.json files that list migrated packages (run), or still list legacy ones (check).
+  const ctx: ManifestContext = { cwd, options, roots, insideRoots, manifestOf, findings, reports, pushFindings };
+  if (options.mode === 'run') diff += migrateManifests(ctx, packagesByManifest);
+  else checkManifests(ctx, outcomes.keys());
 
   // Folders that could not be listed: what they hold was not looked at, which is never a pass.
   for (const u of discovered.unreadable) reports.push({ path: relativePath(cwd, u.abs) + '/', status: 'error', reason: `folder could not be read (${u.reason}): its files were not looked at` });

@@ -690,7 +690,8 @@ export class Tracker {
     return changed;
   }
 
-  private returnKind(fn: NodePath<FnNode>): HandleKind | undefined | null {
+  /** What every return of the function gives: one handle kind and its origin; undefined when they differ, null with no return. */
+  private returnKind(fn: NodePath<FnNode>): { kind: HandleKind; origin: Origin } | undefined | null {
     const node = fn.node;
     const bodies: NodePath[] = [];
     if (node.body.type !== 'BlockStatement') bodies.push(fn.get('body') as NodePath);
@@ -709,15 +710,13 @@ export class Tracker {
       kind = k.kind;
       origin = k.origin;
     }
-    this.lastOrigin = origin;
-    return kind;
+    return kind && { kind, origin: origin! };
   }
-  private lastOrigin: Origin | undefined;
 
   private solveFunction(f: NodePath<FnNode>): boolean {
-    const kind = this.returnKind(f);
-    if (!kind) return false;
-    const k: Kind = { t: 'factory', kind, async: f.node.async || !!f.node.generator, origin: this.lastOrigin! };
+    const returned = this.returnKind(f);
+    if (!returned) return false;
+    const k: Kind = { t: 'factory', kind: returned.kind, async: f.node.async || !!f.node.generator, origin: returned.origin };
     if (f.node.generator) return false;
     const old = this.fnKinds.get(f.node);
     let changed = false;
@@ -735,7 +734,7 @@ export class Tracker {
         let m = this.classMethods.get(cls);
         if (!m) this.classMethods.set(cls, (m = new Map()));
         const name = f.node.key.name;
-        const value: Kind = f.node.kind === 'get' ? { t: 'handle', kind, origin: k.origin } : k;
+        const value: Kind = f.node.kind === 'get' ? { t: 'handle', kind: returned.kind, origin: k.origin } : k;
         const prev = m.get(name);
         if (!prev || !sameKind(prev, value)) {
           m.set(name, value);
