@@ -2,7 +2,8 @@
 import path from 'node:path';
 import type { EngineOptions } from '../core/types.js';
 import { isBareSpecifier, normalisePath, wrapperModulesOf } from './modules.js';
-import { MOTOR_MODULES, NATIVE_MODULE } from '../presets/motor.js';
+import { NATIVE_MODULE } from '../presets/motor.js';
+import { LEGACY_JS_MODULES } from '../presets/index.js';
 import { CALLBACK_ON_COLLECTION, CALLBACK_ON_CURSOR } from '../presets/mongodb-callbacks.js';
 import { escapeRe } from '../core/text.js';
 import { dependsOnDriver } from './callbacks/era.js';
@@ -69,7 +70,7 @@ export const UNTRACKED_COLLECTION_NEEDLE = '.collection(';
 function specifierMatch(text: string, options: EngineOptions): boolean {
   let re = patternCache.get(options);
   if (!re) {
-    const bare = new Set<string>([...MOTOR_MODULES, 'mongodb-legacy']);
+    const bare = new Set<string>(LEGACY_JS_MODULES);
     const files = new Set<string>();
     for (const m of wrapperModulesOf(options)) {
       if (isBareSpecifier(m)) bare.add(m);

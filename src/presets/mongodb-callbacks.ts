@@ -3,8 +3,16 @@
  * old result shapes) onto `mongodb` 6/7. Declarative tables only; the rules in src/js/callbacks read them.
  * Every row cites the reference (../shared/reference/js-wrappers.md §3-§5) by its verdict.
  */
+import type { PresetInfo } from '../core/types.js';
 import type { HandleKind } from './kinds.js';
-import type { Verdict } from './motor.js';
+import { NATIVE_MODULE, type Verdict } from './motor.js';
+
+export const CALLBACKS_PRESET: PresetInfo = {
+  name: 'mongodb-callbacks',
+  language: 'js',
+  description: 'Code written for mongodb 2.x-4.x (callbacks, insert/update/remove/count/findAndModify, fields, returnOriginal, old result shapes) onto mongodb 6/7.',
+  modules: [NATIVE_MODULE],
+};
 
 /**
  * Methods that took a trailing err-first callback, per handle kind, with the number of non-callback parameters

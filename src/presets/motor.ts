@@ -2,6 +2,7 @@
  * The `motor` preset: a JavaScript wrapper shaped like Python's Motor, onto the native `mongodb` driver.
  * Declarative data only; the rules in src/js/rules read it.
  */
+import type { PresetInfo } from '../core/types.js';
 import type { HandleKind } from './kinds.js';
 
 export type Verdict = 'AUTO' | 'AUTO-WITH-CARE' | 'FLAG';
@@ -210,3 +211,10 @@ export const MOTOR_MODULES = ['motor'];
 /** The target module and dependency range. */
 export const NATIVE_MODULE = 'mongodb';
 export const NATIVE_RANGE = '^7.0.0';
+
+export const MOTOR_PRESET: PresetInfo = {
+  name: 'motor',
+  language: 'js',
+  description: 'A Motor-style async wrapper (module `motor`, every --wrapper-module, and --wrapper spec files) onto mongodb 6/7.',
+  modules: MOTOR_MODULES,
+};
