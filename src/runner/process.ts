@@ -67,6 +67,8 @@ const reCache = new Map<string, RegExp>();
  * template literals; Python: `import motor`, `from motor...`), outside comments. Offsets into `text`.
  */
 export function legacyImports(text: string, python: boolean, modules: readonly string[]): { module: string; offset: number }[] {
+  // Most files name none of the modules: no comment stripping (a copy of the whole text) for them.
+  if (python ? !text.includes('motor') : !modules.some((m) => text.includes(m))) return [];
   const key = `${python}:${modules.join('\0')}`;
   let re = reCache.get(key);
   if (!re) {
@@ -87,9 +89,19 @@ export function legacyImports(text: string, python: boolean, modules: readonly s
   return out;
 }
 
+function skippedModules(python: boolean, options: ProcessOptions): string[] {
+  return python ? (options.preset === 'auto' || options.preset === 'motor-python' ? ['motor'] : []) : legacyModules(options);
+}
+
+/** skippedFinding over raw bytes (a file too large to analyse): decoded only when the bytes name a legacy module. */
+export function skippedFindingOfBytes(bytes: Buffer, python: boolean, reason: string, options: ProcessOptions): EngineFinding | undefined {
+  if (!skippedModules(python, options).some((m) => bytes.includes(m))) return undefined;
+  return skippedFinding(bytes.toString('latin1'), python, reason, options);
+}
+
 /** A finding for a file that was skipped (or not analysed) though it imports a legacy module; undefined otherwise. */
 export function skippedFinding(text: string, python: boolean, reason: string, options: ProcessOptions): EngineFinding | undefined {
-  const modules = python ? (options.preset === 'auto' || options.preset === 'motor-python' ? ['motor'] : []) : legacyModules(options);
+  const modules = skippedModules(python, options);
   if (!modules.length) return undefined;
   const hit = legacyImports(text, python, modules)[0];
   if (!hit) return undefined;

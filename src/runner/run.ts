@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type Tinypool from 'tinypool';
 import { importExternal } from './external.js';
 import { isPythonDependencyFile, isPythonLockfile } from '../python/deps.js';
-import { isSuppressed, looseText, skippedFinding, MAX_FILE_BYTES, processCandidate, type Outcome, type ProcessOptions, type Speculation } from './process.js';
+import { isSuppressed, looseText, skippedFindingOfBytes, MAX_FILE_BYTES, processCandidate, type Outcome, type ProcessOptions, type Speculation } from './process.js';
 import { pathFilter } from '../core/config.js';
 import { MARKER_TAG } from '../report/annotate.js';
 import { discover } from './discover.js';
@@ -137,8 +137,15 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
         // Not analysed, but not a silent pass either: an import of a legacy module in it is a finding.
         const engine = engineFor(abs);
         if (engine) {
-          const text = Buffer.concat([into.subarray(0, got), fs.readFileSync(fd)]).toString('latin1');
-          const f = skippedFinding(text, engine.id === 'python', reason, options);
+          // The whole file, read into one buffer of its size (no concatenation of a large file).
+          const whole = Buffer.allocUnsafe(Math.max(Number(st.size), got));
+          into.copy(whole, 0, 0, got);
+          let size = got;
+          for (let n = -1; n !== 0 && size < whole.length; size += n) n = fs.readSync(fd, whole, size, whole.length - size, null);
+          // A file that grew since fstat: the rest too.
+          const grown = size < whole.length ? undefined : fs.readFileSync(fd);
+          const bytes = size < whole.length ? whole.subarray(0, size) : grown!.length ? Buffer.concat([whole, grown!]) : whole;
+          const f = skippedFindingOfBytes(bytes, engine.id === 'python', reason, options);
           if (f) earlyFindings.set(abs, [f]);
         }
         return undefined;
@@ -162,13 +169,20 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   const kept = new Map<string, Buffer>();
   // Never silent: every JS/TS file of a package that depends on the driver is a candidate (its handles may come
   // through parameters, `this` or framework objects: no needle tells); the JS prefilter then looks for old-API tokens.
+  // A folder without a package.json answers as its parent does (the nearest package.json decides), so each folder
+  // costs one stat: no walk up the tree per folder.
   const driverDirs = new Map<string, boolean>();
-  const inDriverPackage = (abs: string): boolean => {
-    const dir = path.dirname(abs);
+  const stopDir = path.resolve(cwd);
+  const driverOptions = { ...options, cwd } as EngineOptions;
+  const inDriverDir = (dir: string): boolean => {
     let v = driverDirs.get(dir);
-    if (v === undefined) driverDirs.set(dir, (v = dependsOnDriver({ ...options, cwd } as EngineOptions, abs)));
+    if (v !== undefined) return v;
+    const parent = path.dirname(dir);
+    v = dir === stopDir || parent === dir || fs.existsSync(path.join(dir, 'package.json')) ? dependsOnDriver(driverOptions, path.join(dir, 'file.js')) : inDriverDir(parent);
+    driverDirs.set(dir, v);
     return v;
   };
+  const inDriverPackage = (abs: string): boolean => inDriverDir(path.dirname(abs));
   const arena = new Arena(KEEP_BUDGET, MAX_FILE_BYTES + 1);
   for (const abs of files) {
     const view = scanBytes(abs, arena.free() ?? scratch);

@@ -49,8 +49,9 @@ const cache = new Map<string, { stamp: string; era: Era }>();
 
 function stampOf(file: string): string {
   try {
-    const st = fs.statSync(file);
-    return `${st.size}:${st.mtimeMs}`;
+    // throwIfNoEntry: most folders have no package.json, and a thrown ENOENT costs a stack trace each.
+    const st = fs.statSync(file, { throwIfNoEntry: false });
+    return st ? `${st.size}:${st.mtimeMs}` : '-';
   } catch {
     return '-';
   }
