@@ -97,6 +97,11 @@ export const CALLBACK_RULES: RuleTable = {
     description: 'cursor.stream(options) / transformStream(options) whose options cannot be turned into `stream().map(fn)`.',
     help: 'Use `cursor.stream().map(fn)` (the transform option was removed in mongodb 7; transformStream in 4.0).',
   },
+  'mongodb-callbacks/return-original-ignored': {
+    severity: 'warning',
+    description: "`returnOriginal: false` was ignored by the driver this code ran on (mongodb 4+, mongodb-legacy 4-6 included): the call returned the document before the update. The rewrite's `returnDocument: 'after'` returns the updated one, as the code meant.",
+    help: "Check what reads the result: it now gets the updated document (the code's evident intent). To keep the old behaviour, write `returnDocument: 'before'`.",
+  },
   'mongodb-callbacks/drop-missing': {
     severity: 'warning',
     description: 'mongodb 7 resolves drop() / dropCollection() of a missing collection to false; before, servers < 7.0 made it fail with NamespaceNotFound.',

@@ -40,7 +40,7 @@ export function withFile(f: EngineFinding, file: string): Finding {
  * A finding that marks old-API code left in place (the dependency raise waits for none to remain): errors and
  * warnings of the callback presets, but for the notes on behaviour that changed under code already migrated.
  */
-const NOT_LEFTOVERS = new Set(['mongodb-callbacks/dependency-held', 'mongodb-callbacks/drop-missing', 'mongodb-callbacks/each-return-false', 'mongodb-callbacks/with-transaction']);
+const NOT_LEFTOVERS = new Set(['mongodb-callbacks/dependency-held', 'mongodb-callbacks/drop-missing', 'mongodb-callbacks/return-original-ignored', 'mongodb-callbacks/each-return-false', 'mongodb-callbacks/with-transaction']);
 function isLegacySite(f: Finding): boolean {
   return (f.severity === 'error' || f.severity === 'warning') && /^(mongodb-callbacks|mongodb-legacy)\//.test(f.ruleId) && !NOT_LEFTOVERS.has(f.ruleId);
 }

@@ -619,6 +619,9 @@ export function rewriteOptions(ctx: RuleContext, dc: DriverCall, method: string,
       const v = boolValue(p.value);
       const value = v === undefined ? `${ctx.slice(p.value)} ? 'before' : 'after'` : v ? `'before'` : `'after'`;
       ctx.edit(p.start!, p.end!, `returnDocument: ${value}`);
+      // mongodb 4+ did not read returnOriginal: the old call returned the original document whatever it said.
+      if (v !== true && env.era !== undefined && env.era >= 4)
+        ctx.report('mongodb-callbacks/return-original-ignored', p, `mongodb ${env.era} ignored returnOriginal: this ${method}() returned the document before the update; with returnDocument it now returns the updated one.`);
     }
   }
 }
