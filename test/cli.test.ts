@@ -263,8 +263,8 @@ describe('mongo-codemod CLI: config file, baselines, --quiet, CI formats', () =>
   test('check --max-warnings: more warnings than allowed fail the check, as with ESLint; errors fail whatever it says', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-maxw-'));
     fs.writeFileSync(path.join(dir, 'package.json'), '{ "dependencies": { "mongodb": "^6.0.0" } }');
-    // A callback on a receiver the codemod cannot follow (the collection's name is a variable): a warning.
-    fs.writeFileSync(path.join(dir, 'store.js'), "module.exports = (db, name, cb) => db.collection(name).findOne({}, (err, r) => cb(err, r));\n");
+    // A callback passed by name on a receiver the codemod cannot follow (the collection's name is a variable): a warning.
+    fs.writeFileSync(path.join(dir, 'store.js'), "module.exports = (db, name, cb) => db.collection(name).findOne({}, cb);\n");
     const plain = cli(['check', '--format', 'json', '.'], dir);
     assert.equal(plain.code, 0, plain.stdout);
     assert.equal(JSON.parse(plain.stdout).findings.filter((f: { severity: string }) => f.severity === 'warning').length, 1);
@@ -273,8 +273,11 @@ describe('mongo-codemod CLI: config file, baselines, --quiet, CI formats', () =>
     assert.equal(strict.code, 1);
     assert.match(strict.stderr, /1 warning found \(--max-warnings 0\)/);
     assert.equal(cli(['check', '--max-warnings', 'many', '.'], dir).code, 2);
-    // The collection shape (`x.collection('name')`) with a callback is an error: mongodb 5+ ignores the callback.
-    fs.writeFileSync(path.join(dir, 'store.js'), "module.exports = (db, cb) => db.collection('users').findOne({}, (err, r) => cb(err, r));\n");
+    // The collection shape (`x.collection('name')`), or an err-first callback written out, is an error: mongodb 5+
+    // ignores the callback.
+    fs.writeFileSync(path.join(dir, 'store.js'), "module.exports = (db, cb) => db.collection('users').findOne({}, cb);\n");
+    assert.equal(cli(['check', '.'], dir).code, 1);
+    fs.writeFileSync(path.join(dir, 'store.js'), "module.exports = (db, name, cb) => db.collection(name).findOne({}, (err, r) => cb(err, r));\n");
     assert.equal(cli(['check', '.'], dir).code, 1);
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -184,7 +184,7 @@ export const CALLBACK_RULES: RuleTable = {
   },
   'mongodb-callbacks/untracked-callback': {
     severity: 'warning',
-    description: 'A driver-looking call passes a callback, but its receiver could not be followed to a mongodb handle. An error on a receiver of the `x.collection(\'name\')` shape, whose callback mongodb 5+ ignores; a warning elsewhere.',
+    description: 'A driver-looking call passes a callback, but its receiver could not be followed to a mongodb handle. An error on a receiver of the `x.collection(\'name\')` shape or with an err-first callback written out (mongodb 5+ ignores the callback); a warning for a callback passed by name on another receiver.',
     help: "If it is a driver call, annotate the handle so the codemod can follow it and convert the call (JSDoc `@param {import('mongodb').Db} db`, or `@param {Collection} users` with Collection imported from mongodb, or a TS type), or convert it by hand (await it, or `.then((res) => cb(null, res), (err) => cb(err))`).",
   },
   'mongodb-callbacks/callback-not-converted': {

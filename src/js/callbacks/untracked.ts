@@ -552,8 +552,9 @@ export function reportUntracked(ctx: RuleContext, absPath: string, tracked: Set<
       flagged = true;
       reported.add(callee.property.start!);
       n++;
-      // On a receiver of the collection shape the callback is ignored by mongodb 5+: legacy code `check` must fail on.
-      ctx.report('mongodb-callbacks/untracked-callback', callee.property, `${name}() is passed a callback, but its receiver could not be followed to a mongodb handle; it was left unchanged.`, undefined, cls === 'collection' ? 'error' : undefined);
+      // On a receiver of the collection shape, or with an err-first callback written out (`(err, doc) => ...`), the
+      // callback is what mongodb 5+ ignores: legacy code `check` must fail on. A bare callback name stays a warning.
+      ctx.report('mongodb-callbacks/untracked-callback', callee.property, `${name}() is passed a callback, but its receiver could not be followed to a mongodb handle; it was left unchanged.`, undefined, cls === 'collection' || errFirst(last) ? 'error' : undefined);
     }
     if (shaped && (flagged || looksMongo || (driverName && cls === 'unknown'))) n += resultReads(ctx, c, name, era, seenReads);
   }
