@@ -127,6 +127,126 @@ function updateKind(path: NodePath | undefined): 'ops' | 'replacement' | 'unknow
 
 // ---- per-method rewrites ----------------------------------------------------------------------------------------
 
+/** What a per-method rewrite gets: the call, its real arguments, the method name node, and `flag` (report, leave). */
+interface MethodSite {
+  ctx: RuleContext;
+  dc: DriverCall;
+  env: MethodEnv;
+  args: NodePath[];
+  at: t.Node;
+  flag: (rule: string, msg: string, fix?: string) => undefined;
+}
+
+/** Removed or reshaped collection methods, by name: each returns the native method the call now has, or undefined when flagged. */
+const COLLECTION_REWRITES: Record<string, (m: MethodSite) => string | undefined> = {
+  insert({ ctx, dc, env, args, at, flag }) {
+    env.handled.add(at.start!);
+    const a = arrayLike(args[0]);
+    if (!a) return flag('mongodb-callbacks/insert-arity', 'insert() with an argument that is not known statically to be one document or an array.');
+    if (a === 'single') {
+      renameCallee(ctx, dc, 'insertOne');
+      return 'insertOne';
+    }
+    renameCallee(ctx, dc, 'insertMany');
+    if (args.length === 1) ctx.edit(args[0]!.node.end!, args[0]!.node.end!, ', { ordered: false }');
+    return 'insertMany';
+  },
+  update({ ctx, dc, env, args, at, flag }) {
+    env.handled.add(at.start!);
+    if (args.length < 2) return flag('mongodb-callbacks/update-document', 'update() without an update document.');
+    const uk = updateKind(args[1]);
+    const opts = args[2];
+    const lit = opts ? (opts.isObjectExpression() ? opts : undefined) : undefined;
+    if (opts && !lit) return flag('mongodb-callbacks/update-document', 'update() with options that are not a literal: updateOne, updateMany and replaceOne cannot be chosen.');
+    const multiProp = lit ? prop(lit.node, 'multi') : undefined;
+    const multi = multiProp ? boolValue(multiProp.value) : false;
+    if (multi === undefined) return flag('mongodb-callbacks/update-document', 'update() with a `multi` option that is not a literal.');
+    if (uk === 'unknown') return flag('mongodb-callbacks/update-document', 'update() whose update document is not a literal: updateOne/updateMany (operators) and replaceOne (replacement) cannot be chosen.');
+    let to: string;
+    if (uk === 'replacement') {
+      if (multi) return flag('mongodb-callbacks/update-document', 'update() with a replacement document and multi: true (the server rejects it).');
+      to = 'replaceOne';
+    } else if (multi) to = 'updateMany';
+    else if (env.era === undefined) return flag('mongodb-callbacks/update-era', 'update() without multi: one document on mongodb 2/3, every match on mongodb 4; the driver version is unknown.');
+    else to = env.era <= 3 ? 'updateOne' : 'updateMany';
+    renameCallee(ctx, dc, to);
+    if (multiProp && lit) {
+      if (lit.node.properties.length === 1) removeArg(ctx, args, 2);
+      else removeProp(ctx, lit.node, multiProp);
+    }
+    return to;
+  },
+  remove({ ctx, dc, env, args, at, flag }) {
+    env.handled.add(at.start!);
+    const opts = args[1];
+    const lit = opts ? (opts.isObjectExpression() ? opts : undefined) : undefined;
+    if (opts && !lit) return flag('mongodb-callbacks/remove-options', 'remove() with options that are not a literal: deleteOne or deleteMany cannot be chosen.');
+    const singleProp = lit ? prop(lit.node, 'single') ?? prop(lit.node, 'justOne') : undefined;
+    const single = singleProp ? boolValue(singleProp.value) : false;
+    if (single === undefined) return flag('mongodb-callbacks/remove-options', 'remove() with a `single` option that is not a literal.');
+    let to = 'deleteMany';
+    if (single) {
+      if (env.era === undefined) return flag('mongodb-callbacks/remove-era', 'remove() with single: true deleted one document on mongodb 2/3 and every match on mongodb 4; the driver version is unknown.');
+      to = env.era <= 3 ? 'deleteOne' : 'deleteMany';
+    }
+    renameCallee(ctx, dc, to);
+    if (args.length === 0) {
+      const open = ctx.text.indexOf('(', dc.callee.node.end!);
+      ctx.edit(open + 1, open + 1, '{}');
+    }
+    if (singleProp && lit) {
+      if (lit.node.properties.length === 1) removeArg(ctx, args, 1);
+      else removeProp(ctx, lit.node, singleProp);
+    }
+    return to;
+  },
+  save({ ctx, dc, env, args, at, flag }) {
+    env.handled.add(at.start!);
+    const doc = args[0];
+    const recv = dc.callee.get('object') as NodePath;
+    const simple = (n: t.Node): boolean => n.type === 'Identifier' || n.type === 'ThisExpression' || (n.type === 'MemberExpression' && !n.computed && simple(n.object));
+    if (!doc || !doc.isIdentifier() || args.length !== 1 || !simple(recv.node)) return flag('mongodb-callbacks/save', 'save() whose document or collection is not a plain name (it would be evaluated twice), or with options.');
+    const d = doc.node.name;
+    const r = ctx.slice(recv.node);
+    ctx.edit(dc.call.node.start!, dc.call.node.start!, `(${d}._id != null ? `);
+    renameCallee(ctx, dc, 'replaceOne');
+    ctx.edit(doc.node.start!, doc.node.end!, `{ _id: ${d}._id }, ${d}, { upsert: true }) : ${r}.insertOne(${d})`);
+    return 'save';
+  },
+  count({ ctx, dc, env, args, at, flag }) {
+    env.handled.add(at.start!);
+    if (args.length === 0) {
+      renameCallee(ctx, dc, 'estimatedDocumentCount');
+      return 'estimatedDocumentCount';
+    }
+    const q = objectLiteral(args[0]);
+    if (q) {
+      const keys = q.node.properties.flatMap((p) => [keyOf(p), ...(p.type === 'ObjectProperty' && p.value.type === 'ObjectExpression' ? p.value.properties.map((x) => keyOf(x)) : [])]);
+      const bad = keys.filter((k) => k === '$where' || k === '$near' || k === '$nearSphere');
+      if (bad.length) return flag('mongodb-callbacks/count-query', `count() with ${bad.join(', ')}: countDocuments() rejects it.`);
+    }
+    renameCallee(ctx, dc, 'countDocuments');
+    return 'countDocuments';
+  },
+  aggregate({ ctx, env, args, at }) {
+    // aggregate(stage1, stage2, ...) (v2/v3 varargs) -> aggregate([stage1, stage2, ...]); mongodb 4+ takes an array
+    if (args[0]?.isObjectExpression()) {
+      env.handled.add(at.start!);
+      ctx.edit(args[0].node.start!, args[0].node.start!, '[');
+      ctx.edit(args[args.length - 1]!.node.end!, args[args.length - 1]!.node.end!, ']');
+    }
+    return 'aggregate';
+  },
+  findAndModify({ ctx, dc, env, args, at }) {
+    env.handled.add(at.start!);
+    return findAndModify(ctx, dc, args, env);
+  },
+  findAndRemove({ ctx, dc, env, args, at }) {
+    env.handled.add(at.start!);
+    return findAndModify(ctx, dc, args, env);
+  },
+};
+
 /** Returns the native method name the call now has (for the result-shape pass), or undefined when flagged. */
 export function rewriteMethod(ctx: RuleContext, dc: DriverCall, env: MethodEnv): string | undefined {
   const { method, kind } = dc;
@@ -137,112 +257,7 @@ export function rewriteMethod(ctx: RuleContext, dc: DriverCall, env: MethodEnv):
     ctx.report(rule, at, msg, fix);
     return undefined;
   };
-  if (kind === 'collection') {
-    switch (method) {
-      case 'insert': {
-        env.handled.add(at.start!);
-        const a = arrayLike(args[0]);
-        if (!a) return flag('mongodb-callbacks/insert-arity', 'insert() with an argument that is not known statically to be one document or an array.');
-        if (a === 'single') {
-          renameCallee(ctx, dc, 'insertOne');
-          return 'insertOne';
-        }
-        renameCallee(ctx, dc, 'insertMany');
-        if (args.length === 1) ctx.edit(args[0]!.node.end!, args[0]!.node.end!, ', { ordered: false }');
-        return 'insertMany';
-      }
-      case 'update': {
-        env.handled.add(at.start!);
-        if (args.length < 2) return flag('mongodb-callbacks/update-document', 'update() without an update document.');
-        const uk = updateKind(args[1]);
-        const opts = args[2];
-        const lit = opts ? (opts.isObjectExpression() ? opts : undefined) : undefined;
-        if (opts && !lit) return flag('mongodb-callbacks/update-document', 'update() with options that are not a literal: updateOne, updateMany and replaceOne cannot be chosen.');
-        const multiProp = lit ? prop(lit.node, 'multi') : undefined;
-        const multi = multiProp ? boolValue(multiProp.value) : false;
-        if (multi === undefined) return flag('mongodb-callbacks/update-document', 'update() with a `multi` option that is not a literal.');
-        if (uk === 'unknown') return flag('mongodb-callbacks/update-document', 'update() whose update document is not a literal: updateOne/updateMany (operators) and replaceOne (replacement) cannot be chosen.');
-        let to: string;
-        if (uk === 'replacement') {
-          if (multi) return flag('mongodb-callbacks/update-document', 'update() with a replacement document and multi: true (the server rejects it).');
-          to = 'replaceOne';
-        } else if (multi) to = 'updateMany';
-        else if (env.era === undefined) return flag('mongodb-callbacks/update-era', 'update() without multi: one document on mongodb 2/3, every match on mongodb 4; the driver version is unknown.');
-        else to = env.era <= 3 ? 'updateOne' : 'updateMany';
-        renameCallee(ctx, dc, to);
-        if (multiProp && lit) {
-          if (lit.node.properties.length === 1) removeArg(ctx, args, 2);
-          else removeProp(ctx, lit.node, multiProp);
-        }
-        return to;
-      }
-      case 'remove': {
-        env.handled.add(at.start!);
-        const opts = args[1];
-        const lit = opts ? (opts.isObjectExpression() ? opts : undefined) : undefined;
-        if (opts && !lit) return flag('mongodb-callbacks/remove-options', 'remove() with options that are not a literal: deleteOne or deleteMany cannot be chosen.');
-        const singleProp = lit ? prop(lit.node, 'single') ?? prop(lit.node, 'justOne') : undefined;
-        const single = singleProp ? boolValue(singleProp.value) : false;
-        if (single === undefined) return flag('mongodb-callbacks/remove-options', 'remove() with a `single` option that is not a literal.');
-        let to = 'deleteMany';
-        if (single) {
-          if (env.era === undefined) return flag('mongodb-callbacks/remove-era', 'remove() with single: true deleted one document on mongodb 2/3 and every match on mongodb 4; the driver version is unknown.');
-          to = env.era <= 3 ? 'deleteOne' : 'deleteMany';
-        }
-        renameCallee(ctx, dc, to);
-        if (args.length === 0) {
-          const open = ctx.text.indexOf('(', dc.callee.node.end!);
-          ctx.edit(open + 1, open + 1, '{}');
-        }
-        if (singleProp && lit) {
-          if (lit.node.properties.length === 1) removeArg(ctx, args, 1);
-          else removeProp(ctx, lit.node, singleProp);
-        }
-        return to;
-      }
-      case 'save': {
-        env.handled.add(at.start!);
-        const doc = args[0];
-        const recv = dc.callee.get('object') as NodePath;
-        const simple = (n: t.Node): boolean => n.type === 'Identifier' || n.type === 'ThisExpression' || (n.type === 'MemberExpression' && !n.computed && simple(n.object));
-        if (!doc || !doc.isIdentifier() || args.length !== 1 || !simple(recv.node)) return flag('mongodb-callbacks/save', 'save() whose document or collection is not a plain name (it would be evaluated twice), or with options.');
-        const d = doc.node.name;
-        const r = ctx.slice(recv.node);
-        ctx.edit(dc.call.node.start!, dc.call.node.start!, `(${d}._id != null ? `);
-        renameCallee(ctx, dc, 'replaceOne');
-        ctx.edit(doc.node.start!, doc.node.end!, `{ _id: ${d}._id }, ${d}, { upsert: true }) : ${r}.insertOne(${d})`);
-        return 'save';
-      }
-      case 'count': {
-        env.handled.add(at.start!);
-        if (args.length === 0) {
-          renameCallee(ctx, dc, 'estimatedDocumentCount');
-          return 'estimatedDocumentCount';
-        }
-        const q = objectLiteral(args[0]);
-        if (q) {
-          const keys = q.node.properties.flatMap((p) => [keyOf(p), ...(p.type === 'ObjectProperty' && p.value.type === 'ObjectExpression' ? p.value.properties.map((x) => keyOf(x)) : [])]);
-          const bad = keys.filter((k) => k === '$where' || k === '$near' || k === '$nearSphere');
-          if (bad.length) return flag('mongodb-callbacks/count-query', `count() with ${bad.join(', ')}: countDocuments() rejects it.`);
-        }
-        renameCallee(ctx, dc, 'countDocuments');
-        return 'countDocuments';
-      }
-      case 'aggregate': {
-        // aggregate(stage1, stage2, ...) (v2/v3 varargs) -> aggregate([stage1, stage2, ...]); mongodb 4+ takes an array
-        if (args[0]?.isObjectExpression()) {
-          env.handled.add(at.start!);
-          ctx.edit(args[0].node.start!, args[0].node.start!, '[');
-          ctx.edit(args[args.length - 1]!.node.end!, args[args.length - 1]!.node.end!, ']');
-        }
-        return 'aggregate';
-      }
-      case 'findAndModify':
-      case 'findAndRemove':
-        env.handled.add(at.start!);
-        return findAndModify(ctx, dc, args, env);
-    }
-  }
+  if (kind === 'collection' && Object.hasOwn(COLLECTION_REWRITES, method)) return COLLECTION_REWRITES[method]!({ ctx, dc, env, args, at, flag });
   const rename = METHOD_RENAMES[kind as keyof typeof METHOD_RENAMES]?.[method];
   // nextObject is also Motor's synchronous read of a buffered document (left flagged by the motor preset): only the
   // driver's asynchronous form (a callback, or awaited) is renamed.
