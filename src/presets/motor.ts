@@ -74,10 +74,11 @@ export interface MethodRule {
   async?: boolean;
   /** Rename to this native method. */
   rename?: string;
-  /** Motor's method was a coroutine and the native one is synchronous: drop an `await` on the call. */
+  /** Motor's method was a coroutine and the native one is synchronous: drop an `await` on the call (js/rules/client.ts). */
   dropAwait?: boolean;
-  /** Motor's method was synchronous and the native one returns a promise. */
+  /** Motor's method was synchronous and the native one returns a promise: await it, or flag it (js/rules/client.ts). */
   nowAsync?: boolean;
+  /** The reference's verdict; a FLAG row names its rule in `flag`, the others may rename (checked by test/rules.test.ts). */
   verdict: Verdict;
   /** Rule id of the finding for FLAG rows. */
   flag?: string;

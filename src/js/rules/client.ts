@@ -49,11 +49,13 @@ export function clientRule(ctx: RuleContext): void {
     }
 
     const rule = vocab.methodRule('wrapper', recv.kind, name);
-    if (canonical === 'close' && recv.kind === 'client') {
+    // Read from the preset's table: a method that became asynchronous (client.close()), one that became synchronous
+    // (client.startSession()).
+    if (rule?.nowAsync) {
       closeCall(ctx, call);
       continue;
     }
-    if (canonical === 'startSession' && recv.kind === 'client') {
+    if (rule?.dropAwait) {
       const parent = call.parentPath;
       if (parent?.isAwaitExpression() && parent.node.argument === call.node) {
         ctx.edit(parent.node.start!, call.node.start!, '');
