@@ -56,6 +56,24 @@ test('a mongodb importer with a legacy token is parsed; the same text in a decla
   assert.ok(res.output !== null || res.findings.length > 0);
 });
 
+test("every legacy name of the presets' tables gets a mongodb importer parsed (the prefilter reads the tables)", async () => {
+  const { MOTOR_METHODS } = await import('../src/presets/motor.js');
+  const { FLAGGED_METHODS, METHOD_RENAMES } = await import('../src/presets/mongodb-callbacks.js');
+  const names = [
+    ...Object.values(MOTOR_METHODS).flatMap((rows) => Object.entries(rows!).filter(([, r]) => r.rename || r.flag).map(([n]) => n)),
+    ...Object.values(FLAGGED_METHODS).flatMap((rows) => Object.keys(rows!)),
+    ...Object.values(METHOD_RENAMES).flatMap((rows) => Object.keys(rows!)),
+  ];
+  assert.ok(names.length > 30);
+  for (const name of names) {
+    const text = `import { MongoClient } from 'mongodb';\nconst client = new MongoClient('mongodb://h');\nexport const f = () => client.${name}();\n`;
+    assert.equal(jsPrefilter(text, check, 'src/a.js'), true, `${name}() on a native handle is looked at`);
+  }
+  // Found before: `client.isConnected()` alone in a native file was never parsed, so check passed over it.
+  const res = processJs({ absPath: '/p/src/a.js', relPath: 'src/a.js', text: "import { MongoClient } from 'mongodb';\nconst c = new MongoClient('mongodb://h');\nexport const ok = () => c.isConnected();\n" }, check);
+  assert.deepEqual(res.findings.map((f) => [f.ruleId, f.severity]), [['mongodb-callbacks/removed-method', 'error']]);
+});
+
 test('a file mentioning mongodb only in a string or a JSDoc example is not parsed', () => {
   const text = "/**\n * import { MongoClient } from 'mongodb';\n */\nexport const defaults = { scheme: 'mongodb', update: (a, cb) => cb(null, a) };\n";
   assert.equal(jsPrefilter(text, run, 'src/defaults.js'), false);

@@ -2,7 +2,8 @@
 import path from 'node:path';
 import type { EngineOptions } from '../core/types.js';
 import { isBareSpecifier, normalisePath, wrapperModulesOf } from './modules.js';
-import { NATIVE_MODULE } from '../presets/motor.js';
+import { MOTOR_FLAGGED_PROPERTIES, MOTOR_METHODS, NATIVE_MODULE } from '../presets/motor.js';
+import { CLIENT_OPTIONS_DELETE, CLIENT_OPTIONS_RENAME, FLAGGED_EXPORTS, FLAGGED_METHODS, METHOD_RENAMES } from '../presets/mongodb-callbacks.js';
 import { LEGACY_JS_MODULES } from '../presets/index.js';
 import { CALLBACK_ON_COLLECTION, CALLBACK_ON_CURSOR } from '../presets/mongodb-callbacks.js';
 import { escapeRe } from '../core/text.js';
@@ -109,11 +110,29 @@ export function importsNative(text: string): boolean {
 }
 
 /**
- * Tokens of legacy APIs that can linger on native handles: Motor-style names and flagged properties, rejected
+ * Names the presets' tables mark as legacy (renamed, flagged or removed methods, Motor's flagged properties, client
+ * options, exports): derived, so a row added to a preset is looked for without restating it here.
+ */
+const PRESET_LEGACY_NAMES = [
+  ...new Set([
+    ...Object.values(MOTOR_METHODS).flatMap((rows) => Object.entries(rows!).filter(([, r]) => r.rename || r.flag).map(([name]) => name)),
+    ...Object.keys(MOTOR_FLAGGED_PROPERTIES),
+    ...Object.values(METHOD_RENAMES).flatMap((rows) => Object.keys(rows!)),
+    ...Object.values(FLAGGED_METHODS).flatMap((rows) => Object.keys(rows!)),
+    ...CLIENT_OPTIONS_DELETE,
+    ...Object.keys(CLIENT_OPTIONS_RENAME),
+    ...Object.keys(FLAGGED_EXPORTS),
+  ]),
+].sort();
+
+/**
+ * Tokens of legacy APIs that can linger on native handles: the presets' legacy names, Motor-style names, rejected
  * client options, and callback-era shapes (err-first callbacks, removed methods) for the callback presets.
  */
-export const LEGACY_TOKENS =
-  /\b(?:toList|fetchNext|nextObject|getDatabase|getCollection|getDefaultDatabase|ioLoop|getIoLoop|delegate|each|listCollectionNames|listDatabaseNames|insert|update|remove|save|count|findAndModify|findAndRemove|ensureIndex|ObjectID|FilterQuery|UpdateQuery|\w+WriteOpResult\w*|FindOneOptions|CollectionInsertOneOptions|MongoCountPreferences|CollectionAggregationOptions|FindOneAndUpdateOption|useNewUrlParser|useUnifiedTopology|poolSize|keepAlive|wtimeout|fsync)\b|\b[wj]\s*:|\(\s*err\b|function\s*\(\s*err\b|\.close\(\s*\)|\b(?:toArray|hasNext|next|nextObject)\(\s*[^)\s]|,\s*(?:function\b|\([\w\s,]*\)\s*=>|[\w$]+\s*=>)|\b(?:done|cb|callback|next)\s*\)/;
+export const LEGACY_TOKENS = new RegExp(
+  `\\b(?:${PRESET_LEGACY_NAMES.map(escapeRe).join('|')})\\b|` +
+    String.raw`\b(?:toList|fetchNext|nextObject|getDatabase|getCollection|getDefaultDatabase|ioLoop|getIoLoop|delegate|each|listCollectionNames|listDatabaseNames|insert|update|remove|save|count|findAndModify|findAndRemove|ensureIndex|ObjectID|FilterQuery|UpdateQuery|\w+WriteOpResult\w*|FindOneOptions|CollectionInsertOneOptions|MongoCountPreferences|CollectionAggregationOptions|FindOneAndUpdateOption|useNewUrlParser|useUnifiedTopology|poolSize|keepAlive|wtimeout|fsync)\b|\b[wj]\s*:|\(\s*err\b|function\s*\(\s*err\b|\.close\(\s*\)|\b(?:toArray|hasNext|next|nextObject)\(\s*[^)\s]|,\s*(?:function\b|\([\w\s,]*\)\s*=>|[\w$]+\s*=>)|\b(?:done|cb|callback|next)\s*\)`,
+);
 
 /**
  * `x.collection('name')` and a call of a collection or cursor method that took a callback (`.insert(`,
