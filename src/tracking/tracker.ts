@@ -9,12 +9,14 @@ import type * as t from '@babel/types';
 import { visit } from './babel.js';
 import type { HandleKind, Kind, Origin } from '../presets/kinds.js';
 import { sameKind } from '../presets/kinds.js';
-import { CURSOR_BUILDERS, MOTOR_CLASSES, MOTOR_FLAGGED_PROPERTIES, MOTOR_METHODS, NON_SUBHANDLE_MEMBERS, type MethodRule } from '../presets/motor.js';
-import { NATIVE_METHODS, NATIVE_STATICS } from '../presets/native.js';
-import { NATIVE_CLASSES } from '../presets/motor.js';
+import { CURSOR_BUILDERS, MOTOR_FLAGGED_PROPERTIES, NATIVE_CLASSES, NON_SUBHANDLE_MEMBERS } from '../presets/motor.js';
+import { NATIVE_STATICS } from '../presets/native.js';
 import { nativeHas } from '../presets/native-surface.js';
 import type { CallFact, FileFacts } from './facts.js';
-import type { WrapperSpec, HandleKindName } from '../core/types.js';
+import { Vocabulary } from './vocabulary.js';
+import { isMemberLike, isNullish, isObjectAssign, memberName, objectOf, propertyKey, unwrapExpression } from './ast.js';
+
+export { Vocabulary, isMemberLike, memberName, unwrapExpression };
 
 export type ImportForm = 'esm' | 'require' | 'dynamic' | 'export-from' | 'export-all';
 
@@ -60,99 +62,7 @@ function requiredValue(exports: Record<string, Kind>): Kind | undefined {
   return first?.origin ? { t: 'object', fields, origin: first.origin } : undefined;
 }
 
-/** Vocabulary of the wrapper: Motor's names plus the aliases of --wrapper spec files. */
-export class Vocabulary {
-  private exportAliases = new Map<string, string>();
-  private factories = new Map<string, { returns: HandleKind; async: boolean }>();
-  private methodAliases = new Map<string, Map<string, string>>();
-
-  constructor(specs: readonly WrapperSpec[]) {
-    for (const spec of specs) {
-      for (const [name, motorName] of Object.entries(spec.exports ?? {})) this.exportAliases.set(name, motorName);
-      for (const [name, f] of Object.entries(spec.factories ?? {}))
-        this.factories.set(name, { returns: f.returns as HandleKind, async: f.async ?? false });
-      for (const [kind, map] of Object.entries(spec.methods ?? {}) as [HandleKindName, Record<string, string>][]) {
-        let m = this.methodAliases.get(kind);
-        if (!m) this.methodAliases.set(kind, (m = new Map()));
-        for (const [name, motorName] of Object.entries(map)) m.set(name, motorName);
-      }
-    }
-  }
-
-  /** A spec factory (an exported function that returns a handle), if this export is one. */
-  factory(name: string): { returns: HandleKind; async: boolean } | undefined {
-    return this.factories.get(name);
-  }
-
-  /** The Motor name of a wrapper export. */
-  canonicalExport(name: string): string {
-    return this.exportAliases.get(name) ?? name;
-  }
-
-  exportKind(origin: Origin, name: string): Kind | undefined {
-    if (origin === 'native') {
-      const kind = NATIVE_CLASSES[name];
-      return kind ? { t: 'ctor', kind, origin } : undefined;
-    }
-    const factory = this.factories.get(name);
-    if (factory) return { t: 'factory', kind: factory.returns, async: factory.async, origin };
-    const cls = MOTOR_CLASSES[this.canonicalExport(name)];
-    if (cls?.kind) return { t: 'ctor', kind: cls.kind, origin };
-    return undefined;
-  }
-
-  /** The Motor name of a wrapper method called on a handle of this kind. */
-  canonicalMethod(origin: Origin, kind: HandleKind, name: string): string {
-    if (origin === 'native') return name;
-    return this.methodAliases.get(kind)?.get(name) ?? name;
-  }
-
-  methodRule(origin: Origin, kind: HandleKind, name: string): MethodRule | undefined {
-    const table = origin === 'wrapper' ? MOTOR_METHODS : NATIVE_METHODS;
-    const rules = table[kind];
-    const canonical = this.canonicalMethod(origin, kind, name);
-    return rules && Object.prototype.hasOwnProperty.call(rules, canonical) ? rules[canonical] : undefined;
-  }
-}
-
 type FnNode = t.Function;
-
-function isNullish(node: t.Node | null | undefined): boolean {
-  if (!node) return true;
-  if (node.type === 'NullLiteral') return true;
-  if (node.type === 'Identifier' && node.name === 'undefined') return true;
-  if (node.type === 'UnaryExpression' && node.operator === 'void') return true;
-  return false;
-}
-
-export function memberName(node: t.MemberExpression | t.OptionalMemberExpression): string | undefined {
-  if (!node.computed && node.property.type === 'Identifier') return node.property.name;
-  if (node.property.type === 'StringLiteral') return node.property.value;
-  if (!node.computed && node.property.type === 'PrivateName') return undefined;
-  return undefined;
-}
-
-/** A member access, plain or optional (`a.b`, `a?.b`). */
-export function isMemberLike(path: NodePath): path is NodePath<t.MemberExpression> {
-  return path.isMemberExpression() || path.isOptionalMemberExpression();
-}
-
-export function unwrapExpression(path: NodePath): NodePath {
-  let p = path;
-  for (;;) {
-    const n = p.node;
-    if (
-      n.type === 'ParenthesizedExpression' ||
-      n.type === 'TSAsExpression' ||
-      n.type === 'TSNonNullExpression' ||
-      n.type === 'TSSatisfiesExpression' ||
-      n.type === 'TSTypeAssertion' ||
-      n.type === 'TypeCastExpression'
-    ) {
-      p = p.get('expression') as NodePath;
-    } else return p;
-  }
-}
 
 export interface Collected {
   imports: ImportSite[];
@@ -164,23 +74,6 @@ export interface Collected {
   typeRefs: NodePath<t.TSTypeReference>[];
   qualifiedNames: NodePath<t.TSQualifiedName>[];
   declarators: NodePath<t.VariableDeclarator>[];
-}
-
-/** The key of an object literal property or method, when it is a plain name or string. */
-function propertyKey(node: t.ObjectProperty | t.ObjectMethod): string | undefined {
-  if (!node.computed && node.key.type === 'Identifier') return node.key.name;
-  if (node.key.type === 'StringLiteral') return node.key.value;
-  return undefined;
-}
-
-/** An object kind from its handle fields (undefined when none holds a handle). */
-function objectOf(fields: Record<string, Kind>): Kind | undefined {
-  const first = Object.values(fields)[0] as { origin?: Origin } | undefined;
-  return first?.origin ? { t: 'object', fields, origin: first.origin } : undefined;
-}
-
-function isObjectAssign(callee: t.Node): boolean {
-  return callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && callee.object.name === 'Object' && memberName(callee) === 'assign';
 }
 
 /** Names of the request object of a route handler or middleware (Express `req`), and of a Koa context. */

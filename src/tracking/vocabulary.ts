@@ -1,0 +1,60 @@
+/** The wrapper's vocabulary as the tracker reads it: the presets' names (Motor's, the native driver's) plus the aliases of --wrapper spec files. */
+import type { HandleKind, Kind, Origin } from '../presets/kinds.js';
+import { MOTOR_CLASSES, MOTOR_METHODS, NATIVE_CLASSES, type MethodRule } from '../presets/motor.js';
+import { NATIVE_METHODS } from '../presets/native.js';
+import type { WrapperSpec, HandleKindName } from '../core/types.js';
+
+/** Vocabulary of the wrapper: Motor's names plus the aliases of --wrapper spec files. */
+export class Vocabulary {
+  private exportAliases = new Map<string, string>();
+  private factories = new Map<string, { returns: HandleKind; async: boolean }>();
+  private methodAliases = new Map<string, Map<string, string>>();
+
+  constructor(specs: readonly WrapperSpec[]) {
+    for (const spec of specs) {
+      for (const [name, motorName] of Object.entries(spec.exports ?? {})) this.exportAliases.set(name, motorName);
+      for (const [name, f] of Object.entries(spec.factories ?? {}))
+        this.factories.set(name, { returns: f.returns as HandleKind, async: f.async ?? false });
+      for (const [kind, map] of Object.entries(spec.methods ?? {}) as [HandleKindName, Record<string, string>][]) {
+        let m = this.methodAliases.get(kind);
+        if (!m) this.methodAliases.set(kind, (m = new Map()));
+        for (const [name, motorName] of Object.entries(map)) m.set(name, motorName);
+      }
+    }
+  }
+
+  /** A spec factory (an exported function that returns a handle), if this export is one. */
+  factory(name: string): { returns: HandleKind; async: boolean } | undefined {
+    return this.factories.get(name);
+  }
+
+  /** The Motor name of a wrapper export. */
+  canonicalExport(name: string): string {
+    return this.exportAliases.get(name) ?? name;
+  }
+
+  exportKind(origin: Origin, name: string): Kind | undefined {
+    if (origin === 'native') {
+      const kind = NATIVE_CLASSES[name];
+      return kind ? { t: 'ctor', kind, origin } : undefined;
+    }
+    const factory = this.factories.get(name);
+    if (factory) return { t: 'factory', kind: factory.returns, async: factory.async, origin };
+    const cls = MOTOR_CLASSES[this.canonicalExport(name)];
+    if (cls?.kind) return { t: 'ctor', kind: cls.kind, origin };
+    return undefined;
+  }
+
+  /** The Motor name of a wrapper method called on a handle of this kind. */
+  canonicalMethod(origin: Origin, kind: HandleKind, name: string): string {
+    if (origin === 'native') return name;
+    return this.methodAliases.get(kind)?.get(name) ?? name;
+  }
+
+  methodRule(origin: Origin, kind: HandleKind, name: string): MethodRule | undefined {
+    const table = origin === 'wrapper' ? MOTOR_METHODS : NATIVE_METHODS;
+    const rules = table[kind];
+    const canonical = this.canonicalMethod(origin, kind, name);
+    return rules && Object.prototype.hasOwnProperty.call(rules, canonical) ? rules[canonical] : undefined;
+  }
+}
