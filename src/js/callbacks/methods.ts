@@ -536,6 +536,12 @@ export function rewriteResults(ctx: RuleContext, dc: DriverCall, method: string,
       ctx.edit(m.node.start!, m.node.end!, ack);
       continue;
     }
+    // insert() of one document, now insertOne(): its result has insertedId, not insertedIds ({ 0: id } before).
+    if (f === 'insertedIds' && method === 'insertOne' && dc.method === 'insert') {
+      if (m2?.isMemberExpression() && m2.node.object === m.node && m2.node.computed && m2.node.property.type === 'NumericLiteral' && m2.node.property.value === 0) ctx.edit(m2.node.start!, m2.node.end!, `${name}.insertedId`);
+      else flag();
+      continue;
+    }
     if (f === 'upsertedId' && f2 === '_id') {
       ctx.edit(m2!.node.start!, m2!.node.end!, `${name}.upsertedId`);
       continue;

@@ -62,6 +62,13 @@ function keyOf(p: t.ObjectExpression['properties'][number]): string | undefined 
 }
 
 /** A query, update or options literal among the first three arguments (`{ _id: id }`, `{ $set: … }`, `{ age: { $gt: 1 } }`, `{ upsert: true }`). */
+function isObjectIdValue(node: t.Node): boolean {
+  if (node.type !== 'NewExpression' && node.type !== 'CallExpression') return false;
+  const c = node.callee;
+  const name = c.type === 'Identifier' ? c.name : c.type === 'MemberExpression' && !c.computed && c.property.type === 'Identifier' ? c.property.name : undefined;
+  return name === 'ObjectID' || name === 'ObjectId';
+}
+
 function mongoArgs(args: t.Node[]): boolean {
   for (const a of args.slice(0, 3)) {
     if (a.type !== 'ObjectExpression') continue;
@@ -69,6 +76,8 @@ function mongoArgs(args: t.Node[]): boolean {
       const k = keyOf(p);
       if (k && mongoKey(k)) return true;
       if (p.type === 'ObjectProperty' && p.value.type === 'ObjectExpression' && p.value.properties.some((q) => keyOf(q)?.startsWith('$'))) return true;
+      // `{ userId: new ObjectID(id) }`, `{ _id: mongodb.ObjectId(x) }`: a filter on an ObjectId.
+      if (p.type === 'ObjectProperty' && isObjectIdValue(p.value)) return true;
     }
   }
   return false;
