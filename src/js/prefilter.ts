@@ -131,7 +131,7 @@ const PRESET_LEGACY_NAMES = [
  */
 export const LEGACY_TOKENS = new RegExp(
   `\\b(?:${PRESET_LEGACY_NAMES.map(escapeRe).join('|')})\\b|` +
-    String.raw`\b(?:toList|fetchNext|nextObject|getDatabase|getCollection|getDefaultDatabase|ioLoop|getIoLoop|delegate|each|listCollectionNames|listDatabaseNames|insert|update|remove|save|count|findAndModify|findAndRemove|ensureIndex|ObjectID|FilterQuery|UpdateQuery|\w+WriteOpResult\w*|FindOneOptions|CollectionInsertOneOptions|MongoCountPreferences|CollectionAggregationOptions|FindOneAndUpdateOption|useNewUrlParser|useUnifiedTopology|poolSize|keepAlive|wtimeout|fsync)\b|\b[wj]\s*:|\(\s*err\b|function\s*\(\s*err\b|\.close\(\s*\)|\b(?:toArray|hasNext|next|nextObject)\(\s*[^)\s]|,\s*(?:function\b|\([\w\s,]*\)\s*=>|[\w$]+\s*=>)|\b(?:done|cb|callback|next)\s*\)`,
+    String.raw`\b(?:toList|fetchNext|nextObject|getDatabase|getCollection|getDefaultDatabase|ioLoop|getIoLoop|delegate|each|listCollectionNames|listDatabaseNames|insert|update|remove|save|count|findAndModify|findAndRemove|ensureIndex|ObjectID|FilterQuery|UpdateQuery|\w+WriteOpResult\w*|FindOneOptions|CollectionInsertOneOptions|MongoCountPreferences|CollectionAggregationOptions|FindOneAndUpdateOption|useNewUrlParser|useUnifiedTopology|poolSize|keepAlive|wtimeout|fsync)\b|\b[wj]\s*:|\(\s*err\b|function\s*\(\s*err\b|\.close\(\s*\)|\b(?:toArray|hasNext|next|nextObject)\(\s*[^)\s]|,\s*(?:function\b|\([\w\s,]*\)\s*=>|[\w$]+\s*=>)|\b(?:done|cb|callback|next)\s*\)|\bpromisify\s*\(`,
 );
 
 /**

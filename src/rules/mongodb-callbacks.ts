@@ -102,6 +102,11 @@ export const CALLBACK_RULES: RuleTable = {
     description: "`returnOriginal: false` was ignored by the driver this code ran on (mongodb 4+, mongodb-legacy 4-6 included): the call returned the document before the update. The rewrite's `returnDocument: 'after'` returns the updated one, as the code meant.",
     help: "Check what reads the result: it now gets the updated document (the code's evident intent). To keep the old behaviour, write `returnDocument: 'before'`.",
   },
+  'mongodb-callbacks/promisified-method': {
+    severity: 'error',
+    description: 'A driver method is handed to promisify(): promisify passes it a callback, which mongodb 5+ ignores, so the promise never settles.',
+    help: 'Drop promisify and await the method itself (it returns a promise): `await coll.countDocuments(filter)` instead of `await promisify(coll.count.bind(coll))(filter)`.',
+  },
   'mongodb-callbacks/drop-missing': {
     severity: 'warning',
     description: 'mongodb 7 resolves drop() / dropCollection() of a missing collection to false; before, servers < 7.0 made it fail with NamespaceNotFound.',

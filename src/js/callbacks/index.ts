@@ -18,7 +18,7 @@ import { rewriteClientOptions, rewriteMethod, rewriteOptions, rewriteWriteConcer
 import { callbackOptions, dependsOnDriver, driverMajor } from './era.js';
 import { reportUntracked } from './untracked.js';
 import { bsonRules, quoteOf } from './bson.js';
-import { adminAndBulk, authRules, errorLabelRule, sessionAndStreamRules } from './target.js';
+import { adminAndBulk, authRules, errorLabelRule, promisifiedMethods, sessionAndStreamRules } from './target.js';
 export { UNTRACKED_COLLECTION_SHAPE } from '../prefilter.js';
 
 /** Method names distinctive enough that a call passing a callback is a driver call even on an untracked receiver. */
@@ -234,6 +234,7 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
   }
 
   untracked += adminAndBulk(ctx, tracked);
+  untracked += promisifiedMethods(ctx);
   // Never silent: old-API calls on receivers the tracker could not follow, in a package that depends on the driver.
   if (dependsOnDriver(ctx.options, absPath)) reportUntracked(ctx, absPath, tracked);
 

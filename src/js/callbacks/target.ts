@@ -8,6 +8,7 @@ import type * as t from '@babel/types';
 import type { RuleContext } from '../context.js';
 import { memberName } from '../../tracking/tracker.js';
 import { isCallbackArg, type DriverCall } from './calls.js';
+import { CALLBACK_ON_COLLECTION, CALLBACK_ON_CURSOR } from '../../presets/mongodb-callbacks.js';
 import type { MethodEnv } from './methods.js';
 import { driverExportOf } from './bson.js';
 
@@ -165,3 +166,41 @@ export function adminAndBulk(ctx: RuleContext, tracked: Set<t.Node>): number {
   }
   return left;
 }
+
+/** `x.collection('<literal>')`, directly or through a constant binding to it. */
+function collectionShape(p: NodePath): boolean {
+  let node: t.Node | null | undefined = p.node;
+  if (node?.type === 'Identifier') {
+    const b = p.scope.getBinding(node.name);
+    node = b?.constant && b.path.isVariableDeclarator() ? b.path.node.init : undefined;
+  }
+  if (node?.type !== 'CallExpression' || node.arguments.length !== 1 || node.arguments[0]!.type !== 'StringLiteral') return false;
+  const c = node.callee;
+  return c.type === 'MemberExpression' && !c.computed && memberName(c) === 'collection';
+}
+
+/**
+ * `promisify(coll.count.bind(coll))`, `util.promisify(db.collection('x').findOne)`: a driver method handed to
+ * promisify, which passes it a callback that mongodb 5+ ignores, so the promise never settles. Flagged (the method
+ * returns a promise of its own now), on tracked handles and on the collection shape.
+ */
+export function promisifiedMethods(ctx: RuleContext): number {
+  let n = 0;
+  for (const c of ctx.tracker.collected.calls) {
+    const callee = c.node.callee;
+    const promisify = callee.type === 'Identifier' ? callee.name === 'promisify' : callee.type === 'MemberExpression' && !callee.computed && memberName(callee) === 'promisify';
+    if (!promisify) continue;
+    let fn = (c.get('arguments') as NodePath[])[0];
+    // coll.count.bind(coll)
+    if (fn?.isCallExpression() && fn.node.callee.type === 'MemberExpression' && memberName(fn.node.callee) === 'bind') fn = (fn.get('callee') as NodePath).get('object') as NodePath;
+    if (!fn?.isMemberExpression() || fn.node.computed) continue;
+    const name = memberName(fn.node);
+    if (!name || !(CALLBACK_ON_COLLECTION.has(name) || CALLBACK_ON_CURSOR.has(name))) continue;
+    const recv = fn.get('object') as NodePath;
+    if (ctx.tracker.kindOf(recv)?.t !== 'handle' && !collectionShape(recv)) continue;
+    ctx.report('mongodb-callbacks/promisified-method', fn.node, `promisify() of ${name}(): mongodb 5+ ignores the callback promisify passes it, so this promise never settles.`);
+    n++;
+  }
+  return n;
+}
+
