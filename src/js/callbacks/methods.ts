@@ -108,6 +108,12 @@ function removeArg(ctx: RuleContext, args: NodePath[], i: number): void {
   ctx.edit(prev ? prev.end! : a.start!, a.end!, '');
 }
 
+/** Drop an option the new method encodes in its name (`multi`, `single`): the whole options argument when it was the only one. */
+function dropOption(ctx: RuleContext, args: NodePath[], index: number, options: t.ObjectExpression, option: t.ObjectProperty | t.ObjectMethod): void {
+  if (options.properties.length === 1) removeArg(ctx, args, index);
+  else removeProp(ctx, options, option);
+}
+
 function dollarKeys(obj: t.ObjectExpression): 'ops' | 'replacement' | 'mixed' | 'unknown' {
   const keys = obj.properties.map((p) => keyOf(p));
   if (keys.some((k) => k === undefined)) return 'unknown';
@@ -170,10 +176,7 @@ const COLLECTION_REWRITES: Record<string, (m: MethodSite) => string | undefined>
     else if (env.era === undefined) return flag('mongodb-callbacks/update-era', 'update() without multi: one document on mongodb 2/3, every match on mongodb 4; the driver version is unknown.');
     else to = env.era <= 3 ? 'updateOne' : 'updateMany';
     renameCallee(ctx, dc, to);
-    if (multiProp && lit) {
-      if (lit.node.properties.length === 1) removeArg(ctx, args, 2);
-      else removeProp(ctx, lit.node, multiProp);
-    }
+    if (multiProp && lit) dropOption(ctx, args, 2, lit.node, multiProp);
     return to;
   },
   remove({ ctx, dc, env, args, at, flag }) {
@@ -194,10 +197,7 @@ const COLLECTION_REWRITES: Record<string, (m: MethodSite) => string | undefined>
       const open = ctx.text.indexOf('(', dc.callee.node.end!);
       ctx.edit(open + 1, open + 1, '{}');
     }
-    if (singleProp && lit) {
-      if (lit.node.properties.length === 1) removeArg(ctx, args, 1);
-      else removeProp(ctx, lit.node, singleProp);
-    }
+    if (singleProp && lit) dropOption(ctx, args, 1, lit.node, singleProp);
     return to;
   },
   save({ ctx, dc, env, args, at, flag }) {
