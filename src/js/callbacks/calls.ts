@@ -43,6 +43,15 @@ export function isInlineFn(p: NodePath | undefined): p is FnPath {
   return !!p && (p.isArrowFunctionExpression() || p.isFunctionExpression());
 }
 
+/** `x.collection('<literal>')`: one argument, a string or a template without expressions. */
+export function isCollectionLiteral(node: t.Node | null | undefined): boolean {
+  if (node?.type !== 'CallExpression' || node.arguments.length !== 1) return false;
+  const c = node.callee;
+  if (c.type !== 'MemberExpression' || c.computed || c.property.type !== 'Identifier' || c.property.name !== 'collection') return false;
+  const a = node.arguments[0]!;
+  return a.type === 'StringLiteral' || (a.type === 'TemplateLiteral' && a.expressions.length === 0);
+}
+
 /** Is this argument an err-first callback? Functions always; identifiers when they name a function or overflow the arity. */
 export function isCallbackArg(arg: NodePath, index: number, arity: number): boolean {
   if (isInlineFn(arg)) return true;

@@ -10,7 +10,7 @@ import { type ImportSite, type Tracker } from '../../tracking/tracker.js';
 import type { EngineOptions } from '../../core/types.js';
 import { isLegacySpecifier } from '../../presets/mongodb-legacy.js';
 import { CALLBACK_ON_COLLECTION, CALLBACK_ON_CURSOR } from '../../presets/mongodb-callbacks.js';
-import { driverCall, isCallbackArg, isInlineFn, paramName, type DriverCall } from './calls.js';
+import { driverCall, isCallbackArg, isCollectionLiteral, isInlineFn, paramName, type DriverCall } from './calls.js';
 import { connectParamUse, seedCallbackHandles } from './track.js';
 import { apply, decide, prepare, type ConvertState } from './convert.js';
 import { applyEach, decideEach } from './each.js';
@@ -94,15 +94,6 @@ function forEachIterator(ctx: RuleContext, dc: DriverCall): { fix?: () => void }
     return { fix: () => ctx.edit(it.node.start!, it.node.end!, `(${param}) => { ${name}(${param}); }`) };
   }
   return flag;
-}
-
-/** `x.collection('<literal>')` (one argument, a string or a template without expressions). */
-function isCollectionLiteral(node: t.Node | null | undefined): boolean {
-  if (node?.type !== 'CallExpression' || node.arguments.length !== 1) return false;
-  const rc = node.callee;
-  if (rc.type !== 'MemberExpression' || rc.computed || rc.property.type !== 'Identifier' || rc.property.name !== 'collection') return false;
-  const arg = node.arguments[0]!;
-  return arg.type === 'StringLiteral' || (arg.type === 'TemplateLiteral' && arg.expressions.length === 0);
 }
 
 /** `collectionShape`: the receiver is `x.collection('name')`, whose callback mongodb 5+ ignores (an error for `check`). */

@@ -7,7 +7,7 @@ import type { NodePath, Binding } from '@babel/traverse';
 import type * as t from '@babel/types';
 import type { RuleContext } from '../context.js';
 import { memberName } from '../../tracking/tracker.js';
-import { isCallbackArg, type DriverCall } from './calls.js';
+import { isCallbackArg, isCollectionLiteral, type DriverCall } from './calls.js';
 import { CALLBACK_ON_COLLECTION, CALLBACK_ON_CURSOR } from '../../presets/mongodb-callbacks.js';
 import type { MethodEnv } from './methods.js';
 import { driverExportOf } from './bson.js';
@@ -174,9 +174,7 @@ function collectionShape(p: NodePath): boolean {
     const b = p.scope.getBinding(node.name);
     node = b?.constant && b.path.isVariableDeclarator() ? b.path.node.init : undefined;
   }
-  if (node?.type !== 'CallExpression' || node.arguments.length !== 1 || node.arguments[0]!.type !== 'StringLiteral') return false;
-  const c = node.callee;
-  return c.type === 'MemberExpression' && !c.computed && memberName(c) === 'collection';
+  return isCollectionLiteral(node);
 }
 
 /**

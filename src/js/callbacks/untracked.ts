@@ -14,6 +14,7 @@ import { CALLBACK_ON_COLLECTION, MODIFY_RESULT_METHODS, REMOVED_METHOD_FIXES, WR
 import { CLIENT_OPTIONS } from '../../generated/native-surface.js';
 import { nativeAcceptsClientOption } from '../../presets/native-surface.js';
 import { DRIVER_PACKAGES, dependsOnMongoose, driverMajor } from './era.js';
+import { isCollectionLiteral } from './calls.js';
 
 /** Web frameworks: their objects carry handles in properties (`app.locals.db`, `ctx.db`, `fastify.mongo.db`). */
 const FRAMEWORKS = new Set(['express', 'koa', 'fastify', '@koa/router', 'koa-router', '@hapi/hapi', 'hapi', 'restify', 'http', 'https']);
@@ -94,14 +95,6 @@ interface Chain {
   collection: boolean;
   /** Name of the root identifier. */
   rootName?: string;
-}
-
-function isCollectionLiteral(node: t.Node): boolean {
-  if (node.type !== 'CallExpression' || node.arguments.length !== 1) return false;
-  const c = node.callee;
-  if (c.type !== 'MemberExpression' || c.computed || c.property.type !== 'Identifier' || c.property.name !== 'collection') return false;
-  const a = node.arguments[0]!;
-  return a.type === 'StringLiteral' || (a.type === 'TemplateLiteral' && a.expressions.length === 0);
 }
 
 /** Where a receiver expression comes from, followed through never-reassigned variables (a few steps). */
