@@ -5,6 +5,7 @@
  * Settings come from the command line, else the project configuration (mongo-codemod.config.json or the
  * `mongo-codemod` key of package.json; see src/core/config.ts), else the defaults.
  */
+import { clientOfSpecifier } from './presets/index.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -92,6 +93,8 @@ function settingsOf(flags: SharedFlags & Partial<RunFlags> & Partial<CheckFlags>
   const wrapperModules = fromCli('wrapperModule')
     ? flags.wrapperModule.map((m) => {
         if (!m) throw new ConfigError('--wrapper-module needs a module specifier');
+        const client = clientOfSpecifier(m);
+        if (client) throw new ConfigError(`--wrapper-module ${m}: '${client.module}' has a built-in preset (its API is not Motor-style); drop the option, or pass --preset ${client.info.name}`);
         return resolveWrapperModule(m, cwd);
       })
     : (c.wrapperModules ?? []).map((m) => {

@@ -20,6 +20,8 @@ import { cursorRule, toListRule } from './rules/cursor.js';
 import { importsRule } from './rules/imports.js';
 import { callbackPresetApplies, callbacksRules, seedForFile, untrackedCollectionCalls } from './callbacks/index.js'; // callbacks preset hook
 import { isLegacySpecifier } from '../presets/mongodb-legacy.js'; // callbacks preset hook
+import { clientOfSpecifier, clientsFor } from '../presets/index.js';
+import { clientsRules } from './clients/index.js';
 
 const vocabCache = new WeakMap<object, Vocabulary>();
 
@@ -34,6 +36,7 @@ function trackerFor(file: FileInput, options: EngineOptions, ast: ReturnType<typ
   const wantWrapper = options.preset === 'auto' || options.preset === 'motor';
   const wantNative = options.preset === 'auto' || options.preset === 'native' || options.preset === 'motor';
   const wantCallbacks = callbackPresetApplies(options.preset); // callbacks preset hook
+  const clients = clientsFor(options.preset);
   const index = options.jsModuleExports as Record<string, Record<string, Kind>> | undefined;
   const self = normalisePath(file.absPath);
   const localTarget = (spec: string) => {
@@ -48,6 +51,11 @@ function trackerFor(file: FileInput, options: EngineOptions, ast: ReturnType<typ
       isWrapper: (spec) => wantWrapper && matcher.isWrapper(spec, file.absPath),
       // callbacks preset hook: `mongodb-legacy` has the native vocabulary (same names, plus callbacks).
       isNative: (spec) => (wantNative && matcher.isNative(spec)) || (wantCallbacks && (matcher.isNative(spec) || isLegacySpecifier(spec))),
+      // The legacy clients (monk, mongojs, ...): the origin of their handles is the preset's name.
+      clientOrigin: (spec) => {
+        const c = clientOfSpecifier(spec);
+        return c && clients.includes(c) ? c.info.name : undefined;
+      },
       // Cross-file index: handles other files of the run export (see the runner's first pass).
       localExports: index
         ? (spec) => {
@@ -142,7 +150,9 @@ function processFile(file: FileInput, options: EngineOptions): EngineResult {
   const facts = tracker.fileFacts() as Record<string, unknown>;
   // Old-API code that was migrated needs a current driver: package.json's `mongodb` is raised to the target major.
   if (ctx.edits.length > editsBefore && tracker.mayHoldDriverHandles()) ctx.replacedPackages.add('mongodb');
-  if (ctx.edits.length === 0) return { output: null, findings: ctx.findings, exports, facts };
+  clientsRules(ctx);
+  // A file left as it is can still name a package (a legacy client's sites left): the manifest pass holds it then.
+  if (ctx.edits.length === 0) return { output: null, findings: ctx.findings, exports, facts, replacedPackages: [...ctx.replacedPackages] };
   let output: string;
   try {
     output = applyEdits(file.text, ctx.edits);

@@ -9,8 +9,31 @@ import { NATIVE_PRESET } from './native.js';
 import { LEGACY_PRESET } from './mongodb-legacy.js';
 import { CALLBACKS_PRESET } from './mongodb-callbacks.js';
 import { MOTOR_PYTHON_PRESET } from './motor-python.js';
+import type { ClientPreset } from './client.js';
+import { MONK } from './monk.js';
+import { MONGOJS } from './mongojs.js';
+import { MONGOIST } from './mongoist.js';
+import { MONGOSKIN } from './mongoskin.js';
 
-export const PRESETS: readonly PresetInfo[] = [MOTOR_PRESET, NATIVE_PRESET, LEGACY_PRESET, CALLBACKS_PRESET, MOTOR_PYTHON_PRESET];
+/** The legacy JS clients described by a ClientPreset data file (src/presets/client.ts): adding one is adding it here. */
+export const CLIENTS: readonly ClientPreset[] = [MONK, MONGOJS, MONGOIST, MONGOSKIN];
+
+export const PRESETS: readonly PresetInfo[] = [MOTOR_PRESET, NATIVE_PRESET, LEGACY_PRESET, CALLBACKS_PRESET, ...CLIENTS.map((c) => c.info), MOTOR_PYTHON_PRESET];
+
+/** The client a module specifier belongs to (the package or one of its subpaths), if it is one of CLIENTS. */
+export function clientOfSpecifier(spec: string): ClientPreset | undefined {
+  return CLIENTS.find((c) => spec === c.module || spec.startsWith(c.module + '/'));
+}
+
+/** The client presets a run applies (`auto`: all of them). */
+export function clientsFor(preset: string): readonly ClientPreset[] {
+  return preset === 'auto' ? CLIENTS : CLIENTS.filter((c) => c.info.name === preset);
+}
+
+/** The client of a tracked origin (the tracker's origin of a client handle is the preset's name). */
+export function clientOfOrigin(origin: string): ClientPreset | undefined {
+  return CLIENTS.find((c) => c.info.name === origin);
+}
 
 export function presetsOf(language: PresetInfo['language']): PresetInfo[] {
   return PRESETS.filter((p) => p.language === language);

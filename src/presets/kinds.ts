@@ -39,8 +39,11 @@ export type Kind =
   /** The promise of a module object (a dynamic import). */
   | { t: 'modulePromise'; origin: Origin };
 
-/** Which API a tracked value speaks: the legacy wrapper's, or the native driver's. */
-export type Origin = 'wrapper' | 'native';
+/**
+ * Which API a tracked value speaks: the Motor-style wrapper's, the native driver's, or a legacy client's (the name
+ * of its preset: `monk`, `mongojs`, ...; see src/presets/client.ts).
+ */
+export type Origin = 'wrapper' | 'native' | (string & {});
 
 export function sameKind(a: Kind | undefined, b: Kind | undefined): boolean {
   if (!a || !b) return a === b;

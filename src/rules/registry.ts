@@ -7,8 +7,9 @@ import { CORE_RULES, type RuleMeta, type RuleTable } from '../core/rules.js';
 import { MOTOR_RULES } from './motor.js';
 import { CALLBACK_RULES } from './mongodb-callbacks.js';
 import { PYTHON_RULES } from './motor-python.js';
+import { CLIENT_RULES } from './clients.js';
 
-const TABLES: readonly RuleTable[] = [CORE_RULES, MOTOR_RULES, CALLBACK_RULES, PYTHON_RULES];
+const TABLES: readonly RuleTable[] = [CORE_RULES, MOTOR_RULES, CALLBACK_RULES, CLIENT_RULES, PYTHON_RULES];
 
 const RULES: ReadonlyMap<string, RuleMeta> = new Map(TABLES.flatMap((t) => Object.entries(t)));
 

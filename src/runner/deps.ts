@@ -2,6 +2,7 @@
  * package.json dependencies: where the nearest package.json (inside the given paths) lists a migrated wrapper
  * package, it is replaced by `mongodb`; lockfiles are never edited, only reported as stale.
  */
+import { clientOfSpecifier } from '../presets/index.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineFinding } from '../core/types.js';
@@ -15,6 +16,7 @@ import { NATIVE_MODULE, NATIVE_RANGE } from '../presets/motor.js';
  * motor preset's.
  */
 function depRule(pkg: string, what: 'dependency' | 'stale-lockfile'): string {
+  if (clientOfSpecifier(pkg)) return `${pkg}/${what}`;
   return pkg === NATIVE_MODULE || pkg === 'mongodb-legacy' || pkg === TYPES_PACKAGE ? `mongodb-callbacks/${what}` : `motor/${what}`;
 }
 

@@ -14,6 +14,8 @@ import { unifiedDiff } from './diff.js';
 import { readNoFollow, writeAtomic, WriteRefused } from './write.js';
 import { relativePath } from './paths.js';
 import type { ProcessOptions } from './process.js';
+import { CLIENTS, clientsFor } from '../presets/index.js';
+import { CLIENT_NOTES } from '../rules/clients.js';
 
 /** What the manifest passes need of the run: where it looked, what it found so far, where to add to it. */
 export interface ManifestContext {
@@ -110,6 +112,32 @@ export function migrateManifests(ctx: ManifestContext, packagesByManifest: Map<s
         ),
       );
     }
+    // A legacy client's package stays while a site of that client is left in this package.
+    for (const c of CLIENTS) {
+      if (!pkgs.has(c.module)) continue;
+      const left = findings.filter(
+        (f) =>
+          (f.severity === 'error' || f.severity === 'warning') &&
+          f.ruleId.startsWith(`${c.info.name}/`) &&
+          !CLIENT_NOTES.has(f.ruleId.slice(c.info.name.length + 1)) &&
+          path.resolve(cwd, f.file).startsWith(dir) &&
+          manifestOf(path.resolve(cwd, f.file)) === manifest,
+      );
+      if (!left.length) continue;
+      pkgs.delete(c.module);
+      findings.push(
+        withFile(
+          {
+            ruleId: `${c.info.name}/dependency-held`,
+            severity: 'warning',
+            message: `'${c.module}' kept here, and mongodb not added: ${left.length} ${c.info.name} site(s) still need a manual migration (${whereList(left)}). The code already rewritten needs mongodb ${options.target ?? 7}: do not ship it before they are done.`,
+            fix: 'Migrate the flagged call sites, then run again (or replace the dependency by hand).',
+            ...positionAt(text, Math.max(0, text.indexOf(`"${c.module}"`))),
+          },
+          rel,
+        ),
+      );
+    }
     const { output, findings: depFindings } = migratePackageJson(text, [...pkgs], options.target ?? 7);
     if (!output) continue;
     if (!inside) {
@@ -139,7 +167,8 @@ export function migrateManifests(ctx: ManifestContext, packagesByManifest: Map<s
 export function checkManifests(ctx: ManifestContext, processed: Iterable<string>): void {
   const { cwd, options, roots, insideRoots, manifestOf, findings } = ctx;
   // check: a package.json inside the paths that still lists a wrapper package.
-  const packages = [...new Set(wrapperModulesOf(options).filter(isBareSpecifier).map(packageName))];
+  const clients = clientsFor(options.preset);
+  const packages = [...new Set([...wrapperModulesOf(options).filter(isBareSpecifier).map(packageName), ...clients.map((c) => c.module)])];
   for (const root of roots) {
     const manifest = path.join(root, 'package.json');
     let text: string;
@@ -152,7 +181,7 @@ export function checkManifests(ctx: ManifestContext, processed: Iterable<string>
       findings.push(
         withFile(
           {
-            ruleId: 'motor/legacy-dependency',
+            ruleId: clients.some((c) => c.module === pkg) ? `${pkg}/legacy-dependency` : 'motor/legacy-dependency',
             severity: 'error',
             message: `package.json still lists '${pkg}'.`,
             fix: 'Run `mongo-codemod run`, or replace the dependency with `mongodb` by hand.',

@@ -2,6 +2,7 @@
  * Processing one candidate file (its bytes already read): decoding, skip rules, the engine, and the outcome.
  * Pure of I/O but for the engine itself, so it runs the same in the main thread and in pool workers.
  */
+import { clientsFor } from '../presets/index.js';
 import type { EngineFinding, EngineOptions } from '../core/types.js';
 import { LineIndex } from '../core/text.js';
 import { annotateMigrated, findMarkers, MARKER_TAG } from '../report/annotate.js';
@@ -57,7 +58,7 @@ export function legacyModules(options: Pick<EngineOptions, 'wrapperModules' | 'w
   const preset = options.preset;
   const wrappers = preset === 'auto' || preset === 'motor' ? wrapperModulesOf(options).filter(isBareSpecifier).map(packageName) : [];
   const legacy = preset === 'auto' || preset === 'mongodb-legacy' || preset === 'mongodb-callbacks' ? ['mongodb-legacy'] : [];
-  return [...new Set([...legacy, ...wrappers])];
+  return [...new Set([...legacy, ...wrappers, ...clientsFor(preset).map((c) => c.module)])];
 }
 
 const reCache = new Map<string, RegExp>();
@@ -268,7 +269,8 @@ async function processEngine(abs: string, rel: string, buf: Uint8Array, options:
   const exports = result.exports;
   const facts = result.facts;
   if (result.error) return { ...base, text, exports, facts, findings: result.findings, report: { path: rel, status: 'error', reason: result.error } };
-  if (result.output === null || result.output === text) return { ...base, text, exports, facts, findings: result.findings, report: { path: rel, status: 'unchanged' } };
+  if (result.output === null || result.output === text)
+    return { ...base, text, exports, facts, findings: result.findings, replacedPackages: result.replacedPackages ?? [], report: { path: rel, status: 'unchanged' } };
   const changed: Outcome = {
     text,
     exports,

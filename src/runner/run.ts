@@ -22,6 +22,7 @@ import { escapeRe, LineIndex } from '../core/text.js';
 import { phase } from '../core/debug.js';
 import { normalisePath, wrapperMatcher } from '../js/modules.js';
 import { PYTHON_NEEDLES, pythonIndexCandidate } from '../python/prefilter.js';
+import { clientsFor } from '../presets/index.js';
 import { callbackPresetsOn, dependsOnDriver, importsLocalModule, jsIndexPrefilter, jsPrefilter, UNTRACKED_COLLECTION_NEEDLE } from '../js/prefilter.js';
 import runTask, { type Batch, type Settled, type Task } from './worker.js';
 import type { FileReport, RunResult } from '../report/model.js';
@@ -52,7 +53,7 @@ function withoutProgress(options: RunOptions): ProcessOptions {
 /** Byte-level prefilter needles (no decoding): a file without any of them cannot concern any engine. */
 function scanNeedles(options: EngineOptions): { js: Buffer[]; py: Buffer[]; driverPackages: boolean } {
   const callbacks = callbackPresetsOn(options) ? [UNTRACKED_COLLECTION_NEEDLE] : [];
-  const js = ['mongodb', MARKER_TAG, ...wrapperMatcher(options).needles, ...callbacks].map((n) => Buffer.from(n));
+  const js = ['mongodb', MARKER_TAG, ...wrapperMatcher(options).needles, ...clientsFor(options.preset).map((c) => c.module), ...callbacks].map((n) => Buffer.from(n));
   // The Python engine's prefilter (see PYTHON_NEEDLES): motor in any case, and the project-level candidates.
   const py = [...PYTHON_NEEDLES, MARKER_TAG].map((n) => Buffer.from(n));
   return { js, py, driverPackages: callbackPresetsOn(options) };
@@ -324,14 +325,15 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
           }
         }
       }
-      // A file left unwritten still needs its old dependency.
-      for (const pkg of engineFor(abs)?.id === 'js' && outcome.report.status !== 'error' ? outcome.replacedPackages : []) {
-        const manifest = manifestOf(abs);
-        if (!manifest) continue;
-        let set = packagesByManifest.get(manifest);
-        if (!set) packagesByManifest.set(manifest, (set = new Set()));
-        set.add(pkg);
-      }
+    }
+    // A file left unwritten still needs its old dependency. (An unchanged file names a package when it keeps sites
+    // of a legacy client: the manifest pass then holds that package with a finding.)
+    for (const pkg of engineFor(abs)?.id === 'js' && outcome.report.status !== 'error' ? outcome.replacedPackages : []) {
+      const manifest = manifestOf(abs);
+      if (!manifest) continue;
+      let set = packagesByManifest.get(manifest);
+      if (!set) packagesByManifest.set(manifest, (set = new Set()));
+      set.add(pkg);
     }
   }
 

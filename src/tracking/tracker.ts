@@ -14,6 +14,8 @@ import { NATIVE_STATICS } from '../presets/native.js';
 import { nativeHas } from '../presets/native-surface.js';
 import type { CallFact, FileFacts } from './facts.js';
 import { Vocabulary } from './vocabulary.js';
+import { clientOfOrigin } from '../presets/index.js';
+import type { ClientPreset } from '../presets/client.js';
 import { isMemberLike, isNullish, isObjectAssign, memberName, objectOf, propertyKey, unwrapExpression } from './ast.js';
 
 export { Vocabulary, isMemberLike, memberName, unwrapExpression };
@@ -32,6 +34,8 @@ export interface ImportSite {
 export interface ModuleClassifier {
   isWrapper(spec: string): boolean;
   isNative(spec: string): boolean;
+  /** The legacy client (its preset name) a specifier belongs to, when that client's preset applies. */
+  clientOrigin?(spec: string): string | undefined;
   /** Handles another file of the run exports (cross-file index), for a relative specifier; undefined when none. */
   localExports?(spec: string): Record<string, Kind> | undefined;
   /** The run-wide key (normalised absolute path) of a relative specifier, for call facts; undefined when not local. */
@@ -133,7 +137,7 @@ export class Tracker {
   private originOf(spec: string): Origin | undefined {
     if (this.classify.isWrapper(spec)) return 'wrapper';
     if (this.classify.isNative(spec)) return 'native';
-    return undefined;
+    return this.classify.clientOrigin?.(spec);
   }
 
   private collect(): void {
@@ -533,6 +537,10 @@ export class Tracker {
   private propertyKind(source: Kind, key: string): Kind | undefined {
     if (source.t === 'module') return this.vocab.exportKind(source.origin, key);
     if (source.t === 'object') return source.fields[key];
+    if (source.t === 'handle' && source.origin !== 'wrapper' && source.origin !== 'native') {
+      const client = clientOfOrigin(source.origin);
+      return client && source.kind === 'db' && this.isClientCollection(client, key) ? { t: 'handle', kind: 'collection', origin: source.origin } : undefined;
+    }
     if (source.t === 'handle' && source.origin === 'wrapper' && (source.kind === 'client' || source.kind === 'db')) {
       if (NON_SUBHANDLE_MEMBERS.has(key) || key.startsWith('_') || key in MOTOR_FLAGGED_PROPERTIES) return undefined;
       if (this.vocab.methodRule('wrapper', source.kind, key) || nativeHas(source.kind, key)) return undefined;
@@ -1510,14 +1518,44 @@ export class Tracker {
     }
     const k = this.kindOf(callee);
     if (k?.t === 'factory') return k.async ? { t: 'promise', kind: k.kind, origin: k.origin } : { t: 'handle', kind: k.kind, origin: k.origin };
+    // `monk(url)`, `mongojs(conn)`, `require('mongoist')(conn)`: a legacy client's module is its connect function.
+    if (k?.t === 'module') return this.vocab.moduleCall(k.origin);
     return undefined;
+  }
+
+  private boundNames?: Set<string>;
+
+  /** Is `db.<name>` a collection of this client's db (its Proxy, or a name `bind`-ed in this file)? */
+  private isClientCollection(client: ClientPreset, name: string): boolean {
+    if (client.proxy === 'none' || name.startsWith('_') || client.dbMembers.includes(name)) return false;
+    if (Object.prototype.hasOwnProperty.call(client.methods.db ?? {}, name)) return false;
+    if (client.proxy === 'all') return true;
+    if (!this.boundNames) {
+      this.boundNames = new Set();
+      for (const c of this.collected.calls) {
+        const callee = c.node.callee;
+        const a = c.node.arguments[0];
+        if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'bind' && a?.type === 'StringLiteral') this.boundNames.add(a.value);
+      }
+    }
+    return this.boundNames.has(name);
   }
 
   /** Is this member expression an attribute-style sub-handle (`client.app`, `db['users']`) of a wrapper handle? */
   subHandleOf(p: NodePath<t.MemberExpression>): { parent: Kind & { t: 'handle' }; kind: HandleKind; name?: string } | undefined {
     const node = p.node;
     const recv = this.kindOf(p.get('object') as NodePath);
-    if (!recv || recv.t !== 'handle' || recv.origin !== 'wrapper') return undefined;
+    if (!recv || recv.t !== 'handle' || recv.origin === 'native') return undefined;
+    if (recv.origin !== 'wrapper') {
+      // A legacy client's Proxy db: `db.users`, `db['audit.log']` (never a member the db really has, nor a call of it).
+      const client = clientOfOrigin(recv.origin);
+      if (!client || recv.kind !== 'db') return undefined;
+      const parent = p.parentPath;
+      if ((parent?.isCallExpression() || parent?.isOptionalCallExpression()) && parent.node.callee === node) return undefined;
+      const name = node.computed ? (node.property.type === 'StringLiteral' ? node.property.value : undefined) : memberName(node);
+      if (name === undefined) return node.computed && client.proxy === 'all' && node.property.type !== 'NumericLiteral' ? { parent: recv, kind: 'collection' } : undefined;
+      return this.isClientCollection(client, name) ? { parent: recv, kind: 'collection', name } : undefined;
+    }
     if (recv.kind !== 'client' && recv.kind !== 'db') return undefined;
     const child: HandleKind = recv.kind === 'client' ? 'db' : 'collection';
     if (node.computed && node.property.type !== 'StringLiteral') {
@@ -1553,7 +1591,7 @@ export class Tracker {
     if (recv.t === 'module') return name ? this.vocab.exportKind(recv.origin, name) : undefined;
     if (recv.t === 'object') return name && !node.computed ? recv.fields[name] : undefined;
     const sub = this.subHandleOf(p);
-    if (sub) return { t: 'handle', kind: sub.kind, origin: 'wrapper' };
+    if (sub) return { t: 'handle', kind: sub.kind, origin: sub.parent.origin };
     return undefined;
   }
 }

@@ -3,6 +3,7 @@ import type { HandleKind, Kind, Origin } from '../presets/kinds.js';
 import { MOTOR_CLASSES, MOTOR_METHODS, NATIVE_CLASSES, type MethodRule } from '../presets/motor.js';
 import { NATIVE_METHODS } from '../presets/native.js';
 import type { WrapperSpec, HandleKindName } from '../core/types.js';
+import { clientOfOrigin } from '../presets/index.js';
 
 /** Vocabulary of the wrapper: Motor's names plus the aliases of --wrapper spec files. */
 export class Vocabulary {
@@ -34,6 +35,13 @@ export class Vocabulary {
   }
 
   exportKind(origin: Origin, name: string): Kind | undefined {
+    const client = clientOfOrigin(origin);
+    if (client) {
+      // `import monk from 'monk'`: the module is the callable; `mongoskin.db(url)`: a member makes the db.
+      if (name === 'default' && client.connect.call === 'module') return { t: 'module', origin };
+      if (name === client.connect.call) return { t: 'factory', kind: 'db', async: false, origin };
+      return undefined;
+    }
     if (origin === 'native') {
       const kind = NATIVE_CLASSES[name];
       return kind ? { t: 'ctor', kind, origin } : undefined;
@@ -51,7 +59,18 @@ export class Vocabulary {
     return this.methodAliases.get(kind)?.get(name) ?? name;
   }
 
+  /** A legacy client's module called as a function (`monk(url)`, `mongojs(conn)`): the db it makes. */
+  moduleCall(origin: Origin): Kind | undefined {
+    return clientOfOrigin(origin)?.connect.call === 'module' ? { t: 'handle', kind: 'db', origin } : undefined;
+  }
+
   methodRule(origin: Origin, kind: HandleKind, name: string): MethodRule | undefined {
+    const client = clientOfOrigin(origin);
+    if (client) {
+      const rows = client.methods[kind as 'db' | 'collection' | 'cursor'];
+      const row = rows && Object.prototype.hasOwnProperty.call(rows, name) ? rows[name] : undefined;
+      return row ? { verdict: row.verdict, returns: row.returns } : undefined;
+    }
     const table = origin === 'wrapper' ? MOTOR_METHODS : NATIVE_METHODS;
     const rules = table[kind];
     const canonical = this.canonicalMethod(origin, kind, name);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { EngineOptions } from '../../core/types.js';
 import { LEGACY_DRIVER_MAJOR } from '../../presets/mongodb-legacy.js';
 import { DEFAULT_TARGET } from '../../presets/mongodb-callbacks.js';
+import { CLIENTS } from '../../presets/index.js';
 
 export interface Era {
   /** The nearest package.json lists mongodb or mongodb-legacy (whatever the range). */
@@ -17,6 +18,8 @@ export interface Era {
   legacy?: number;
   /** The nearest package.json lists mongoose (its models look like collections: `User.findOne(q, cb)`). */
   mongoose?: boolean;
+  /** The nearest package.json lists a legacy client (monk, mongojs, ...). */
+  client?: boolean;
 }
 
 /** Packages whose presence in package.json makes a package driver-dependent (fastify's plugins bundle the driver). */
@@ -78,6 +81,7 @@ function readEra(dir: string, stop: string): Era {
           era.legacy ??= majorOf(deps['mongodb-legacy']);
           if (DRIVER_PACKAGES.some((p) => deps[p] !== undefined)) era.depends = true;
           if (deps['mongoose'] !== undefined) era.mongoose = true;
+          if (CLIENTS.some((c) => deps[c.module] !== undefined)) era.client = true;
         }
         if (lockStamp !== '-') {
           const l = JSON.parse(fs.readFileSync(lock, 'utf8')) as { packages?: Record<string, { version?: string }>; dependencies?: Record<string, { version?: string }> };
@@ -107,6 +111,17 @@ export function driverMajor(options: EngineOptions, absPath: string, legacy: boo
   const era = readEra(path.dirname(absPath), stop);
   if (legacy) return era.legacy !== undefined ? LEGACY_DRIVER_MAJOR[era.legacy] ?? era.legacy : undefined;
   return era.mongodb;
+}
+
+/**
+ * Is this package mid-way off a legacy client (it still lists monk, mongojs, ... and not mongodb)? Its code already
+ * rewritten onto mongodb handles keeps the sites the client preset flagged: they are the user's to finish, not the
+ * callback preset's to reinterpret (a second run must change nothing).
+ */
+export function midClientMigration(options: EngineOptions, absPath: string): boolean {
+  const stop = options.cwd ? path.resolve(options.cwd) : path.parse(absPath).root;
+  const era = readEra(path.dirname(absPath), stop);
+  return era.client === true && era.mongodb === undefined && era.legacy === undefined;
 }
 
 /** Does the nearest package.json (not above the working directory) list mongoose? */

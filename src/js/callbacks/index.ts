@@ -15,7 +15,7 @@ import { connectParamUse, seedCallbackHandles } from './track.js';
 import { apply, decide, prepare, type ConvertState } from './convert.js';
 import { applyEach, decideEach } from './each.js';
 import { rewriteClientOptions, rewriteMethod, rewriteOptions, rewriteWriteConcern, rewriteResults, type MethodEnv } from './methods.js';
-import { callbackOptions, dependsOnDriver, driverMajor } from './era.js';
+import { callbackOptions, dependsOnDriver, driverMajor, midClientMigration } from './era.js';
 import { reportUntracked } from './untracked.js';
 import { bsonRules, quoteOf } from './bson.js';
 import { adminAndBulk, authRules, errorLabelRule, promisifiedMethods, sessionAndStreamRules } from './target.js';
@@ -147,7 +147,7 @@ export function seedForFile(tracker: Tracker, options: EngineOptions, absPath: s
 export function callbacksRules(ctx: RuleContext, absPath: string): void {
   const tracker = ctx.tracker;
   const seeded = seedForFile(tracker, ctx.options, absPath);
-  if (!seeded) return;
+  if (!seeded || midClientMigration(ctx.options, absPath)) return;
   const { v2, legacySites } = seeded;
   const opts = callbackOptions(ctx.options);
   const env: MethodEnv = { era: seeded.era, modifyResult: opts.modifyResult, handled: new Set(), blocked: 0, target: opts.target };
@@ -213,6 +213,9 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
     const args = c.get('arguments') as NodePath[];
     const last = args[args.length - 1];
     if (!last) continue;
+    // A legacy client's handle (monk, mongojs, ...): its own rules report the call.
+    const recv = tracker.kindOf(c.get('callee.object') as NodePath);
+    if (recv && 'origin' in recv && recv.origin !== 'native' && recv.origin !== 'wrapper') continue;
     const collectionShape = isCollectionLiteralCall(c as NodePath<t.CallExpression>);
     if (!DISTINCTIVE.has(name)) {
       if (!collectionShape) continue;

@@ -47,6 +47,8 @@ export function clientRule(ctx: RuleContext): void {
       }
       continue;
     }
+    // The legacy clients' calls are src/js/clients' business.
+    if (recv.origin !== 'wrapper') continue;
 
     const rule = vocab.methodRule('wrapper', recv.kind, name);
     // Read from the preset's table: a method that became asynchronous (client.close()), one that became synchronous
@@ -107,6 +109,7 @@ export function clientRule(ctx: RuleContext): void {
       if (!called && !nativeHas(k.kind, name)) ctx.report('native/unknown-member', m.node, `.${name} does not exist on native handles: ${flag.why}.`, flag.fix);
       continue;
     }
+    if (k.origin !== 'wrapper') continue;
     ctx.report(flag.rule, m.node, `.${name}: ${flag.why}.`, flag.fix);
   }
 }

@@ -50,7 +50,7 @@ export function handlesRule(ctx: RuleContext): void {
 
   for (const m of tracker.collected.members) {
     const sub = tracker.subHandleOf(m);
-    if (!sub) continue;
+    if (!sub || sub.parent.origin !== 'wrapper') continue;
     const node = m.node;
     // Never rewrite an assignment target or a delete operand.
     const parent = m.parentPath;

@@ -1,0 +1,824 @@
+/**
+ * The legacy JS clients (monk, mongojs, mongoist, mongoskin; one data file each under src/presets): every call
+ * site on a handle followed from the client's import is rewritten to mongodb 6/7 where the preset's row and the
+ * call's shape allow it, and reported with its native form otherwise. Callback clients (mongojs, mongoskin) are
+ * reported site by site (their callbacks are not converted yet, and a half-converted connection would break them);
+ * promise clients (monk, mongoist) are rewritten.
+ */
+import type { NodePath, Binding } from '@babel/traverse';
+import type * as t from '@babel/types';
+import type { RuleContext } from '../context.js';
+import { isMemberLike, memberName, unwrapExpression, type ImportSite } from '../../tracking/tracker.js';
+import { clientOfOrigin, clientsFor } from '../../presets/index.js';
+import { clientRule, type ClientMethod, type ClientPreset } from '../../presets/client.js';
+import { MONK_CAST_IDS } from '../../presets/monk.js';
+import { nativeHas } from '../../presets/native-surface.js';
+import type { HandleKind } from '../../presets/kinds.js';
+import { castIds, fieldList, plainObject, prop, resultUnused, stringValue } from './args.js';
+
+interface FileState {
+  /** Names the rewrites use, to import from 'mongodb'. */
+  needs: Set<'MongoClient' | 'ObjectId'>;
+  /** References of a client module binding that a rewrite consumed. */
+  consumed: Set<t.Node>;
+  /** Clients whose sites this file still has after the run. */
+  left: Set<ClientPreset>;
+  /** Clients some rewrite of this file migrated. */
+  migrated: Set<ClientPreset>;
+  /** 'MongoClient' / 'ObjectId' is bound here to something else than mongodb's: the rewrites that need it are off. */
+  blocked: Set<string>;
+  /** Promise clients whose connection in this file stays: none of their sites here is rewritten (all are reported). */
+  frozen: Set<ClientPreset>;
+}
+
+/** Is this (possibly mongodb) binding the driver's export of that name? */
+function isDriverBinding(b: Binding, name: string): boolean {
+  const p = b.path;
+  if (p.isImportSpecifier()) {
+    const decl = p.parentPath as NodePath<t.ImportDeclaration>;
+    const imported = p.node.imported.type === 'Identifier' ? p.node.imported.name : p.node.imported.value;
+    return decl.node.source.value === 'mongodb' && imported === name;
+  }
+  if (p.isVariableDeclarator()) {
+    const init = p.node.init;
+    const req = init?.type === 'MemberExpression' ? init.object : init;
+    return req?.type === 'CallExpression' && req.callee.type === 'Identifier' && req.callee.name === 'require' && stringValue(req.arguments[0] as t.Node) === 'mongodb';
+  }
+  return false;
+}
+
+export function clientsRules(ctx: RuleContext): void {
+  const clients = clientsFor(ctx.options.preset);
+  if (!clients.length) return;
+  const tracker = ctx.tracker;
+  const state: FileState = { needs: new Set(), consumed: new Set(), left: new Set(), migrated: new Set(), blocked: new Set(), frozen: new Set() };
+  const program = tracker.programPath;
+  for (const name of ['MongoClient', 'ObjectId']) {
+    const b = program.scope.getBinding(name);
+    if (b && !isDriverBinding(b, name)) state.blocked.add(name);
+  }
+
+  // A connection that stays on the client keeps every handle it makes on the client: nothing made from it may be
+  // rewritten into native calls (a native call on a client handle breaks), so the client's sites here are reported.
+  for (const call of tracker.collected.calls) {
+    const c = connectOf(ctx, call);
+    if (c && c.style === 'promise' && connectFailure(ctx, state, c, call.node)) state.frozen.add(c);
+  }
+  for (const call of tracker.collected.calls) callSite(ctx, state, call);
+  for (const m of tracker.collected.members) memberSite(ctx, state, m);
+  importSites(ctx, state);
+}
+
+/** The client whose connection this call makes (`monk(url)`, `mongoskin.db(url)`), if it is one. */
+function connectOf(ctx: RuleContext, call: NodePath<t.CallExpression>): ClientPreset | undefined {
+  const callee = unwrapExpression(call.get('callee') as NodePath);
+  if (!isMemberLike(callee)) {
+    const k = ctx.tracker.kindOf(callee);
+    const c = k?.t === 'module' ? clientOfOrigin(k.origin) : undefined;
+    return c?.connect.call === 'module' ? c : undefined;
+  }
+  const recv = ctx.tracker.kindOf(callee.get('object') as NodePath);
+  const c = recv?.t === 'module' ? clientOfOrigin(recv.origin) : undefined;
+  return c && memberName(callee.node) === c.connect.call ? c : undefined;
+}
+
+/** A finding for a site left on the client. */
+function leave(ctx: RuleContext, state: FileState, c: ClientPreset, what: string, node: t.Node, message: string, fix?: string): void {
+  state.left.add(c);
+  ctx.report(clientRule(c, what), node, message, fix);
+}
+
+function callSite(ctx: RuleContext, state: FileState, call: NodePath<t.CallExpression>): void {
+  const tracker = ctx.tracker;
+  const callee = unwrapExpression(call.get('callee') as NodePath);
+  // monk(url), mongojs(conn), require('mongoist')(conn)
+  if (!isMemberLike(callee)) {
+    const k = tracker.kindOf(callee);
+    const c = k?.t === 'module' ? clientOfOrigin(k.origin) : undefined;
+    if (c && c.connect.call === 'module') connectSite(ctx, state, c, call, callee.node.type === 'Identifier' ? callee.node : undefined);
+    return;
+  }
+  const name = memberName(callee.node);
+  if (!name) return;
+  const recv = tracker.kindOf(callee.get('object') as NodePath);
+  if (!recv) return;
+  const c = 'origin' in recv ? clientOfOrigin(recv.origin) : undefined;
+  if (!c) return;
+  if (recv.t === 'module') {
+    const objNode = callee.node.object;
+    const ref = objNode.type === 'Identifier' ? objNode : undefined;
+    if (name === c.connect.call) connectSite(ctx, state, c, call, ref);
+    else if (c.idHelpers.includes(name)) idHelper(ctx, state, c, call, ref);
+    else leave(ctx, state, c, 'call', call.node, `${c.module}.${name}() has no rewrite.`, `Use the mongodb export of the same purpose (ObjectId, MongoClient, ...).`);
+    return;
+  }
+  if (recv.t !== 'handle') return;
+  const kind = recv.kind as 'db' | 'collection' | 'cursor';
+  const row = c.methods[kind]?.[name];
+  methodSite(ctx, state, c, kind, name, row, call, callee as NodePath<t.MemberExpression>);
+}
+
+/** `db.users` / `db['a.b']` on a Proxy db: `db.collection('users')` (promise clients). */
+function memberSite(ctx: RuleContext, state: FileState, m: NodePath<t.MemberExpression>): void {
+  const obj = ctx.tracker.kindOf(m.get('object') as NodePath);
+  if (obj?.t === 'module') {
+    // mongo.ObjectID, mongo.helper.toObjectID, mongojs.ObjectId: module members other than the connection.
+    const c = clientOfOrigin(obj.origin);
+    const name = memberName(m.node);
+    if (!c || !name || name === c.connect.call || (c.idHelpers.includes(name) && !flagOnly(state, c))) return;
+    if (name === 'default' && c.connect.call === 'module') return;
+    leave(ctx, state, c, 'call', m.node, `${c.module}.${name} is the client's; mongodb has its own.`, "Import it from 'mongodb' (ObjectId, MongoClient, ...) and use the native form.");
+    return;
+  }
+  const sub = ctx.tracker.subHandleOf(m);
+  if (!sub) return;
+  const c = clientOfOrigin(sub.parent.origin);
+  if (!c) return;
+  const node = m.node;
+  if (flagOnly(state, c)) return; // reported at each call made on it
+  const parent = m.parentPath;
+  if ((parent?.isAssignmentExpression() && parent.node.left === node) || (parent?.isUnaryExpression() && parent.node.operator === 'delete') || parent?.isUpdateExpression()) {
+    leave(ctx, state, c, 'call', node, `An assignment to a collection property of the ${c.info.name} db.`, "Keep your own reference: const users = db.collection('users').");
+    return;
+  }
+  const arg = node.computed ? ctx.render(node.property.start!, node.property.end!) : `'${sub.name}'`;
+  ctx.edit(node.object.end!, node.end!, `.collection(${arg})`);
+  state.migrated.add(c);
+}
+
+/** The connection string as MongoClient wants it (a literal is normalised as the client did; undefined: cannot). */
+function uriText(ctx: RuleContext, c: ClientPreset, arg: t.Node): { text: string; warn?: string } | undefined {
+  const s = stringValue(arg);
+  const q = arg.type === 'StringLiteral' ? (ctx.slice(arg)[0] ?? "'") : "'";
+  if (s !== undefined) {
+    if (/^mongodb(\+srv)?:\/\//.test(s) || c.uri === 'as-is') return { text: ctx.slice(arg) };
+    const full = c.uri === 'prefix' || s.includes('/') ? `mongodb://${s}` : `mongodb://localhost:27017/${s}`;
+    return { text: `${q}${full.replace(/\\/g, '\\\\').replace(new RegExp(q, 'g'), `\\${q}`)}${q}` };
+  }
+  if (arg.type === 'ArrayExpression' || arg.type === 'ObjectExpression' || arg.type === 'SpreadElement') return undefined;
+  // process.env.MONGO_URL || 'localhost/shop': the fallback literal is normalised, the variable part is reported.
+  if (arg.type === 'LogicalExpression' && (arg.operator === '||' || arg.operator === '??') && stringValue(arg.right) !== undefined) {
+    const right = uriText(ctx, c, arg.right)!;
+    return { text: `${ctx.slice(arg.left)} ${arg.operator} ${right.text}`, warn: `${c.info.name} added 'mongodb://' to a connection string without a scheme; MongoClient throws on one.` };
+  }
+  return { text: ctx.slice(arg), warn: `${c.info.name} added 'mongodb://' to a connection string without a scheme; MongoClient throws on one.` };
+}
+
+/** Options of MongoClient 6/7 that the clients passed through unchanged (anything else is reported, not guessed). */
+const DRIVER_OPTIONS = new Set(['maxPoolSize', 'minPoolSize', 'maxIdleTimeMS', 'serverSelectionTimeoutMS', 'connectTimeoutMS', 'socketTimeoutMS', 'appName', 'authSource', 'retryWrites', 'retryReads', 'tls', 'readPreference', 'replicaSet', 'directConnection', 'heartbeatFrequencyMS', 'compressors', 'writeConcern', 'readConcern', 'auth']);
+
+function propertyKeyOf(p: t.ObjectProperty): string | undefined {
+  return p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
+}
+
+/** Why this connection cannot be rewritten (undefined: it can). */
+function connectFailure(ctx: RuleContext, state: FileState, c: ClientPreset, call: t.CallExpression): string | undefined {
+  const args = call.arguments;
+  if (c.style === 'callback') return `${c.info.name} code is reported site by site until its callbacks can be converted`;
+  if (state.blocked.has('MongoClient')) return "'MongoClient' already names something else in this file";
+  if (args.length === 0) return 'no connection string';
+  if (args.length > 2 || args.some((a) => a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression' || a.type === 'SpreadElement')) return 'it passes a callback or more arguments';
+  if (!uriText(ctx, c, args[0]!)) return 'the connection string is not one string';
+  return undefined;
+}
+
+/** Sites of this client are only reported in this file (a callback client, or a connection here that stays). */
+function flagOnly(state: FileState, c: ClientPreset): boolean {
+  return c.style === 'callback' || state.frozen.has(c);
+}
+
+function connectSite(ctx: RuleContext, state: FileState, c: ClientPreset, call: NodePath<t.CallExpression>, ref: t.Identifier | undefined): void {
+  const args = call.node.arguments;
+  const fail = (why: string) => leave(ctx, state, c, 'connect', call.node, `This ${c.info.name} connection was not rewritten: ${why}.`, c.connect.fix);
+  const why = connectFailure(ctx, state, c, call.node);
+  if (why) return fail(why);
+  // mongojs/mongoist(conn, collections) take a list of names second; the others take options.
+  const opts = args[1];
+  const driverOptions = opts?.type === 'ObjectExpression' && opts.properties.every((p) => p.type === 'ObjectProperty' && !p.computed && DRIVER_OPTIONS.has(propertyKeyOf(p) ?? ''));
+  // Other options go to MongoClient as they are (the handles must all become native, or none may be rewritten), with
+  // an error: the client's own keys (collectionOptions, castIds) and the removed driver options make MongoClient throw.
+  const passed = opts && !driverOptions && !(opts.type === 'ArrayExpression' && c.proxy === 'all') && opts.type !== 'ArrayExpression' ? opts : undefined;
+  const uri = uriText(ctx, c, args[0] as t.Expression)!;
+  const kept = driverOptions ? (opts as t.ObjectExpression).properties.map((p) => ctx.slice(p)) : passed ? (passed.type === 'ObjectExpression' ? passed.properties.map((p) => ctx.slice(p)) : [`...${ctx.slice(passed)}`]) : [];
+  if (c.writeConcernW1 && !kept.some((p) => /^writeConcern\b/.test(p))) kept.push('writeConcern: { w: 1 }');
+  const options = kept.length ? `, { ${kept.join(', ')} }` : '';
+  const ctor = ref ? 'MongoClient' : `(require('mongodb').MongoClient)`;
+  ctx.edit(call.node.start!, call.node.end!, `new ${ctor}(${uri.text}${options}).db()`);
+  if (ref) {
+    state.consumed.add(ref);
+    state.needs.add('MongoClient');
+  }
+  state.migrated.add(c);
+  if (uri.warn) ctx.report(clientRule(c, 'uri-scheme'), args[0]!, uri.warn);
+  if (passed) leave(ctx, state, c, 'options', passed, `These ${c.info.name} options were passed to MongoClient as they are: the client's own keys and removed driver options (useNewUrlParser, poolSize, ...) make it throw.`, 'Keep only MongoClient 6/7 options (maxPoolSize, appName, tls, ...).');
+  if (c.writeConcernW1) ctx.report(clientRule(c, 'write-concern'), call.node, `${c.info.name} wrote with { w: 1 }; the client keeps it (writeConcern).`);
+}
+
+/** `monk.id(x)`, `mongoist.ObjectId(x)`, `db.id()`: `new ObjectId(x)`. */
+function idHelper(ctx: RuleContext, state: FileState, c: ClientPreset, call: NodePath<t.CallExpression>, ref: t.Identifier | undefined): void {
+  if (flagOnly(state, c) || state.blocked.has('ObjectId') || call.node.arguments.length > 1 || call.node.arguments[0]?.type === 'SpreadElement') {
+    leave(ctx, state, c, 'call', call.node, `${ctx.slice(call.node.callee)}() makes an ObjectId.`, 'new ObjectId(x) (imported from mongodb)');
+    return;
+  }
+  const a = call.node.arguments[0];
+  ctx.edit(call.node.start!, call.node.end!, `new ObjectId(${a ? ctx.render(a.start!, a.end!) : ''})`);
+  if (ref) state.consumed.add(ref);
+  state.needs.add('ObjectId');
+  state.migrated.add(c);
+}
+
+/** Is this node an expression that makes an ObjectId for the client (`monk.id(x)`, `db.id()`, `new ObjectId(x)`)? */
+function idCallOf(ctx: RuleContext, c: ClientPreset): (n: t.Node) => boolean {
+  return (n) => {
+    if (n.type !== 'CallExpression' || (n.callee.type !== 'MemberExpression' && n.callee.type !== 'OptionalMemberExpression')) return false;
+    const name = memberName(n.callee);
+    return !!name && (c.idHelpers.includes(name) || name === 'id' || name === 'oid') && /^[\w$.]+$/.test(ctx.slice(n.callee));
+  };
+}
+
+function lastArgIsFunction(call: t.CallExpression): boolean {
+  const last = call.arguments[call.arguments.length - 1];
+  return !!last && (last.type === 'ArrowFunctionExpression' || last.type === 'FunctionExpression');
+}
+
+/** Applies edits to an options object literal: keys to drop, keys to rename, values to replace, keys to add. */
+function rewriteObject(
+  ctx: RuleContext,
+  obj: t.ObjectExpression,
+  change: { drop?: string[]; rename?: Record<string, string>; values?: Record<string, string>; add?: string[] },
+): string {
+  const parts: string[] = [];
+  for (const p of obj.properties) {
+    if (p.type !== 'ObjectProperty' || p.computed) {
+      parts.push(ctx.slice(p));
+      continue;
+    }
+    const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
+    if (key && change.drop?.includes(key)) continue;
+    const newKey = key && change.rename?.[key];
+    const value = key && change.values?.[key];
+    if (!newKey && !value) {
+      parts.push(ctx.slice(p));
+      continue;
+    }
+    parts.push(`${newKey ?? ctx.slice(p.key)}: ${value ?? ctx.slice(p.value)}`);
+  }
+  parts.push(...(change.add ?? []));
+  return parts.length ? `{ ${parts.join(', ')} }` : '';
+}
+
+/** Where the options of each method are (monk's string fields and sorts are read there). */
+const OPTIONS_AT: Record<string, number> = { find: 1, findAsCursor: 1, findOne: 1, count: 1, distinct: 2, update: 2, remove: 1, findOneAndUpdate: 2, findOneAndDelete: 1, aggregate: 1, insert: 1 };
+/** Option keys of the clients that mongodb 6/7 does not take (dropped once their meaning is applied). */
+const CLIENT_KEYS = ['multi', 'single', 'replace', 'replaceOne', 'castIds', 'rawCursor', 'estimate'];
+
+function methodSite(
+  ctx: RuleContext,
+  state: FileState,
+  c: ClientPreset,
+  kind: HandleKind & ('db' | 'collection' | 'cursor'),
+  name: string,
+  row: ClientMethod | undefined,
+  call: NodePath<t.CallExpression>,
+  callee: NodePath<t.MemberExpression>,
+): void {
+  const node = call.node;
+  const where = `${kind}.${name}()`;
+  if (!row) {
+    // A native method of the same name behaves the same (cursor builders, toArray, next, ...).
+    if (nativeHas(kind, name) && !flagOnly(state, c)) return;
+    leave(ctx, state, c, 'call', node, `${where} of ${c.info.name} has no known native form.`, 'Look the method up in the mongodb 6/7 API and rewrite it by hand.');
+    return;
+  }
+  if (row.verdict === 'FLAG') {
+    leave(ctx, state, c, 'flagged-method', node, `${where} of ${c.info.name} has no equivalent in mongodb 6/7.`, row.fix);
+    return;
+  }
+  if (flagOnly(state, c)) {
+    // A call that only gives a handle (db.collection('x'), a cursor without callback or projection) is reported at
+    // the call made on that handle.
+    if (row.returns && !lastArgIsFunction(node) && (row.returns !== 'cursor' || node.arguments.length < 2)) return;
+    leave(ctx, state, c, 'call', node, `${where} of ${c.info.name}: not rewritten (${c.style === 'callback' ? `${c.info.name} callbacks are not converted yet` : `the ${c.info.name} connection in this file stays`}).`, row.fix);
+    return;
+  }
+  if (kind !== 'cursor' && lastArgIsFunction(node)) {
+    leave(ctx, state, c, 'callback', node, `${where} passes a callback; mongodb 6/7 would ignore it.`, row.fix);
+    return;
+  }
+  if (node.arguments.some((a) => a.type === 'SpreadElement')) {
+    leave(ctx, state, c, 'call', node, `${where}: spread arguments cannot be read.`, row.fix);
+    return;
+  }
+  if (kind === 'db' && row.returns === 'collection' && node.arguments.length > 1 && !flagOnly(state, c)) {
+    leave(ctx, state, c, 'collection-options', node, `${where} with collection options: the native collection does not apply them to every call.`, row.fix);
+    return;
+  }
+  if (row.shape === 'id' && !flagOnly(state, c)) {
+    idHelper(ctx, state, c, call, undefined);
+    return;
+  }
+  const plan = planMethod(ctx, state, c, name, row, call);
+  if (typeof plan === 'string') {
+    leave(ctx, state, c, plan.startsWith('result:') ? 'result-shape' : plan.startsWith('cast:') ? 'cast-ids' : plan.startsWith('options:') ? 'options' : plan.startsWith('arity:') ? 'insert-arity' : 'call', node, `${where}: ${plan.replace(/^\w+: /, '')}.`, plan.startsWith('cast:') ? MONK_CAST_IDS : row.fix);
+    return;
+  }
+  for (const e of plan.edits) ctx.edit(e.start, e.end, e.text);
+  const target = plan.method ?? row.native;
+  if (target && target !== name) ctx.edit(callee.node.property.start!, callee.node.property.end!, target);
+  if (plan.after) ctx.edit(node.end!, node.end!, plan.after);
+  if (plan.needsObjectId) state.needs.add('ObjectId');
+  state.migrated.add(c);
+  if (plan.castNote) leave(ctx, state, c, 'cast-ids', node, `${where}: ${plan.castNote}.`, MONK_CAST_IDS);
+  if (plan.resultNote) leave(ctx, state, c, 'result-shape', node, `${where} became ${target ?? name}(), and its result is read: ${plan.resultNote}.`, row.fix);
+}
+
+interface Plan {
+  method?: string;
+  edits: { start: number; end: number; text: string }[];
+  /** The call is rewritten, and an _id value in it may be a string monk cast (reported). */
+  castNote?: string;
+  /** The call is rewritten, and its result, which is read, has another shape (reported). */
+  resultNote?: string;
+  /** Text appended after the call (`.toArray()`, `.then(() => doc)`). */
+  after?: string;
+  needsObjectId?: boolean;
+}
+
+/** How a promise client's call becomes native, or why it cannot (a string: `<kind>: <reason>`). */
+function planMethod(ctx: RuleContext, state: FileState, c: ClientPreset, name: string, row: ClientMethod, call: NodePath<t.CallExpression>): Plan | string {
+  const node = call.node;
+  const args = node.arguments as t.Expression[];
+  const plan: Plan = { edits: [] };
+  const unused = resultUnused(call);
+  const monk = c.info.name === 'monk';
+
+  // monk's castIds: string _ids in the filter, the update and the documents become ObjectIds.
+  if (monk && !row.returns && row.shape !== 'close' && ['find', 'findOne', 'count', 'distinct', 'update', 'remove', 'findOneAndUpdate', 'findOneAndDelete', 'insert', 'bulkWrite'].includes(name)) {
+    const idArgs = name === 'distinct' ? [1] : name === 'update' || name === 'findOneAndUpdate' ? [0, 1] : [0];
+    for (const i of idArgs) {
+      const a = args[i];
+      if (!a) continue;
+      // findOne(id): monk's query middleware made a string (or ObjectId) query { _id: q }.
+      if (i === 0 && name !== 'insert' && name !== 'bulkWrite' && a.type !== 'ObjectExpression') {
+        const judged = a.type === 'StringLiteral' || a.type === 'TemplateLiteral' ? 'string' : castIdsOf(ctx, c, a);
+        if (judged === 'string') {
+          if (state.blocked.has('ObjectId')) return 'cast: ObjectId names something else in this file';
+          plan.edits.push({ start: a.start!, end: a.end!, text: `{ _id: new ObjectId(${ctx.slice(a)}) }` });
+          plan.needsObjectId = true;
+          continue;
+        }
+        if (judged === 'ok') {
+          plan.edits.push({ start: a.start!, end: a.end!, text: `{ _id: ${ctx.slice(a)} }` });
+          continue;
+        }
+        if (a.type === 'Identifier' && literalInit(call, a)) continue; // a filter object built above: its _ids are read where it is built
+        // findOne(post._id), remove(userId): an id (a string monk cast, or an ObjectId). new ObjectId(x) takes both,
+        // and throws on what monk's cast rejected.
+        if (idLike(a) && !state.blocked.has('ObjectId')) {
+          plan.edits.push({ start: a.start!, end: a.end!, text: `{ _id: new ObjectId(${ctx.slice(a)}) }` });
+          plan.needsObjectId = true;
+          continue;
+        }
+        // Rewritten all the same (a string filter then throws, loudly); reported.
+        plan.castNote = 'monk took this filter as { _id: filter } when it was a string or an ObjectId, and cast string _ids inside it';
+        continue;
+      }
+      const wraps: t.Node[] = [];
+      // An _id value that may be a string: the rest is rewritten (a second run must find nothing left), the value reported.
+      if (!castIds(a, idCallOf(ctx, c), (v) => wraps.push(v))) plan.castNote = 'an _id value here may be a string that monk cast to ObjectId';
+      if (wraps.length && state.blocked.has('ObjectId')) return 'cast: ObjectId names something else in this file';
+      for (const v of wraps) plan.edits.push({ start: v.start!, end: v.end!, text: `new ObjectId(${ctx.slice(v)})` });
+      if (wraps.length) plan.needsObjectId = true;
+    }
+  }
+
+  // Options: monk's string fields / sort, the clients' own keys.
+  const oi = OPTIONS_AT[name];
+  const opts = oi !== undefined ? args[oi] : undefined;
+  let optsObj: t.ObjectExpression | undefined;
+  if (opts && c.info.name === 'mongoist' && (name === 'find' || name === 'findOne' || name === 'findAsCursor')) {
+    // mongoist find(q, projection, options)
+    const more = args[2];
+    if (more && more.type !== 'ObjectExpression') return 'options: the options are not an object literal';
+    if (more && !plainObject(more)) return 'options: the options cannot be read';
+    const inner = more ? ctx.slice(more).replace(/^\{\s*|\s*\}$/g, '') : '';
+    plan.edits.push({ start: opts.start!, end: (more ?? opts).end!, text: `{ projection: ${ctx.slice(opts)}${inner ? `, ${inner}` : ''} }` });
+  } else if (opts) {
+    if (monk && (opts.type === 'StringLiteral' || opts.type === 'ArrayExpression') && (name === 'find' || name === 'findOne' || name === 'findOneAndUpdate' || name === 'findOneAndDelete')) {
+      const text = opts.type === 'StringLiteral' ? opts.value : opts.elements.map((e) => stringValue(e as t.Node) ?? '\0').join(' ');
+      const fields = !text.includes('\0') && fieldList(text, 0);
+      if (!fields) return 'options: the projection cannot be read';
+      plan.edits.push({ start: opts.start!, end: opts.end!, text: `{ projection: ${fields} }` });
+    } else if (opts.type === 'ObjectExpression') {
+      if (!plainObject(opts)) return 'options: the options cannot be read';
+      optsObj = opts;
+    } else if (opts.type === 'BooleanLiteral' && row.shape === 'remove') {
+      // mongoist remove(q, justOne): read below
+    } else if (!(opts.type === 'Identifier' && opts.name === 'undefined')) {
+      return 'options: the options are not an object literal (the client read its own keys in them)';
+    }
+  }
+
+  let method: string | undefined;
+  const values: Record<string, string> = {};
+  const rename: Record<string, string> = {};
+  const add: string[] = [];
+  if (optsObj) {
+    const fields = prop(optsObj, 'fields');
+    if (fields) {
+      const s = stringValue(fields.value as t.Node);
+      if (s !== undefined) {
+        const list = fieldList(s, 0);
+        if (!list) return 'options: the fields cannot be read';
+        values.fields = list;
+      } else if (fields.value.type === 'ArrayExpression') return 'options: fields as an array';
+      rename.fields = 'projection';
+    }
+    const sort = prop(optsObj, 'sort');
+    const sortText = sort && stringValue(sort.value as t.Node);
+    if (sortText !== undefined) {
+      const list = fieldList(sortText, -1);
+      if (!list) return 'options: the sort cannot be read';
+      values.sort = list;
+    }
+    if (prop(optsObj, 'rawCursor') && name === 'find') return 'options: rawCursor (the call gave a cursor: drop the option and the .toArray())';
+  }
+
+  switch (row.shape) {
+    case 'insert': {
+      const doc = args[0];
+      if (!doc) return 'arity: nothing to insert';
+      const init = doc.type === 'Identifier' ? literalInit(call, doc) : doc;
+      if (!init || (init.type !== 'ArrayExpression' && init.type !== 'ObjectExpression')) return 'arity: the argument is not known to be one document or an array';
+      if (init.type === 'ArrayExpression' && init.elements.length === 0) return 'arity: an empty array (the client resolved [], insertMany throws)';
+      method = init.type === 'ArrayExpression' ? 'insertMany' : 'insertOne';
+      if (!unused) {
+        if (doc.type !== 'Identifier') plan.resultNote = `${row.result}; keep the document in a variable and read it`;
+        else plan.after = `.then(() => ${doc.name})`;
+      }
+      break;
+    }
+    case 'update': {
+      if (!unused) plan.resultNote = row.result;
+      method = 'updateOne';
+      if (optsObj) {
+        const flag = (k: string): boolean | undefined => {
+          const p = prop(optsObj!, k);
+          if (!p) return undefined;
+          return p.value.type === 'BooleanLiteral' ? p.value.value : (null as unknown as boolean);
+        };
+        const multi = flag('multi');
+        const single = flag('single');
+        const replace = flag('replace') ?? flag('replaceOne');
+        if (multi === null || single === null || replace === null) return 'options: multi / single / replace are not literals';
+        if (replace && monk) method = 'replaceOne';
+        else if (replace) return 'options: replace';
+        else if (multi || single === false) method = 'updateMany';
+      }
+      break;
+    }
+    case 'remove': {
+      if (!unused && !deleteResultReads(ctx, call, c, plan)) plan.resultNote = row.result;
+      method = 'deleteMany';
+      const just = args[1];
+      if (c.info.name === 'mongoist' && just && just.type !== 'ObjectExpression') {
+        if (just.type !== 'BooleanLiteral') return 'options: justOne is not a literal';
+        if (just.value) method = 'deleteOne';
+        plan.edits.push({ start: args[0]!.end!, end: just.end!, text: '' });
+        break;
+      }
+      if (optsObj) {
+        const single = prop(optsObj, 'single') ?? prop(optsObj, 'justOne');
+        const multi = prop(optsObj, 'multi');
+        const val = (p: t.ObjectProperty | undefined) => (p ? (p.value.type === 'BooleanLiteral' ? p.value.value : null) : undefined);
+        if (val(single) === null || val(multi) === null) return 'options: single / multi are not literals';
+        if (val(single) === true || val(multi) === false) method = 'deleteOne';
+        if (single && propertyName(single) === 'justOne') (values as Record<string, string>).__dropJustOne = '1';
+      }
+      break;
+    }
+    case 'findOneAndUpdate': {
+      if (!opts) add.push("returnDocument: 'after'");
+      else if (optsObj) {
+        if (prop(optsObj, 'replace') || prop(optsObj, 'replaceOne')) return 'options: replace (findOneAndReplace by hand)';
+        const ro = prop(optsObj, 'returnOriginal');
+        if (ro) {
+          if (ro.value.type !== 'BooleanLiteral') return 'options: returnOriginal is not a literal';
+          rename.returnOriginal = 'returnDocument';
+          values.returnOriginal = ro.value.value ? "'before'" : "'after'";
+        } else if (!prop(optsObj, 'returnDocument')) add.push("returnDocument: 'after'");
+      } else return 'options: the options are not an object literal';
+      break;
+    }
+    case 'count': {
+      const est = optsObj && prop(optsObj, 'estimate');
+      if (est) {
+        if (est.value.type !== 'BooleanLiteral') return 'options: estimate is not a literal';
+        method = est.value.value ? 'estimatedDocumentCount' : 'countDocuments';
+        if (est.value.value) {
+          if (args[0] && !(args[0].type === 'ObjectExpression' && args[0].properties.length === 0)) return 'options: estimate with a filter';
+        }
+      } else method = 'countDocuments';
+      break;
+    }
+    case 'close': {
+      if (args.length) return 'options: close() arguments';
+      plan.edits.push({ start: node.callee.start!, end: node.callee.end!, text: `${ctx.render((node.callee as t.MemberExpression).object.start!, (node.callee as t.MemberExpression).object.end!)}.client.close` });
+      break;
+    }
+    case 'indexFields': {
+      const spec = args[0];
+      const s = spec && stringValue(spec);
+      if (s !== undefined && /\s/.test(s.trim())) {
+        const list = fieldList(s, 0, false);
+        if (!list) return 'options: the index fields cannot be read';
+        plan.edits.push({ start: spec!.start!, end: spec!.end!, text: list });
+      } else if (spec?.type === 'ArrayExpression') {
+        const names = spec.elements.map((e) => stringValue(e as t.Node));
+        if (names.some((n) => n === undefined)) return 'options: the index fields cannot be read';
+        plan.edits.push({ start: spec.start!, end: spec.end!, text: fieldList(names.join(' '), 0, false)! });
+      }
+      break;
+    }
+    case 'id':
+      break;
+    default:
+      if (row.result && !unused) plan.resultNote = row.result;
+      // A row that needs more than a rename, which this rule does not do: left to the user, with the row's fix.
+      if (!row.same && !row.native && !row.toArray && !row.returns) return `manual: no mechanical rewrite`;
+  }
+
+  if (optsObj) {
+    const drop = CLIENT_KEYS.filter((k) => prop(optsObj!, k));
+    if (values.__dropJustOne) drop.push('justOne');
+    delete values.__dropJustOne;
+    if (method === 'estimatedDocumentCount' && args[0]) plan.edits.push({ start: args[0].start!, end: optsObj.start!, text: '' });
+    const text = rewriteObject(ctx, optsObj, { drop, rename, values, add });
+    if (text) {
+      if (text !== ctx.slice(optsObj)) plan.edits.push({ start: optsObj.start!, end: optsObj.end!, text });
+    } else if (method === 'estimatedDocumentCount') plan.edits.push({ start: optsObj.start!, end: optsObj.end!, text: '' });
+    else dropArgEdit(plan, node, oi!);
+  } else if (add.length) {
+    const last = args[args.length - 1];
+    if (!last) return 'options: no arguments';
+    plan.edits.push({ start: last.end!, end: last.end!, text: `, { ${add.join(', ')} }` });
+  }
+  if (row.toArray) {
+    const parent = call.parentPath;
+    if (isMemberLike(parent) && parent.node.object === node) {
+      const next = memberName(parent.node);
+      if (next !== 'then' && next !== 'catch' && next !== 'finally') return `options: .${next} on the result (the client's promise had it; a native cursor's toArray() does not)`;
+    }
+    plan.after = '.toArray()';
+  }
+  plan.method = method;
+  return plan;
+}
+
+function propertyName(p: t.ObjectProperty): string | undefined {
+  return p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
+}
+
+function dropArgEdit(plan: Plan, call: t.CallExpression, i: number): void {
+  const a = call.arguments[i]!;
+  const prev = call.arguments[i - 1];
+  plan.edits.push({ start: prev ? prev.end! : a.start!, end: a.end!, text: '' });
+}
+
+/** The object or array literal a never-reassigned `const` was initialised with. */
+function literalInit(at: NodePath, id: t.Identifier): t.Node | undefined {
+  const b = at.scope.getBinding(id.name);
+  if (!b || !b.constant || !b.path.isVariableDeclarator()) return undefined;
+  const init = b.path.node.init;
+  return init && (init.type === 'ObjectExpression' || init.type === 'ArrayExpression') ? init : undefined;
+}
+
+/** A whole-filter value monk would have cast: a route parameter (string) or an id made by the client. */
+function castIdsOf(ctx: RuleContext, c: ClientPreset, a: t.Node): 'string' | 'ok' | 'unknown' {
+  if (a.type === 'MemberExpression') {
+    const o = a.object;
+    if (o.type === 'MemberExpression' && !o.computed && memberName(o) === 'params' && o.object.type === 'Identifier' && /^(req|request|ctx)$/.test(o.object.name)) return 'string';
+  }
+  if (a.type === 'NewExpression' || idCallOf(ctx, c)(a)) return 'ok';
+  return 'unknown';
+}
+
+/** Imports of the clients: replaced by 'mongodb' when every use of the module was rewritten; reported otherwise. */
+function importSites(ctx: RuleContext, state: FileState): void {
+  const tracker = ctx.tracker;
+  const sites = tracker.imports.filter((s) => clientOfOrigin(s.origin));
+  // Names already imported from 'mongodb' are not imported again.
+  const needs = [...state.needs].filter((n) => !state.blocked.has(n) && !tracker.programPath.scope.getBinding(n));
+  let placed = false;
+  for (const site of sites) {
+    const c = clientOfOrigin(site.origin)!;
+    if (namedIdImport(ctx, state, site, c)) continue;
+    const binding = moduleBinding(site);
+    const refs = binding ? binding.referencePaths.map((r) => r.node) : [];
+    const allConsumed = binding !== undefined && refs.every((r) => state.consumed.has(r));
+    const stmt = statementOf(site);
+    if (allConsumed && stmt) {
+      const esm = site.form === 'esm';
+      const text: string = needs.length && !placed ? importText(needs, esm, site.source, usesSemicolons(ctx)) : '';
+      placed = placed || !!text;
+      if (text) ctx.edit(stmt.start!, stmt.end!, text);
+      else removeStatement(ctx, stmt);
+      ctx.replacedPackages.add(c.module);
+      if (ctx.options.mode === 'check') ctx.report(clientRule(c, 'legacy-import'), site.source, `'${c.module}' is imported here; \`mongo-codemod run\` migrates this file.`);
+      continue;
+    }
+    if (site.form === 'require' && !binding && state.migrated.has(c) && !state.left.has(c)) {
+      // require('monk')(url) rewritten in place
+      ctx.replacedPackages.add(c.module);
+      continue;
+    }
+    const left = refs.filter((r) => !state.consumed.has(r)).length;
+    // The manifest pass holds the package (with a finding) while sites are left.
+    ctx.replacedPackages.add(c.module);
+    if (left || state.left.has(c) || !binding) {
+      ctx.report(clientRule(c, 'legacy-import'), site.source, `'${c.module}' is still imported here${state.left.has(c) ? ` and ${c.info.name} sites remain` : ''}.`);
+      state.left.add(c);
+    }
+    if (needs.length && !placed && stmt) {
+      ctx.edit(stmt.end!, stmt.end!, `${ctx.eol}${importText(needs, site.form === 'esm', site.source, usesSemicolons(ctx))}`);
+      placed = true;
+    }
+  }
+  if (needs.length && !placed) {
+    // A file that only receives handles (a route, a repository) and now makes ObjectIds.
+    const prog = tracker.programPath.node;
+    const esm = prog.body.some((s) => s.type === 'ImportDeclaration' || s.type === 'ExportNamedDeclaration' || s.type === 'ExportDefaultDeclaration');
+    const firstCode = prog.body.find((s) => s.type !== 'ImportDeclaration' && !isRequireDecl(s));
+    const lastImport = [...prog.body].reverse().find((s) => s.type === 'ImportDeclaration' || isRequireDecl(s));
+    const text = importText(needs, esm, undefined, usesSemicolons(ctx));
+    if (lastImport) ctx.edit(lastImport.end!, lastImport.end!, `${ctx.eol}${text}`);
+    else {
+      const at = firstCode ? firstCode.start! : prog.end!;
+      const directiveEnd = prog.directives.length ? prog.directives[prog.directives.length - 1]!.end! : undefined;
+      if (directiveEnd !== undefined) ctx.edit(directiveEnd, directiveEnd, `${ctx.eol}${text}`);
+      else ctx.edit(at, at, `${text}${ctx.eol}`);
+    }
+  }
+  for (const c of state.migrated) if (!state.left.has(c) && !sites.some((s) => s.origin === c.info.name)) ctx.replacedPackages.add(c.module);
+}
+
+function isRequireDecl(s: t.Statement): boolean {
+  if (s.type !== 'VariableDeclaration') return false;
+  return s.declarations.every((d) => {
+    let init = d.init;
+    while (init && init.type === 'MemberExpression') init = init.object;
+    return init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require';
+  });
+}
+
+function importText(names: string[], esm: boolean, source: t.StringLiteral | undefined, semi = true): string {
+  const q = source && /^"/.test(source.extra?.raw as string ?? '') ? '"' : "'";
+  const list = names.sort().join(', ');
+  const end = semi ? ';' : '';
+  return esm ? `import { ${list} } from ${q}mongodb${q}${end}` : `const { ${list} } = require(${q}mongodb${q})${end}`;
+}
+
+/** Does the file end its statements with semicolons (judged on its first statement that could)? */
+function usesSemicolons(ctx: RuleContext): boolean {
+  const body = ctx.tracker.programPath.node.body;
+  const first = body.find((st) => st.type === 'VariableDeclaration' || st.type === 'ImportDeclaration' || st.type === 'ExpressionStatement');
+  return !first || ctx.slice(first).endsWith(';');
+}
+
+/** The binding a client import creates (`const monk = require('monk')`, `import monk from 'monk'`). */
+function moduleBinding(site: ImportSite): Binding | undefined {
+  if (site.form === 'esm') {
+    const decl = site.path.node as t.ImportDeclaration;
+    if (decl.specifiers.length !== 1) return undefined;
+    const spec = decl.specifiers[0]!;
+    if (spec.type === 'ImportSpecifier') return undefined;
+    return site.path.scope.getBinding(spec.local.name);
+  }
+  if (site.form === 'require') {
+    const p = site.path.parentPath;
+    if (p?.isVariableDeclarator() && p.node.id.type === 'Identifier') return p.scope.getBinding(p.node.id.name);
+  }
+  return undefined;
+}
+
+/** The statement that is only this import (a one-declarator declaration, or the import declaration). */
+function statementOf(site: ImportSite): t.Node | undefined {
+  if (site.form === 'esm') return site.path.node;
+  const d = site.path.parentPath;
+  const decl = d?.parentPath;
+  if (d?.isVariableDeclarator() && decl?.isVariableDeclaration() && decl.node.declarations.length === 1 && decl.parentPath?.isProgram()) return decl.node;
+  return undefined;
+}
+
+function removeStatement(ctx: RuleContext, stmt: t.Node): void {
+  let end = stmt.end!;
+  const text = ctx.text;
+  if (text.startsWith('\r\n', end)) end += 2;
+  else if (text[end] === '\n') end += 1;
+  const start = ctx.lineIndentBefore(stmt.start!) !== undefined ? text.lastIndexOf('\n', stmt.start! - 1) + 1 : stmt.start!;
+  ctx.edit(start, end, '');
+}
+
+/**
+ * `import { ObjectId } from 'mongojs'`, `const { ObjectID } = require('mongoist')`: the client's BSON class. For a
+ * promise client the import moves to 'mongodb' (ObjectID is ObjectId there) and calls without `new` get it (bson 5+
+ * throws without); for a callback client each such call is reported (its ObjectIds must stay the client's bson
+ * until its calls are migrated). Returns true when the import was rewritten.
+ */
+function namedIdImport(ctx: RuleContext, state: FileState, site: ImportSite, c: ClientPreset): boolean {
+  const names: { imported: string; local: string; node: t.Node }[] = [];
+  let stmt: t.Node | undefined;
+  if (site.form === 'esm') {
+    const decl = site.path.node as t.ImportDeclaration;
+    for (const sp of decl.specifiers) {
+      if (sp.type !== 'ImportSpecifier') return false;
+      const imported = sp.imported.type === 'Identifier' ? sp.imported.name : sp.imported.value;
+      names.push({ imported, local: sp.local.name, node: sp });
+    }
+    stmt = decl;
+  } else if (site.form === 'require') {
+    const d = site.path.parentPath;
+    if (!d?.isVariableDeclarator() || d.node.id.type !== 'ObjectPattern') return false;
+    for (const p of d.node.id.properties) {
+      if (p.type !== 'ObjectProperty' || p.computed || p.value.type !== 'Identifier') return false;
+      const imported = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : '';
+      names.push({ imported, local: p.value.name, node: p });
+    }
+    stmt = statementOf(site);
+  } else return false;
+  if (!names.length || !names.every((n) => c.idHelpers.includes(n.imported))) return false;
+  const scope = site.path.scope;
+  const calls: t.CallExpression[] = [];
+  for (const n of names) {
+    const b = scope.getBinding(n.local);
+    for (const r of b?.referencePaths ?? []) {
+      const parent = r.parentPath;
+      if (parent?.isCallExpression() && parent.node.callee === r.node) calls.push(parent.node);
+    }
+  }
+  if (flagOnly(state, c) || !stmt || state.blocked.has('ObjectId')) {
+    for (const call of calls) leave(ctx, state, c, 'call', call, `${ctx.slice(call.callee)}() without new: the ObjectId of mongodb 6/7 (bson 5+) throws when called without new.`, 'new ObjectId(x), imported from mongodb once the calls of this client are migrated.');
+    return false;
+  }
+  for (const call of calls) ctx.edit(call.start!, call.start!, 'new ');
+  const q = /^"/.test((site.source.extra?.raw as string | undefined) ?? '') ? '"' : "'";
+  const list = names.map((n) => (n.local === 'ObjectId' ? 'ObjectId' : `ObjectId as ${n.local}`));
+  if (site.form === 'esm') ctx.edit(stmt.start!, stmt.end!, `import { ${list.join(', ')} } from ${q}mongodb${q}${ctx.slice(stmt).endsWith(';') ? ';' : ''}`);
+  else ctx.edit(site.path.parentPath!.node.start!, site.path.parentPath!.node.end!, `{ ${names.map((n) => (n.local === 'ObjectId' ? 'ObjectId' : `ObjectId: ${n.local}`)).join(', ')} } = require(${q}mongodb${q})`);
+  ctx.replacedPackages.add(c.module);
+  state.migrated.add(c);
+  return true;
+}
+
+/**
+ * The result of a remove() read as a count (`res.result.n` of monk, `res.n` / `res.nRemoved` of mongoist,
+ * `const { n } = ...`): each read becomes `deletedCount`. False when some read is of another shape (left, reported).
+ */
+function deleteResultReads(ctx: RuleContext, call: NodePath<t.CallExpression>, c: ClientPreset, plan: Plan): boolean {
+  let p: NodePath | null = call.parentPath;
+  if (p?.isAwaitExpression()) p = p.parentPath;
+  if (!p?.isVariableDeclarator()) return false;
+  const id = p.node.id;
+  const counts = c.info.name === 'monk' ? [] : ['n', 'nRemoved'];
+  if (id.type === 'ObjectPattern') {
+    const edits: Plan['edits'] = [];
+    for (const prop of id.properties) {
+      if (prop.type !== 'ObjectProperty' || prop.computed || prop.key.type !== 'Identifier') return false;
+      const key = prop.key.name;
+      if (key === 'deletedCount') continue;
+      if (!counts.includes(key)) return false;
+      edits.push({ start: prop.start!, end: prop.end!, text: `deletedCount: ${prop.shorthand ? key : ctx.slice(prop.value)}` });
+    }
+    plan.edits.push(...edits);
+    return true;
+  }
+  if (id.type !== 'Identifier') return false;
+  const b = p.scope.getBinding(id.name);
+  if (!b || !b.constant) return false;
+  const edits: Plan['edits'] = [];
+  for (const r of b.referencePaths) {
+    const m = r.parentPath;
+    if (!m?.isMemberExpression() || m.node.object !== r.node || m.node.computed || m.node.property.type !== 'Identifier') return false;
+    const name = m.node.property.name;
+    if (name === 'deletedCount') continue;
+    if (counts.includes(name)) {
+      edits.push({ start: m.node.property.start!, end: m.node.property.end!, text: 'deletedCount' });
+      continue;
+    }
+    // monk: res.result.n
+    const mm = m.parentPath;
+    if (name === 'result' && mm?.isMemberExpression() && mm.node.object === m.node && !mm.node.computed && mm.node.property.type === 'Identifier' && mm.node.property.name === 'n') {
+      edits.push({ start: m.node.property.start!, end: mm.node.property.end!, text: 'deletedCount' });
+      continue;
+    }
+    return false;
+  }
+  plan.edits.push(...edits);
+  return true;
+}
+
+/** An expression that names an id: `x._id`, `id`, `userId`, `req.body.postId`. */
+function idLike(node: t.Node): boolean {
+  const name = node.type === 'Identifier' ? node.name : node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier' ? node.property.name : undefined;
+  return !!name && /^(_?id|[a-z][A-Za-z0-9]*Id|[a-z][A-Za-z0-9]*_id)$/.test(name);
+}

@@ -1,0 +1,32 @@
+/**
+ * The legacy JS client presets (monk, mongojs, mongoist, mongoskin): exact output, exact findings, idempotence;
+ * test/typecheck.test.ts type-checks every output against the real `mongodb` types.
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadCases } from './helpers/fixtures.js';
+import { assertNoStrayFiles, describeCases } from './helpers/js-cases.js';
+import { CLIENTS } from '../src/presets/index.js';
+
+const all = CLIENTS.flatMap((c) => loadCases(c.info.name));
+
+describe('legacy client presets fixtures', () => {
+  for (const c of CLIENTS) {
+    test(`${c.info.name}: cases with a decoy, and a multi-file case (the db in its own module)`, () => {
+      const mine = all.filter((x) => x.preset === c.info.name);
+      assert.ok(mine.length >= 3, `${c.info.name}: only ${mine.length} cases`);
+      assert.ok(mine.some((x) => x.name.startsWith('decoy-')), `${c.info.name}: no decoy case`);
+      assert.ok(mine.some((x) => x.options.modules?.length), `${c.info.name}: no multi-file case`);
+    });
+    test(`${c.info.name}: every case has its files and no stray files`, () => assertNoStrayFiles(c.info.name, all));
+  }
+  test('promise clients are rewritten; callback clients are reported site by site, never silently', () => {
+    for (const x of all) {
+      if (x.name.startsWith('decoy-')) continue;
+      const client = CLIENTS.find((c) => c.info.name === x.preset)!;
+      if (client.style === 'callback') assert.equal(x.expected, x.input, `${x.preset}/${x.name}: a callback client's file was rewritten`);
+      assert.ok(x.expected !== x.input || x.findings.some((f) => f.severity === 'error'), `${x.preset}/${x.name}: neither rewritten nor reported`);
+    }
+  });
+  describeCases(all, (c) => `${c.preset}/${c.name}`);
+});
