@@ -344,6 +344,23 @@ export class Tracker {
     return null;
   }
 
+  /**
+   * The values a name is bound to where it is used, when every binding is an assignment (`q = Model.find(...)`,
+   * `q: T = ...`); null for a parameter, import, loop or `with` target, def/class, or a name bound nowhere in the file.
+   */
+  assignedValues(id: Node): Node[] | null {
+    if (id.type !== 'identifier') return null;
+    const srcs = this.lookup(id.text, this.scopeOf(id));
+    if (!srcs) return null;
+    const out: Node[] = [];
+    for (const s of srcs) {
+      if (s.t === 'value') out.push(s.node);
+      else if (s.t === 'annotation' && s.value) out.push(s.value);
+      else return null;
+    }
+    return out;
+  }
+
   /** The kind of a value expression. */
   kindOf(node: Node): Val {
     const v = this.ev(node);

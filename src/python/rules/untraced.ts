@@ -7,7 +7,8 @@
  *   through subscripts, attributes or get_collection(); everything else is flagged.
  * - `client.close()` on an untraced Mongo-looking client, `io_loop=` outside a traced Motor constructor: flagged only.
  * - Motor-only names (`get_io_loop()`, `Motor*`, `Agnostic*` classes not imported from Motor here): flagged.
- * Not Motor, never touched: receivers traced to sync PyMongo, classes (Beanie `Model.aggregate(...)`), ODM engines
+ * Not Motor, never touched: receivers traced to sync PyMongo, classes (Beanie `Model.aggregate(...)`, also through a
+ * local name: `query = Model.find(...)` then `query.aggregate(...)`), ODM engines
  * kept on Motor (`engine.get_collection(...)`), files using mongomock_motor, a user's own to_list helper.
  */
 import type { Node } from '../parse.js';
@@ -67,11 +68,35 @@ type Verdict = 'skip' | 'rewrite' | 'flag';
 
 /** Decide for an untraced receiver of a cursor-returning coroutine. */
 function judge(ctx: Ctx, recv: Node): Verdict {
+  if (excludedFile(ctx).mock) return 'skip';
+  return judgeSteps(ctx, chainDown(recv), new Set()) ?? 'flag';
+}
+
+/** How many local names one receiver is followed through (`q = Model.find(); r = q; r.aggregate(...)`). */
+const MAX_NAME_HOPS = 4;
+
+/**
+ * The verdict for a receiver chain (outermost step first). A chain based on a local name that is only ever assigned
+ * (`query = Model.find(...)` then `query.aggregate(...)`) is judged through what it is assigned: every assignment
+ * must agree, else it is flagged. null: the chain comes back to a name being followed (`query = query.sort(...)`),
+ * which adds nothing to what its other assignments say.
+ */
+function judgeSteps(ctx: Ctx, steps: Node[], following: Set<string>): Verdict | null {
   const t = ctx.tracker;
-  const ex = excludedFile(ctx);
-  if (ex.mock) return 'skip';
-  const steps = chainDown(recv);
   const base = steps[steps.length - 1];
+  if (base.type === 'identifier' && base.text !== 'self' && base.text !== 'cls' && !/^[A-Z]/.test(base.text) && t.kindOf(base) === null) {
+    if (following.has(base.text)) return null;
+    const values = following.size < MAX_NAME_HOPS ? t.assignedValues(base) : null;
+    if (values && values.length) {
+      following.add(base.text);
+      const verdicts = values.map((v) => judgeSteps(ctx, [...steps.slice(0, -1), ...chainDown(v)], following));
+      following.delete(base.text);
+      const known = verdicts.filter((v): v is Verdict => v !== null);
+      if (!known.length) return null;
+      return known.every((v) => v === known[0]) ? known[0] : 'flag';
+    }
+  }
+  const ex = excludedFile(ctx);
   // a class (Beanie `Product.aggregate(...)`), `self`/`cls` (the user's own class), a module reference
   if (base.type === 'identifier' && (/^[A-Z]/.test(base.text) || base.text === 'cls') && steps.length === 1) return 'skip';
   if (base.type === 'identifier' && base.text === 'self' && steps.length === 1) return 'skip';
