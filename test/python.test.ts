@@ -13,7 +13,8 @@
  */
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { pythonEngine, transformPython, prefilterPython, pythonModuleHandles } from '../src/python/engine.js';
@@ -476,6 +477,33 @@ describe('dependency files', () => {
       ['setup.cfg', '[metadata]\nname = motor\n'],
     ] as const)
       assert.equal(migratePythonDependencyFile(p, t, 'run').output, null, p);
+  });
+});
+
+describe('Beanie 2.0 rename: the project is Beanie itself', () => {
+  // A run over part of Beanie's own tree (the file defining get_motor_collection is not in it): the pyproject name says
+  // the method is the project's own API, so calls on its Document subclasses keep their name.
+  const text = 'from beanie import Document\nfrom motor.motor_asyncio import AsyncIOMotorClient\n\n\nclass Sample(Document):\n    num: int\n\n\nasync def reset():\n    await Sample.get_motor_collection().drop()\n';
+  async function inProject(pyproject: string) {
+    const dir = mkdtempSync(join(tmpdir(), 'mc-beanie-'));
+    try {
+      mkdirSync(join(dir, '.git'));
+      mkdirSync(join(dir, 'tests'));
+      writeFileSync(join(dir, 'pyproject.toml'), pyproject);
+      return await pythonEngine.process({ absPath: join(dir, 'tests', 'test_reset.py'), relPath: 'tests/test_reset.py', text }, options('run', { cwd: dir }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  test('[project] name = "beanie": not renamed', async () => {
+    const res = await inProject('[build-system]\nrequires = ["flit_core >=3.2,<4"]\n\n[project]\nauthors = [\n    {name = "Roman Right"},\n]\nname = "beanie"\n');
+    assert.ok(res.output && !res.output.includes('get_pymongo_collection') && res.output.includes('AsyncMongoClient'));
+    assert.deepEqual(res.findings.filter((f) => /beanie/.test(f.ruleId)), []);
+  });
+  test('another project (name in [tool.poetry], a tool table named beanie): renamed', async () => {
+    const res = await inProject('[tool.poetry]\nname = "shop"\n\n[tool.other]\nname = "beanie"\n');
+    assert.ok(res.output?.includes('await Sample.get_pymongo_collection().drop()'));
+    assert.deepEqual(short(res.findings).map((f) => f.ruleId), ['motor-python/beanie-2']);
   });
 });
 

@@ -41,6 +41,12 @@ export interface EngineOptions {
    */
   pythonImportedHandles?: Record<string, string>;
   /**
+   * Python run-wide facts, filled by the runner's first pass: methods the engine would rename that a file of the run
+   * defines (`def get_motor_collection`: calls to it are the project's own), and the Beanie document classes the
+   * run's files define (`<dotted.module>.<Class>`, every suffix of the file's module path).
+   */
+  pythonRunFacts?: { definedMethods: string[]; beanieDocuments: string[] };
+  /**
    * JS/TS cross-file index, filled by the runner's first pass: for each file of the run that exports handles
    * (its absolute path without extension or /index), export name -> tracked kind (`=` for `module.exports = x`).
    */

@@ -40,6 +40,11 @@ export interface Ctx {
   project: boolean;
   /** The file imports an ODM that still runs on Motor, and Motor: it keeps Motor (no rewrite, findings only). */
   keepMotor: boolean;
+  /**
+   * Third-party method names the project defines itself (`def get_motor_collection` in a file of the run, in this
+   * file, or the project is Beanie): calls to them are not renamed.
+   */
+  ownMethods: ReadonlySet<string>;
   /** check mode: PyMongo async names are tracked too, and nothing heuristic is proposed. */
   checkMode: boolean;
   /** Cached by the untraced rules: the file imports mongomock_motor / a Motor-bound ODM. */

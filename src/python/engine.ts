@@ -3,14 +3,14 @@ import type { Engine, EngineFinding, EngineOptions, EngineResult, FileInput } fr
 import { LineIndex, applyEdits, OverlapError } from '../core/text.js';
 import { getParser, parseWith, firstSyntaxProblem, type Node, type Tree } from './parse.js';
 import { analyzeImports } from './imports.js';
-import { Tracker, type InjectedHandles } from './tracker.js';
+import { Tracker, type InjectedHandles, type BeanieFacts } from './tracker.js';
 import { nodesOfType } from './ast.js';
 import { RULE_PREFIX, type Ctx, type RawFinding } from './context.js';
 import { callRules, projectCallRules } from './rules/calls.js';
 import { eventLoopRules } from './rules/event-loops.js';
 import { keptMotorNotes, motorOnlyNames, beanieRules, odmClientRule, MOTOR_ODMS } from './rules/untraced.js';
 import { moduleNameOf } from './imports.js';
-import { projectDeps, releaseProjectDeps } from './project.js';
+import { projectDeps, projectName, releaseProjectDeps } from './project.js';
 import path from 'node:path';
 import { attributeRules, genericRuntimeRule } from './rules/attributes.js';
 import { fetchNextLoop } from './rules/loops.js';
@@ -27,6 +27,36 @@ const MOTOR_USE = /(^|[^\w.])(import\s+motor\b|from\s+motor\b|motor\.motor_\w+|A
 export { prefilterPython } from './prefilter.js';
 import { prefilterPython, injectedHandles, MIGRATED_CODE } from './prefilter.js';
 
+/** Third-party methods the engine renames (Beanie 2.0): a project that defines one itself keeps its calls. */
+export const RENAMED_METHODS = ['get_motor_collection'] as const;
+
+/** What one file's rules know of the project around it. */
+interface FileFacts {
+  ownMethods: ReadonlySet<string>;
+  beanie: BeanieFacts;
+}
+
+/** Options of transformPython beyond the engine's: what processPython knows of the file's project and place. */
+interface TransformOptions {
+  mode?: 'run' | 'check';
+  /** The project depends on Motor (check: or PyMongo). */
+  pythonMotorProject?: boolean;
+  /** The file's package as dotted parts (`app/api/x.py` -> app, api), for relative imports. */
+  pythonPackage?: string[];
+  /** The project is Beanie itself: its get_motor_collection() is its own API. */
+  pythonBeanieItself?: boolean;
+}
+
+/** The renamed methods a tree defines (`def get_motor_collection(...)` anywhere in it). */
+function definedMethods(root: Node): string[] {
+  const out: string[] = [];
+  for (const fn of nodesOfType(root, 'function_definition')) {
+    const name = fn.childForFieldName('name')?.text;
+    if (name && (RENAMED_METHODS as readonly string[]).includes(name) && !out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
 export interface TransformResult {
   output: string;
   findings: EngineFinding[];
@@ -36,7 +66,7 @@ export interface TransformResult {
 /** Run every pass on text. Findings refer to the original text. */
 export async function transformPython(
   text: string,
-  options: Partial<EngineOptions> & { mode?: 'run' | 'check' } = {},
+  options: Partial<EngineOptions> & TransformOptions = {},
   onModuleHandles?: (handles: Record<string, string>) => void,
 ): Promise<TransformResult> {
   const parser = await getParser();
@@ -45,7 +75,7 @@ export async function transformPython(
   const raw: RawFinding[] = [];
   const seen = new Set<string>();
   const injected = injectedHandles(options as EngineOptions);
-  const project = (options as { pythonMotorProject?: boolean }).pythonMotorProject === true;
+  const project = options.pythonMotorProject === true;
   const checkMode = options.mode === 'check';
 
   const record = (f: RawFinding) => {
@@ -98,13 +128,19 @@ export async function transformPython(
       }
     }
 
+    const runFacts = options.pythonRunFacts;
+    const facts: FileFacts = {
+      ownMethods: new Set([...(runFacts?.definedMethods ?? []), ...definedMethods(tree.rootNode), ...(options.pythonBeanieItself ? RENAMED_METHODS : [])]),
+      beanie: { documents: new Set(runFacts?.beanieDocuments ?? []), pkg: options.pythonPackage ?? null },
+    };
+
     // Phase A: call-site passes, re-parsing between passes until nothing is left to change.
     let deferredLeft = 0;
     // The import analysis and tracker of the last pass, and the tree they describe: phase B reuses them when phase A
     // left the tree as it was (both only read the tree; the tracker's memo is a cache).
     let analysed: { tree: Tree; ctx: Ctx } | undefined;
     for (let pass = 0; pass < MAX_PASSES; pass++) {
-      const ctx = makeCtx(current, tree.rootNode, injected, undefined, project, checkMode);
+      const ctx = makeCtx(current, tree.rootNode, injected, facts, undefined, project, checkMode);
       analysed = { tree, ctx };
       if (pass === 0 && onModuleHandles && noInjection) onModuleHandles(ctx.tracker.moduleHandles());
       runCallSiteRules(ctx, pass === 0);
@@ -130,7 +166,7 @@ export async function transformPython(
     if (deferredLeft) throw new OverlapError(`${deferredLeft} overlapping edit(s) could not be applied`);
 
     // Phase B: imports and names.
-    const ctx = makeCtx(current, tree.rootNode, injected, analysed?.tree === tree ? analysed.ctx : undefined, project, checkMode);
+    const ctx = makeCtx(current, tree.rootNode, injected, facts, analysed?.tree === tree ? analysed.ctx : undefined, project, checkMode);
     if (!ctx.keepMotor) renamePhase(ctx);
     for (const f of ctx.findings) record(f);
     const { accepted, deferred } = selectEdits(ctx.edits);
@@ -161,7 +197,7 @@ export async function transformPython(
 }
 
 /** A fresh rule context (no edits, no findings); `same`: a context of the same tree, whose analysis it reuses. */
-function makeCtx(text: string, root: Node, injected: InjectedHandles, same?: Ctx, project = false, checkMode = false): Ctx {
+function makeCtx(text: string, root: Node, injected: InjectedHandles, facts: FileFacts, same?: Ctx, project = false, checkMode = false): Ctx {
   const info = same?.info ?? analyzeImports(root, checkMode);
   let tracker: Tracker | null = null;
   let motor: boolean | undefined;
@@ -170,7 +206,7 @@ function makeCtx(text: string, root: Node, injected: InjectedHandles, same?: Ctx
     root,
     info,
     get tracker(): Tracker {
-      return (tracker ??= same ? same.tracker : new Tracker(root, info, injected));
+      return (tracker ??= same ? same.tracker : new Tracker(root, info, injected, facts.beanie));
     },
     get motor(): boolean {
       motor ??= same ? same.motor : info.motorStatements.length > 0 || info.migrated || (checkMode && info.migratedModules.length > 0 && /\bpymongo\.Async/.test(text)) || (Object.keys(injected).length > 0 && this.tracker.usesInjected());
@@ -178,6 +214,7 @@ function makeCtx(text: string, root: Node, injected: InjectedHandles, same?: Ctx
     },
     project,
     checkMode,
+    ownMethods: facts.ownMethods,
     keepMotor: info.motorStatements.length > 0 && odmOnMotor(root),
     edits: [],
     findings: [],
@@ -280,7 +317,7 @@ async function processPython(file: FileInput, options: EngineOptions, onModuleHa
     const project = isMotorProject(file, options);
     // a file that never says "motor" only matters in a project that depends on Motor (check: or on PyMongo)
     if (!project && !/motor/i.test(file.text) && !(options.mode === 'check' && MIGRATED_CODE.test(file.text)) && !Object.keys(injectedHandles(options)).some((k) => mayUse(file.text, k))) return { output: null, findings: [] };
-    const res = await transformPython(file.text, { ...options, pythonMotorProject: project } as EngineOptions, onModuleHandles);
+    const res = await transformPython(file.text, { ...options, ...fileContext(file), pythonMotorProject: project }, onModuleHandles);
     const output = res.output === file.text ? null : res.output;
     return {
       output,
@@ -292,6 +329,35 @@ async function processPython(file: FileInput, options: EngineOptions, onModuleHa
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     return { output: null, findings: [errorFinding(`The Python engine could not process this file: ${msg}`)], error: msg };
+  }
+}
+
+/** Where the file sits: its package (relative imports), and whether it belongs to Beanie's own source tree. */
+function fileContext(file: FileInput): Pick<TransformOptions, 'pythonPackage' | 'pythonBeanieItself'> {
+  const rel = file.relPath.split(/[\\/]/);
+  rel.pop();
+  return { pythonPackage: rel.filter((p) => p && p !== '.'), pythonBeanieItself: projectName(path.dirname(file.absPath)) === 'beanie' };
+}
+
+/**
+ * The module-level Beanie document classes a file defines (for the runner's run-wide facts): classes deriving from
+ * beanie's Document/View/UnionDoc/DocumentWithSoftDelete, directly or through classes of the same file.
+ */
+export async function pythonBeanieDocumentClasses(text: string): Promise<string[]> {
+  const parser = await getParser();
+  const tree = parseWith(parser, text);
+  try {
+    const tracker = new Tracker(tree.rootNode, analyzeImports(tree.rootNode));
+    const out: string[] = [];
+    for (let c of tree.rootNode.namedChildren) {
+      if (c && c.type === 'decorated_definition') c = c.childForFieldName('definition');
+      if (!c || c.type !== 'class_definition') continue;
+      const name = c.childForFieldName('name')?.text;
+      if (name && tracker.isBeanieDocumentClass(c)) out.push(name);
+    }
+    return out;
+  } finally {
+    tree.delete();
   }
 }
 

@@ -63,4 +63,42 @@ export function projectDeps(dir: string): ProjectDeps {
 
 export function releaseProjectDeps(): void {
   cache.clear();
+  names.clear();
 }
+
+const names = new Map<string, string | null>();
+/** `name = "..."` of a pyproject.toml's [project] or [tool.poetry] table. */
+function pyprojectName(text: string): string | null {
+  let inTable = false;
+  for (const line of text.split(/\r?\n/)) {
+    const header = /^\s*\[([^\]]*)\]\s*(#.*)?$/.exec(line);
+    if (header) {
+      inTable = header[1].trim() === 'project' || header[1].trim() === 'tool.poetry';
+      continue;
+    }
+    const m = inTable ? /^name\s*=\s*["']([^"']+)["']/.exec(line) : null;
+    if (m) return m[1].trim();
+  }
+  return null;
+}
+
+/**
+ * The distribution name of the project a folder belongs to: the nearest pyproject.toml above it (up to a repository
+ * root) that declares one. Cached per folder; only read.
+ */
+export function projectName(dir: string): string | null {
+  const hit = names.get(dir);
+  if (hit !== undefined) return hit;
+  let own: string | null = null;
+  const f = path.join(dir, 'pyproject.toml');
+  try {
+    if (lstatSync(f).isFile()) own = pyprojectName(readFileSync(f, 'utf8'));
+  } catch {
+    /* none or unreadable */
+  }
+  const parent = path.dirname(dir);
+  const res = own ?? (parent === dir || existsSync(path.join(dir, '.git')) ? null : projectName(parent));
+  names.set(dir, res);
+  return res;
+}
+

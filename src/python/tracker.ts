@@ -36,6 +36,20 @@ type Ev = Val | typeof NEUTRAL;
  */
 export type InjectedHandles = Record<string, string>;
 
+/**
+ * What the run knows of Beanie across files: `module.Class` names of the Beanie document classes its files define
+ * (every dotted suffix of the defining file, as for handles), and the dotted package of this file (for
+ * `from .models import User`); null when the file's place in a package is unknown.
+ */
+export interface BeanieFacts {
+  documents: ReadonlySet<string>;
+  pkg: string[] | null;
+}
+
+/** Beanie's public classes that have get_motor_collection() (Beanie < 2.0) / get_pymongo_collection() (2.0). */
+const BEANIE_DOCUMENT_CLASSES = new Set(['Document', 'DocumentWithSoftDelete', 'View', 'UnionDoc']);
+const BEANIE_MODULE = /^beanie(\.|$)/;
+
 interface Scope {
   id: number;
   kind: 'module' | 'function' | 'class';
@@ -88,6 +102,7 @@ export class Tracker {
     private readonly root: Node,
     readonly info: ImportInfo,
     private readonly injected: InjectedHandles = {},
+    private readonly beanieFacts: BeanieFacts = { documents: new Set(), pkg: null },
   ) {
     this.build();
   }
@@ -592,10 +607,151 @@ export class Tracker {
       if (rk === 'foreign') return 'foreign';
       if (rk && rk !== NEUTRAL) return methodResult(rk, m);
       // Beanie's Document.get_motor_collection() / get_pymongo_collection(): the driver collection of a model
-      if ((m === 'get_motor_collection' || m === 'get_pymongo_collection') && this.importsBeanie()) return 'collection';
+      if ((m === 'get_motor_collection' || m === 'get_pymongo_collection') && (this.importsBeanie() || this.beanieDocument(obj))) return 'collection';
       return null;
     }
     return null;
+  }
+
+  // ---------------------------------------------------------------- Beanie documents
+
+  private docMemo = new Map<number, boolean>();
+  private docBusy = new Set<number>();
+
+  /**
+   * Is this expression a Beanie document class or an instance of one? A class deriving (in this file, or in
+   * another file of the run) from Beanie's Document / DocumentWithSoftDelete / View / UnionDoc imported from
+   * `beanie`; `self`/`cls` in its methods; a name bound only to such classes or instances (`p = Product(...)`,
+   * `model: Type[Product]`, `doc: Product`). Anything else (Beanie's own source, an imported class the run does not
+   * define) is not proven.
+   */
+  beanieDocument(node: Node): boolean {
+    return this.docKind(unparen(node)) !== null;
+  }
+
+  /** Is this class definition a Beanie document class? */
+  isBeanieDocumentClass(cls: Node): boolean {
+    const hit = this.docMemo.get(cls.id);
+    if (hit !== undefined) return hit;
+    if (this.docBusy.has(cls.id)) return false;
+    this.docBusy.add(cls.id);
+    let res = false;
+    const bases = field(cls, 'superclasses');
+    for (const b of bases ? named(bases) : []) {
+      if (b.type === 'keyword_argument') continue;
+      const base = b.type === 'subscript' ? (field(b, 'value') ?? b) : b;
+      if (this.docKind(unparen(base)) === 'class') res = true;
+    }
+    this.docBusy.delete(cls.id);
+    this.docMemo.set(cls.id, res);
+    return res;
+  }
+
+  private docKind(n: Node): 'class' | 'instance' | null {
+    if (this.docBusy.has(n.id)) return null;
+    this.docBusy.add(n.id);
+    try {
+      switch (n.type) {
+        case 'identifier':
+          return this.docNameKind(n);
+        case 'attribute':
+          return this.docDotted(n) ? 'class' : null;
+        case 'call': {
+          const fn = field(n, 'function');
+          return fn && this.docKind(unparen(fn)) === 'class' ? 'instance' : null;
+        }
+        default:
+          return null;
+      }
+    } finally {
+      this.docBusy.delete(n.id);
+    }
+  }
+
+  private docNameKind(id: Node): 'class' | 'instance' | null {
+    const scope = this.scopeOf(id);
+    const ms = this.methodScopeFor(scope, id.text);
+    if (ms && ms.classNode) {
+      if (!this.isBeanieDocumentClass(ms.classNode)) return null;
+      const dec = ms.node.parent;
+      return dec && dec.type === 'decorated_definition' && named(dec).some((d) => d.type === 'decorator' && /\bclassmethod\b/.test(d.text)) ? 'class' : 'instance';
+    }
+    const srcs = this.lookup(id.text, scope);
+    if (!srcs || !srcs.length) return null;
+    let out: 'class' | 'instance' | null = null;
+    for (const s of srcs) {
+      let k: 'class' | 'instance' | null = null;
+      if (s.t === 'class') k = this.isBeanieDocumentClass(s.node) ? 'class' : null;
+      else if (s.t === 'import') k = this.importedDocument(s.local) ? 'class' : null;
+      else if (s.t === 'value') k = this.docKind(unparen(s.node));
+      else if (s.t === 'annotation') k = this.docAnnotation(s.node) ?? (s.value ? this.docKind(unparen(s.value)) : null);
+      else if (s.t === 'param' && s.annotation) k = this.docAnnotation(s.annotation);
+      if (!k || (out && out !== k)) return null;
+      out = k;
+    }
+    return out;
+  }
+
+  /** An annotation naming a Beanie document: `Product` (an instance), `Type[Product]` / `type[Product]` (the class). */
+  private docAnnotation(node: Node): 'class' | 'instance' | null {
+    const n = unparen(node);
+    if (n.type === 'type') {
+      const inner = named(n)[0];
+      return inner ? this.docAnnotation(inner) : null;
+    }
+    if (n.type === 'identifier' || n.type === 'attribute') return this.docKind(n) === 'class' ? 'instance' : null;
+    if (n.type === 'generic_type' || n.type === 'subscript') {
+      const value = field(n, 'value') ?? named(n)[0];
+      if (!value) return null;
+      const args = named(n)
+        .filter((c) => c.id !== value.id)
+        .flatMap((c) => (c.type === 'type_parameter' ? named(c) : [c]));
+      const name = value.text.replace(/^typing(_extensions)?\./, '');
+      if ((name === 'Type' || name === 'type') && args.length === 1) {
+        const a = args[0].type === 'type' ? named(args[0])[0] : args[0];
+        return a && this.docKind(unparen(a)) === 'class' ? 'class' : null;
+      }
+      if (name === 'Optional' && args.length === 1) return this.docAnnotation(args[0]);
+    }
+    return null;
+  }
+
+  /** A name imported from beanie (Document, ...) or from a module of the run that defines a Beanie document class. */
+  private importedDocument(local: string): boolean {
+    const other = this.info.otherImports.get(local);
+    if (!other) return false;
+    if (BEANIE_MODULE.test(other.module)) return BEANIE_DOCUMENT_CLASSES.has(other.name);
+    const mod = this.absoluteModule(other.module);
+    return mod !== null && this.beanieFacts.documents.has(`${mod}.${other.name}`);
+  }
+
+  /** `beanie.Document` (after `import beanie`), `models.User` (after `from app import models`), `app.models.User`. */
+  private docDotted(n: Node): boolean {
+    const d = dottedName(n);
+    if (!d) return false;
+    const segs = d.split('.');
+    const head = segs[0];
+    const last = segs[segs.length - 1];
+    if (segs.length < 2) return false;
+    if (this.info.plainModules.has(head)) {
+      if (head === 'beanie') return BEANIE_DOCUMENT_CLASSES.has(last);
+      return this.beanieFacts.documents.has(d);
+    }
+    const other = this.info.otherImports.get(head);
+    if (!other) return false;
+    const mod = this.absoluteModule(other.module);
+    return mod !== null && this.beanieFacts.documents.has([mod, other.name, ...segs.slice(1)].join('.'));
+  }
+
+  /** `.models` in a file of package `app.api` -> `app.api.models`; absolute names as they are. */
+  private absoluteModule(mod: string): string | null {
+    const m = /^(\.*)(.*)$/.exec(mod)!;
+    const dots = m[1].length;
+    if (!dots) return mod;
+    const pkg = this.beanieFacts.pkg;
+    if (!pkg || dots - 1 > pkg.length) return null;
+    const parts = [...pkg.slice(0, pkg.length - (dots - 1)), ...(m[2] ? m[2].split('.') : [])];
+    return parts.length ? parts.join('.') : null;
   }
 
   private beanie?: boolean;

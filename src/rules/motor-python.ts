@@ -177,6 +177,21 @@ export const PYTHON_RULES: RuleTable = {
     description: "Beanie 2.0 (PyMongo async) renamed get_motor_collection() to get_pymongo_collection(); the call was renamed.",
     help: "Nothing to do: the beanie pin is raised to >=2.0 with the driver.",
   },
+  'motor-python/beanie-motor-collection': {
+    severity: 'error',
+    description: "Beanie 2.0 removed Document.get_motor_collection() (no alias); the call is not renamed where its receiver could not be traced to a Beanie document (warning), and is an error in check where it could.",
+    help: "If the receiver is a Beanie document class or instance, call get_pymongo_collection() instead (it returns a pymongo AsyncCollection).",
+  },
+  'motor-python/motor-collection-override': {
+    severity: 'warning',
+    description: "A Beanie document class overrides get_motor_collection(); Beanie 2.0 no longer has that method and calls get_pymongo_collection(), so its own operations bypass the override. Calls to it were not renamed.",
+    help: "Rename the override (and its calls) to get_pymongo_collection(), returning a pymongo AsyncCollection.",
+  },
+  'motor-python/own-motor-collection': {
+    severity: 'info',
+    description: "The project defines get_motor_collection() itself (Beanie's own source, a wrapper), so no call to it was renamed to Beanie 2.0's get_pymongo_collection().",
+    help: "If the method wraps Beanie's, Beanie 2.0 no longer has it: rename it and its calls to get_pymongo_collection().",
+  },
   'motor-python/beanie-pin-raised': {
     severity: 'info',
     description: "The beanie pin was raised to >= 2.0: Beanie < 2.0 needs Motor, 2.0 runs on PyMongo's async API.",

@@ -226,11 +226,14 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   try {
     // First passes: handles exported across files (JS/TS and Python), then files that import them become candidates.
     if (pythonOn) {
+      const pyFiles = files.filter((f) => engineFor(f)?.id === 'python');
+      // Before anything is processed (the handle pass processes whole files): what the rename rules must know of the run.
+      const facts = await pythonRunFacts(pyFiles, candidates, cwd, bytesOf);
+      if (facts) options = { ...options, pythonRunFacts: facts };
       const handles = await pythonHandles(candidates, cwd, options);
       options = { ...options, pythonImportedHandles: handles };
       // Python files that import those modules (`from app.db import db`) never mention motor: scan for the names.
       const names = new Set(Object.keys(handles).map((k) => (k.startsWith('fixture:') ? k.slice(8) : k.slice(0, k.lastIndexOf('.')).split('.').pop()!)));
-      const pyFiles = files.filter((f) => engineFor(f)?.id === 'python');
       promote([...names].filter(Boolean), pyFiles, (abs) => candidates.has(abs), candidates, bytesOf);
     }
     if (options.preset !== 'motor-python') {
@@ -695,6 +698,50 @@ function dottedNames(rel: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < parts.length; i++) out.push(parts.slice(i).join('.'));
   return out.filter(Boolean);
+}
+
+/** `def get_motor_collection(` at the start of a line (a method or function of the project's own). */
+const DEFINES_MOTOR_COLLECTION = /^[ \t]*(?:async[ \t]+)?def[ \t]+get_motor_collection[ \t]*\(/m;
+
+/**
+ * Run-wide facts for the Beanie 2.0 rename, only when a Python candidate calls get_motor_collection (every file that
+ * names it says "motor", so it is a candidate): whether a file of the run defines get_motor_collection (the calls
+ * are then the project's own), and the Beanie document classes the run's files define (files that say "beanie").
+ */
+async function pythonRunFacts(
+  pyFiles: string[],
+  candidates: Map<string, Buffer>,
+  cwd: string,
+  bytesOf: (abs: string) => Buffer | undefined,
+): Promise<EngineOptions['pythonRunFacts'] | undefined> {
+  const needle = Buffer.from('get_motor_collection');
+  const definedMethods: string[] = [];
+  let calls = false;
+  for (const [abs, buf] of candidates) {
+    if (!/\.pyi?$/.test(abs) || !buf.includes(needle)) continue;
+    calls = true;
+    if (!definedMethods.length && DEFINES_MOTOR_COLLECTION.test(looseText(buf))) definedMethods.push('get_motor_collection');
+  }
+  if (!calls) return undefined;
+  const beanieDocuments: string[] = [];
+  if (!definedMethods.length) {
+    const { pythonBeanieDocumentClasses } = await import('../python/engine.js');
+    pythonLoaded = true;
+    const word = Buffer.from('beanie');
+    for (const abs of pyFiles) {
+      const buf = candidates.get(abs) ?? bytesOf(abs);
+      if (!buf || !buf.includes(word)) continue;
+      let classes: string[];
+      try {
+        classes = await pythonBeanieDocumentClasses(looseText(buf));
+      } catch {
+        continue;
+      }
+      const rel = relativePath(cwd, abs);
+      for (const cls of classes) for (const mod of dottedNames(rel)) beanieDocuments.push(`${mod}.${cls}`);
+    }
+  }
+  return { definedMethods, beanieDocuments };
 }
 
 /** First pass for Python: which module-level names of the run's files hold Motor handles (for `from app.db import db`). */

@@ -272,13 +272,38 @@ function inImport(n: Node): boolean {
   return false;
 }
 
-/** Beanie 2.0 runs on PyMongo's async API and removed Document.get_motor_collection() (no alias). */
+/**
+ * Beanie 2.0 runs on PyMongo's async API and removed Document.get_motor_collection() (no alias). The call is renamed
+ * to get_pymongo_collection() only where its receiver is a Beanie document class or instance (see
+ * Tracker.beanieDocument), and never in a project that defines a get_motor_collection of its own (Beanie itself, a
+ * wrapper): those calls are the project's API. An unproven receiver in a file that imports beanie is reported.
+ */
 export function beanieRules(ctx: Ctx): void {
-  if (!/\bbeanie\b/.test(ctx.text) || !nodesOfType(ctx.root, ['import_statement', 'import_from_statement']).some((s) => /\bbeanie\b/.test(s.text))) return;
+  if (!ctx.text.includes('get_motor_collection')) return;
+  let beanie: boolean | undefined;
+  const importsBeanie = () => (beanie ??= nodesOfType(ctx.root, ['import_statement', 'import_from_statement']).some((s) => /\bbeanie\b/.test(s.text)));
+  if (ctx.ownMethods.has('get_motor_collection')) {
+    if (importsBeanie()) ownMethodNotes(ctx);
+    return;
+  }
   for (const id of nodesOfType(ctx.root, 'identifier')) {
     if (id.text !== 'get_motor_collection') continue;
     const p = id.parent;
     if (!p || p.type !== 'attribute' || field(p, 'attribute')?.id !== id.id || p.parent?.type !== 'call') continue;
+    const recv = field(p, 'object');
+    if (!recv) continue;
+    if (!ctx.tracker.beanieDocument(recv)) {
+      if (!importsBeanie()) continue;
+      finding(
+        ctx,
+        'beanie-motor-collection',
+        'warning',
+        id,
+        `Beanie 2.0 removed Document.get_motor_collection() (no alias), but \`${recv.text.length > 40 ? '…' : recv.text}\` could not be traced to a Beanie document class or instance, so the call was ${ctx.checkMode ? 'not checked' : 'not renamed'}.`,
+        `If \`${recv.text.length > 40 ? 'the receiver' : recv.text}\` is a Beanie document (class or instance), call get_pymongo_collection() instead (it returns a pymongo AsyncCollection).`,
+      );
+      continue;
+    }
     if (ctx.checkMode) {
       finding(ctx, 'beanie-motor-collection', 'error', id, 'Beanie 2.0 removed Document.get_motor_collection() (no alias).', 'Call get_pymongo_collection() instead (it returns a pymongo AsyncCollection).');
       continue;
@@ -291,6 +316,42 @@ export function beanieRules(ctx: Ctx): void {
       note: note('beanie-2', 'info', id, 'Beanie 2.0 (PyMongo async) renamed get_motor_collection() to get_pymongo_collection(); the beanie pin is raised to >=2.0 with the driver.'),
     });
   }
+}
+
+/**
+ * The project defines get_motor_collection itself: each definition in this Beanie-using file is noted; one in a
+ * Beanie document class overrides Beanie's method, which Beanie 2.0 no longer calls (a warning, in check too).
+ */
+function ownMethodNotes(ctx: Ctx): void {
+  for (const fn of nodesOfType(ctx.root, 'function_definition')) {
+    const name = field(fn, 'name');
+    if (name?.text !== 'get_motor_collection') continue;
+    const cls = enclosingClass(fn);
+    if (cls && ctx.tracker.isBeanieDocumentClass(cls)) {
+      finding(
+        ctx,
+        'motor-collection-override',
+        'warning',
+        name,
+        "This Beanie document class overrides get_motor_collection(); Beanie 2.0 (PyMongo async) no longer has that method and calls get_pymongo_collection() instead, so its own operations (insert, find, ...) bypass this override. Calls to it were not renamed.",
+        'Rename the override (and its calls) to get_pymongo_collection(), returning a pymongo AsyncCollection.',
+      );
+    } else if (!ctx.checkMode)
+      finding(
+        ctx,
+        'own-motor-collection',
+        'info',
+        name,
+        "This project defines get_motor_collection() itself, so no call to it was renamed (Beanie 2.0's get_motor_collection() -> get_pymongo_collection() rename concerns Beanie's method). If this method wraps Beanie's, Beanie 2.0 no longer has it: rename it and its calls to get_pymongo_collection().",
+      );
+  }
+}
+
+/** The class whose body defines fn (a method), if any. */
+function enclosingClass(fn: Node): Node | null {
+  let p = fn.parent;
+  if (p && p.type === 'decorated_definition') p = p.parent;
+  return p && p.type === 'block' && p.parent?.type === 'class_definition' ? p.parent : null;
 }
 
 /** Callables of ODMs that still run on Motor and take a client or database. */
