@@ -53,8 +53,8 @@ export interface ClientPreset {
   writeConcernW1?: boolean;
   /** db methods that return a collection by name (`db.get('users')`). */
   collectionAccessors: string[];
-  /** `db.<name>` is a collection: every name (a Proxy, but for `dbMembers`), only names `bind`-ed, or none. */
-  proxy: 'all' | 'bound' | 'none';
+  /** `db.<name>` is a collection for every name but `dbMembers` (a Proxy; mongoskin's `db.bind(name)` aliases). */
+  proxy: boolean;
   /** Names the db really has (never a collection). */
   dbMembers: string[];
   /** Module members that make an ObjectId (`monk.id(x)`, `mongojs.ObjectId(x)`): `new ObjectId(x)`. */

@@ -20,7 +20,7 @@ export const MONGOIST: ClientPreset = {
   uri: 'short',
   writeConcernW1: true,
   collectionAccessors: ['collection'],
-  proxy: 'all',
+  proxy: true,
   dbMembers: ['collection', 'connect', 'close', 'runCommand', 'adminCommand', 'createCollection', 'getCollectionInfos', 'listCollections', 'getCollectionNames', 'stats', 'createUser', 'dropUser', 'dropAllUsers', 'dropDatabase', 'getLastError', 'getLastErrorObj', 'on', 'once', 'emit', 'removeListener', 'addListener', 'then', 'toString', 'constructor', 'client', 'connection', 'options'],
   idHelpers: ['ObjectId', 'ObjectID'],
   methods: {

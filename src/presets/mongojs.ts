@@ -18,7 +18,7 @@ export const MONGOJS: ClientPreset = {
   uri: 'short',
   writeConcernW1: true,
   collectionAccessors: ['collection'],
-  proxy: 'all',
+  proxy: true,
   dbMembers: ['collection', 'close', 'runCommand', 'getCollectionNames', 'getCollectionInfos', 'listCollections', 'createCollection', 'stats', 'dropDatabase', 'createUser', 'dropUser', 'eval', 'getLastError', 'getLastErrorObj', 'adminCommand', 'on', 'once', 'emit', 'removeListener', 'addListener', 'toString', 'constructor', 'ObjectId', '_getConnection', '_name'],
   idHelpers: ['ObjectId', 'ObjectID'],
   methods: {

@@ -19,8 +19,8 @@ export const MONGOSKIN: ClientPreset = {
   connect: { call: 'db', fix: 'const db = new MongoClient(url, options).db(); (drop native_parser, safe, auto_reconnect, poolSize; move w into writeConcern)' },
   uri: 'as-is',
   collectionAccessors: ['collection'],
-  // db.bind('users') makes db.users; a name the SkinDb does not have can only be such a collection (bound anywhere).
-  proxy: 'all',
+  // db.bind('users') makes db.users (bound in any file): a name the SkinDb does not have can only be such a collection.
+  proxy: true,
   dbMembers: ['collection', 'bind', 'close', 'open', 'isOpen', 'admin', 'gridStore', 'command', 'createCollection', 'dropCollection', 'dropDatabase', 'collectionNames', 'collections', 'listCollections', 'stats', 'on', 'once', 'emit', 'toString', 'constructor'],
   idHelpers: [],
   methods: {

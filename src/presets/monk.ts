@@ -18,7 +18,7 @@ export const MONK: ClientPreset = {
   connect: { call: 'module', fix: "const db = new MongoClient(url).db(); (monk added 'mongodb://' to a URL without a scheme)" },
   uri: 'prefix',
   collectionAccessors: ['get', 'collection', 'col'],
-  proxy: 'none',
+  proxy: false,
   dbMembers: ['get', 'collection', 'col', 'create', 'close', 'listCollections', 'id', 'oid', 'cast', 'on', 'once', 'then', 'catch', 'addMiddleware', 'setDefaultCollectionOptions', 'helper', 'open'],
   idHelpers: ['id'],
   methods: {

@@ -69,15 +69,11 @@ export function migrateManifests(ctx: ManifestContext, packagesByManifest: Map<s
     // The driver is raised (and mongodb-legacy dropped) only when no file of this package still has callback-era
     // code the run could not convert: a v7 driver would silently ignore those callbacks.
     const dir = path.dirname(manifest) + path.sep;
+    // A finding of this package's files (a nested package, with its own package.json, answers for its own files).
+    const inPackage = (f: Finding) => path.resolve(cwd, f.file).startsWith(dir) && manifestOf(path.resolve(cwd, f.file)) === manifest;
     // A callback passed to a driver-looking call on a receiver that could not be followed counts too (a warning,
     // since it may not be the driver, but raising the driver under it would silently drop that callback).
-    const leftovers = findings.filter(
-      (f) =>
-        isLegacySite(f) &&
-        path.resolve(cwd, f.file).startsWith(dir) &&
-        // a nested package (its own package.json) answers for its own files
-        manifestOf(path.resolve(cwd, f.file)) === manifest,
-    );
+    const leftovers = findings.filter((f) => isLegacySite(f) && inPackage(f));
     if (leftovers.length && (pkgs.has('mongodb') || pkgs.has('mongodb-legacy'))) {
       pkgs.delete('mongodb');
       pkgs.delete('mongodb-legacy');
@@ -95,7 +91,7 @@ export function migrateManifests(ctx: ManifestContext, packagesByManifest: Map<s
       );
     }
     // A wrapper package stays while a file of this package still imports it (its module called or constructed).
-    const wrapperKept = findings.filter((f) => f.ruleId === 'motor/wrapper-call' && path.resolve(cwd, f.file).startsWith(dir) && manifestOf(path.resolve(cwd, f.file)) === manifest);
+    const wrapperKept = findings.filter((f) => f.ruleId === 'motor/wrapper-call' && inPackage(f));
     const wrappers = [...pkgs].filter((p) => p !== 'mongodb' && p !== 'mongodb-legacy');
     if (wrapperKept.length && wrappers.length) {
       for (const p of wrappers) pkgs.delete(p);
@@ -120,8 +116,7 @@ export function migrateManifests(ctx: ManifestContext, packagesByManifest: Map<s
           (f.severity === 'error' || f.severity === 'warning') &&
           f.ruleId.startsWith(`${c.info.name}/`) &&
           !CLIENT_NOTES.has(f.ruleId.slice(c.info.name.length + 1)) &&
-          path.resolve(cwd, f.file).startsWith(dir) &&
-          manifestOf(path.resolve(cwd, f.file)) === manifest,
+          inPackage(f),
       );
       if (!left.length) continue;
       pkgs.delete(c.module);

@@ -1523,22 +1523,10 @@ export class Tracker {
     return undefined;
   }
 
-  private boundNames?: Set<string>;
-
-  /** Is `db.<name>` a collection of this client's db (its Proxy, or a name `bind`-ed in this file)? */
+  /** Is `db.<name>` a collection of this client's db (its Proxy: any name the db does not really have)? */
   private isClientCollection(client: ClientPreset, name: string): boolean {
-    if (client.proxy === 'none' || name.startsWith('_') || client.dbMembers.includes(name)) return false;
-    if (Object.prototype.hasOwnProperty.call(client.methods.db ?? {}, name)) return false;
-    if (client.proxy === 'all') return true;
-    if (!this.boundNames) {
-      this.boundNames = new Set();
-      for (const c of this.collected.calls) {
-        const callee = c.node.callee;
-        const a = c.node.arguments[0];
-        if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'bind' && a?.type === 'StringLiteral') this.boundNames.add(a.value);
-      }
-    }
-    return this.boundNames.has(name);
+    if (!client.proxy || name.startsWith('_') || client.dbMembers.includes(name)) return false;
+    return !Object.prototype.hasOwnProperty.call(client.methods.db ?? {}, name);
   }
 
   /** Is this member expression an attribute-style sub-handle (`client.app`, `db['users']`) of a wrapper handle? */
@@ -1553,7 +1541,7 @@ export class Tracker {
       const parent = p.parentPath;
       if ((parent?.isCallExpression() || parent?.isOptionalCallExpression()) && parent.node.callee === node) return undefined;
       const name = node.computed ? (node.property.type === 'StringLiteral' ? node.property.value : undefined) : memberName(node);
-      if (name === undefined) return node.computed && client.proxy === 'all' && node.property.type !== 'NumericLiteral' ? { parent: recv, kind: 'collection' } : undefined;
+      if (name === undefined) return node.computed && client.proxy && node.property.type !== 'NumericLiteral' ? { parent: recv, kind: 'collection' } : undefined;
       return this.isClientCollection(client, name) ? { parent: recv, kind: 'collection', name } : undefined;
     }
     if (recv.kind !== 'client' && recv.kind !== 'db') return undefined;

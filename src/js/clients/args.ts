@@ -39,6 +39,13 @@ export function plainObject(obj: t.ObjectExpression): boolean {
   return obj.properties.every((p) => p.type === 'ObjectProperty' && !p.computed);
 }
 
+/** `req.params.id`, `ctx.params.id`: route parameters, strings in Express and Koa routers. */
+export function isRouteParam(node: t.Node): boolean {
+  if (node.type !== 'MemberExpression') return false;
+  const o = node.object;
+  return o.type === 'MemberExpression' && !o.computed && o.property.type === 'Identifier' && o.property.name === 'params' && o.object.type === 'Identifier' && /^(req|request|ctx)$/.test(o.object.name);
+}
+
 /** Values that are already ObjectIds (or not strings): `new ObjectId(x)`, `monk.id(x)`, numbers, `null`. */
 export type IdCheck = 'ok' | 'string' | 'unknown';
 
@@ -59,12 +66,8 @@ export function idValue(node: t.Node, isIdCall: (n: t.Node) => boolean): IdCheck
       return 'ok';
     case 'CallExpression':
       return isIdCall(node) ? 'ok' : 'unknown';
-    case 'MemberExpression': {
-      // req.params.id, ctx.params.id: strings in Express and Koa routers.
-      const o = node.object;
-      if (o.type === 'MemberExpression' && !o.computed && o.property.type === 'Identifier' && o.property.name === 'params' && o.object.type === 'Identifier' && /^(req|request|ctx)$/.test(o.object.name)) return 'string';
-      return 'unknown';
-    }
+    case 'MemberExpression':
+      return isRouteParam(node) ? 'string' : 'unknown';
     default:
       return 'unknown';
   }

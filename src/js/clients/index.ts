@@ -14,7 +14,8 @@ import { clientRule, type ClientMethod, type ClientPreset } from '../../presets/
 import { MONK_CAST_IDS } from '../../presets/monk.js';
 import { nativeHas } from '../../presets/native-surface.js';
 import type { HandleKind } from '../../presets/kinds.js';
-import { castIds, fieldList, plainObject, prop, resultUnused, stringValue } from './args.js';
+import { castIds, fieldList, isRouteParam, plainObject, prop, resultUnused, stringValue } from './args.js';
+import { propertyKey } from '../../tracking/ast.js';
 
 interface FileState {
   /** Names the rewrites use, to import from 'mongodb'. */
@@ -167,9 +168,6 @@ function uriText(ctx: RuleContext, c: ClientPreset, arg: t.Node): { text: string
 /** Options of MongoClient 6/7 that the clients passed through unchanged (anything else is reported, not guessed). */
 const DRIVER_OPTIONS = new Set(['maxPoolSize', 'minPoolSize', 'maxIdleTimeMS', 'serverSelectionTimeoutMS', 'connectTimeoutMS', 'socketTimeoutMS', 'appName', 'authSource', 'retryWrites', 'retryReads', 'tls', 'readPreference', 'replicaSet', 'directConnection', 'heartbeatFrequencyMS', 'compressors', 'writeConcern', 'readConcern', 'auth']);
 
-function propertyKeyOf(p: t.ObjectProperty): string | undefined {
-  return p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
-}
 
 /** Why this connection cannot be rewritten (undefined: it can). */
 function connectFailure(ctx: RuleContext, state: FileState, c: ClientPreset, call: t.CallExpression): string | undefined {
@@ -194,10 +192,10 @@ function connectSite(ctx: RuleContext, state: FileState, c: ClientPreset, call: 
   if (why) return fail(why);
   // mongojs/mongoist(conn, collections) take a list of names second; the others take options.
   const opts = args[1];
-  const driverOptions = opts?.type === 'ObjectExpression' && opts.properties.every((p) => p.type === 'ObjectProperty' && !p.computed && DRIVER_OPTIONS.has(propertyKeyOf(p) ?? ''));
+  const driverOptions = opts?.type === 'ObjectExpression' && opts.properties.every((p) => p.type === 'ObjectProperty' && !p.computed && DRIVER_OPTIONS.has(propertyKey(p) ?? ''));
   // Other options go to MongoClient as they are (the handles must all become native, or none may be rewritten), with
   // an error: the client's own keys (collectionOptions, castIds) and the removed driver options make MongoClient throw.
-  const passed = opts && !driverOptions && !(opts.type === 'ArrayExpression' && c.proxy === 'all') && opts.type !== 'ArrayExpression' ? opts : undefined;
+  const passed = opts && !driverOptions && opts.type !== 'ArrayExpression' ? opts : undefined;
   const uri = uriText(ctx, c, args[0] as t.Expression)!;
   const kept = driverOptions ? (opts as t.ObjectExpression).properties.map((p) => ctx.slice(p)) : passed ? (passed.type === 'ObjectExpression' ? passed.properties.map((p) => ctx.slice(p)) : [`...${ctx.slice(passed)}`]) : [];
   if (c.writeConcernW1 && !kept.some((p) => /^writeConcern\b/.test(p))) kept.push('writeConcern: { w: 1 }');
@@ -253,7 +251,7 @@ function rewriteObject(
       parts.push(ctx.slice(p));
       continue;
     }
-    const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
+    const key = propertyKey(p);
     if (key && change.drop?.includes(key)) continue;
     const newKey = key && change.rename?.[key];
     const value = key && change.values?.[key];
@@ -423,6 +421,7 @@ function planMethod(ctx: RuleContext, state: FileState, c: ClientPreset, name: s
   const values: Record<string, string> = {};
   const rename: Record<string, string> = {};
   const add: string[] = [];
+  let dropJustOne = false;
   if (optsObj) {
     const fields = prop(optsObj, 'fields');
     if (fields) {
@@ -493,7 +492,7 @@ function planMethod(ctx: RuleContext, state: FileState, c: ClientPreset, name: s
         const val = (p: t.ObjectProperty | undefined) => (p ? (p.value.type === 'BooleanLiteral' ? p.value.value : null) : undefined);
         if (val(single) === null || val(multi) === null) return 'options: single / multi are not literals';
         if (val(single) === true || val(multi) === false) method = 'deleteOne';
-        if (single && propertyName(single) === 'justOne') (values as Record<string, string>).__dropJustOne = '1';
+        if (single && propertyKey(single) === 'justOne') dropJustOne = true;
       }
       break;
     }
@@ -550,8 +549,7 @@ function planMethod(ctx: RuleContext, state: FileState, c: ClientPreset, name: s
 
   if (optsObj) {
     const drop = CLIENT_KEYS.filter((k) => prop(optsObj!, k));
-    if (values.__dropJustOne) drop.push('justOne');
-    delete values.__dropJustOne;
+    if (dropJustOne) drop.push('justOne');
     if (method === 'estimatedDocumentCount' && args[0]) plan.edits.push({ start: args[0].start!, end: optsObj.start!, text: '' });
     const text = rewriteObject(ctx, optsObj, { drop, rename, values, add });
     if (text) {
@@ -575,10 +573,6 @@ function planMethod(ctx: RuleContext, state: FileState, c: ClientPreset, name: s
   return plan;
 }
 
-function propertyName(p: t.ObjectProperty): string | undefined {
-  return p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
-}
-
 function dropArgEdit(plan: Plan, call: t.CallExpression, i: number): void {
   const a = call.arguments[i]!;
   const prev = call.arguments[i - 1];
@@ -595,10 +589,7 @@ function literalInit(at: NodePath, id: t.Identifier): t.Node | undefined {
 
 /** A whole-filter value monk would have cast: a route parameter (string) or an id made by the client. */
 function castIdsOf(ctx: RuleContext, c: ClientPreset, a: t.Node): 'string' | 'ok' | 'unknown' {
-  if (a.type === 'MemberExpression') {
-    const o = a.object;
-    if (o.type === 'MemberExpression' && !o.computed && memberName(o) === 'params' && o.object.type === 'Identifier' && /^(req|request|ctx)$/.test(o.object.name)) return 'string';
-  }
+  if (isRouteParam(a)) return 'string';
   if (a.type === 'NewExpression' || idCallOf(ctx, c)(a)) return 'ok';
   return 'unknown';
 }
