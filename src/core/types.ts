@@ -114,6 +114,30 @@ export interface Engine {
   /** Cheap text test: does this file deserve a parse? Must not have false negatives for files the engine would change or flag. */
   prefilter(text: string, options: EngineOptions, file?: string): boolean;
   process(file: FileInput, options: EngineOptions): EngineResult | Promise<EngineResult>;
+  /** Byte needles of the runner's scan (no decoding): a file of this engine holding none of them is not a candidate. */
+  scanNeedles(options: EngineOptions): readonly string[];
+  /** Files of this engine that are candidates whatever their bytes (the runner asks once per run). */
+  alwaysCandidates?(options: EngineOptions, cwd: string): ((abs: string) => boolean) | undefined;
+  /** Other files the engine reads besides its source files (dependency manifests), by cwd-relative path. */
+  claims?(rel: string, options: EngineOptions): boolean;
+  /** Cross-file first pass, before any file of this engine is processed: options every file of the run must see. */
+  crossFile?(run: CrossFileRun, options: EngineOptions): Promise<Partial<EngineOptions>>;
+  /** Drops what the cross-file pass kept in this thread (before worker threads start, and at the end of the run). */
+  release?(): Promise<void>;
+}
+
+/** What the runner hands an engine's cross-file pass. */
+export interface CrossFileRun {
+  /** The run's files this engine handles (absolute paths, in run order). */
+  files: string[];
+  /** Bytes of the candidates so far, by absolute path (of every engine). */
+  candidates: Map<string, Buffer>;
+  /** The bytes of any file of the run (a transient view, valid until the next call), undefined when unreadable. */
+  bytesOf(abs: string): Buffer | undefined;
+  /** The files of `among` (not yet candidates) whose bytes name one of `names` become candidates; returns them. */
+  promote(names: string[], among: string[]): string[];
+  /** The path reports use (cwd-relative, forward slashes). */
+  rel(abs: string): string;
 }
 
 export interface PresetInfo {

@@ -1,10 +1,11 @@
 /** The JS/TS prefilter: cheap text tests that decide which files deserve a parse (no parser loaded here). */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineOptions } from '../core/types.js';
-import { isBareSpecifier, normalisePath, wrapperModulesOf } from './modules.js';
+import { isBareSpecifier, normalisePath, wrapperMatcher, wrapperModulesOf } from './modules.js';
 import { MOTOR_FLAGGED_PROPERTIES, MOTOR_METHODS, NATIVE_MODULE } from '../presets/motor.js';
 import { CLIENT_OPTIONS_DELETE, CLIENT_OPTIONS_RENAME, FLAGGED_EXPORTS, FLAGGED_METHODS, METHOD_RENAMES } from '../presets/mongodb-callbacks.js';
-import { LEGACY_JS_MODULES } from '../presets/index.js';
+import { clientsFor, LEGACY_JS_MODULES } from '../presets/index.js';
 import { CALLBACK_ON_COLLECTION, CALLBACK_ON_CURSOR } from '../presets/mongodb-callbacks.js';
 import { escapeRe } from '../core/text.js';
 import { dependsOnDriver } from './callbacks/era.js';
@@ -147,3 +148,31 @@ export const UNTRACKED_COLLECTION_SHAPE = {
 const COLLECTION_LITERAL = /\.collection\(\s*(['"`])[^'"`\n]*\1\s*\)/;
 /** A call of one of the methods the engine reports on `x.collection('name')` (or on its find/aggregate cursor). */
 const REMOVED_METHOD_CALL = new RegExp(`\\.\\s*(?:${[...new Set([...CALLBACK_ON_COLLECTION, ...CALLBACK_ON_CURSOR])].join('|')})\\s*\\(`);
+
+/** Byte needles of the runner's scan for JS/TS files: the driver, the wrapper modules, the clients, the untracked-collection shape. */
+export function jsScanNeedles(options: EngineOptions): string[] {
+  const callbacks = callbackPresetsOn(options) ? [UNTRACKED_COLLECTION_NEEDLE] : [];
+  return ['mongodb', ...wrapperMatcher(options).needles, ...clientsFor(options.preset).map((c) => c.module), ...callbacks];
+}
+
+/**
+ * Never silent: every JS/TS file of a package that depends on the driver is a candidate (its handles may come
+ * through parameters, `this` or framework objects: no needle tells); the prefilter then looks for old-API tokens.
+ * A folder without a package.json answers as its parent does (the nearest package.json decides), so each folder
+ * costs one stat: no walk up the tree per folder.
+ */
+export function driverPackageFiles(options: EngineOptions, cwd: string): ((abs: string) => boolean) | undefined {
+  if (!callbackPresetsOn(options)) return undefined;
+  const dirs = new Map<string, boolean>();
+  const stopDir = path.resolve(cwd);
+  const driverOptions = { ...options, cwd } as EngineOptions;
+  const inDriverDir = (dir: string): boolean => {
+    let v = dirs.get(dir);
+    if (v !== undefined) return v;
+    const parent = path.dirname(dir);
+    v = dir === stopDir || parent === dir || fs.existsSync(path.join(dir, 'package.json')) ? dependsOnDriver(driverOptions, path.join(dir, 'file.js')) : inDriverDir(parent);
+    dirs.set(dir, v);
+    return v;
+  };
+  return (abs) => inDriverDir(path.dirname(abs));
+}

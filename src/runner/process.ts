@@ -4,12 +4,14 @@
  */
 import { clientsFor } from '../presets/index.js';
 import type { EngineFinding, EngineOptions } from '../core/types.js';
-import { LineIndex } from '../core/text.js';
+import { LineIndex, looseText } from '../core/text.js';
 import { annotateMigrated, findMarkers, MARKER_TAG } from '../report/annotate.js';
 import type { FileReport } from '../report/model.js';
 import { engineFor } from '../engines.js';
 import { isPythonLockfile, migratePythonDependencyFile, pythonLockfileFinding } from '../python/deps.js';
 import { isBareSpecifier, packageName, wrapperModulesOf } from '../js/modules.js';
+
+export { looseText };
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 export const BOM = '\uFEFF';
@@ -154,10 +156,6 @@ export function looksMinified(text: string, rel = ''): boolean {
   return longest > 1000 && text.length / lines > 250;
 }
 
-/** The text the cross-file passes read: lossy UTF-8 decoding (they only look for exports), BOM dropped. */
-export function looseText(buf: Uint8Array): string {
-  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8').replace(/^\uFEFF/, '');
-}
 
 /** Decode UTF-8 strictly; undefined when the bytes are not valid UTF-8. */
 export function decode(buf: Uint8Array): string | undefined {
