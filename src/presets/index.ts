@@ -4,8 +4,9 @@
  * restating it.
  */
 import type { PresetInfo } from '../core/types.js';
-import { MOTOR_PRESET, NATIVE_MODULE } from './motor.js';
-import { NATIVE_PRESET } from './native.js';
+import { MOTOR_METHODS, MOTOR_PRESET, NATIVE_MODULE, type MethodRule } from './motor.js';
+import { NATIVE_METHODS, NATIVE_PRESET } from './native.js';
+import type { HandleKind, Origin } from './kinds.js';
 import { LEGACY_PRESET } from './mongodb-legacy.js';
 import { CALLBACKS_PRESET } from './mongodb-callbacks.js';
 import { MOTOR_PYTHON_PRESET } from './motor-python.js';
@@ -41,3 +42,27 @@ export function presetsOf(language: PresetInfo['language']): PresetInfo[] {
 
 /** The legacy JS modules the presets claim (every JS preset's modules but the native driver's, which has its own test). */
 export const LEGACY_JS_MODULES: readonly string[] = [...new Set(presetsOf('js').flatMap((p) => p.modules))].filter((m) => m !== NATIVE_MODULE);
+
+/** A preset's methods by handle kind, as the tracker reads them (what a call returns, and the row's verdict). */
+export type MethodTable = Partial<Record<HandleKind, Record<string, MethodRule>>>;
+
+const clientTables = new Map<ClientPreset, MethodTable>();
+
+/** The method table of the preset a tracked origin belongs to: the Motor-style wrapper, the native driver, or a client. */
+export function methodTableOf(origin: Origin): MethodTable | undefined {
+  if (origin === 'wrapper') return MOTOR_METHODS;
+  if (origin === 'native') return NATIVE_METHODS;
+  const client = clientOfOrigin(origin);
+  if (!client) return undefined;
+  let table = clientTables.get(client);
+  if (!table) {
+    table = {};
+    for (const [kind, rows] of Object.entries(client.methods) as [HandleKind, Record<string, { verdict: MethodRule['verdict']; returns?: HandleKind }>][]) {
+      const out: Record<string, MethodRule> = {};
+      for (const [name, row] of Object.entries(rows)) out[name] = { verdict: row.verdict, returns: row.returns };
+      table[kind] = out;
+    }
+    clientTables.set(client, table);
+  }
+  return table;
+}

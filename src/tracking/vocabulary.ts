@@ -1,9 +1,8 @@
 /** The wrapper's vocabulary as the tracker reads it: the presets' names (Motor's, the native driver's) plus the aliases of --wrapper spec files. */
 import type { HandleKind, Kind, Origin } from '../presets/kinds.js';
-import { MOTOR_CLASSES, MOTOR_METHODS, NATIVE_CLASSES, type MethodRule } from '../presets/motor.js';
-import { NATIVE_METHODS } from '../presets/native.js';
+import { MOTOR_CLASSES, NATIVE_CLASSES, type MethodRule } from '../presets/motor.js';
 import type { WrapperSpec, HandleKindName } from '../core/types.js';
-import { clientOfOrigin } from '../presets/index.js';
+import { clientOfOrigin, methodTableOf } from '../presets/index.js';
 
 /** Vocabulary of the wrapper: Motor's names plus the aliases of --wrapper spec files. */
 export class Vocabulary {
@@ -55,7 +54,7 @@ export class Vocabulary {
 
   /** The Motor name of a wrapper method called on a handle of this kind. */
   canonicalMethod(origin: Origin, kind: HandleKind, name: string): string {
-    if (origin === 'native') return name;
+    if (origin !== 'wrapper') return name;
     return this.methodAliases.get(kind)?.get(name) ?? name;
   }
 
@@ -64,15 +63,9 @@ export class Vocabulary {
     return clientOfOrigin(origin)?.connect.call === 'module' ? { t: 'handle', kind: 'db', origin } : undefined;
   }
 
+  /** The preset's row for a method called on a handle of this kind (spec aliases resolved for the wrapper). */
   methodRule(origin: Origin, kind: HandleKind, name: string): MethodRule | undefined {
-    const client = clientOfOrigin(origin);
-    if (client) {
-      const rows = client.methods[kind as 'db' | 'collection' | 'cursor'];
-      const row = rows && Object.prototype.hasOwnProperty.call(rows, name) ? rows[name] : undefined;
-      return row ? { verdict: row.verdict, returns: row.returns } : undefined;
-    }
-    const table = origin === 'wrapper' ? MOTOR_METHODS : NATIVE_METHODS;
-    const rules = table[kind];
+    const rules = methodTableOf(origin)?.[kind];
     const canonical = this.canonicalMethod(origin, kind, name);
     return rules && Object.prototype.hasOwnProperty.call(rules, canonical) ? rules[canonical] : undefined;
   }
