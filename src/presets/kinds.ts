@@ -24,6 +24,14 @@ export const HANDLE_KINDS: readonly HandleKind[] = [
   'bucket',
 ];
 
+/**
+ * The kinds the Python engine follows: the shared ones, plus GridFS's files and cursors and client-side
+ * encryption, which only Motor's API hands out as separate objects.
+ */
+export type PyKind = HandleKind | 'gridIn' | 'gridOut' | 'gridOutCursor' | 'gridfs' | 'encryption';
+
+export const PY_KINDS: readonly PyKind[] = [...HANDLE_KINDS, 'gridIn', 'gridOut', 'gridOutCursor', 'gridfs', 'encryption'];
+
 export type Kind =
   | { t: 'handle'; kind: HandleKind; origin: Origin; from?: object }
   | { t: 'module'; origin: Origin }

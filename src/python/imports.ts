@@ -1,7 +1,7 @@
 /** Which names a Python file binds from Motor (every import spelling, aliases included). */
 import type { Node } from './parse.js';
 import { field, named, nodesOfType, dottedName } from './ast.js';
-import { MOTOR_CLASSES, isMotorModule, isForeignDriverModule, type MotorClass } from './catalog.js';
+import { MOTOR_CLASSES, isMotorModule, isForeignDriverModule, type MotorClass } from '../presets/motor-python.js';
 
 export interface ImportedClass {
   local: string;

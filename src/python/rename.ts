@@ -5,7 +5,7 @@
 import type { Node } from './parse.js';
 import { field, named, nodesOfType, dottedName, stringValue } from './ast.js';
 import { edit, finding, note, type Ctx } from './context.js';
-import { MOTOR_CLASSES, moduleFlag, isMotorModule, type Target } from './catalog.js';
+import { MOTOR_CLASSES, moduleFlag, isMotorModule, type Target } from '../presets/motor-python.js';
 import { moduleNameOf, splitAliased, resolveDotted, hasWildcard, importedNames, type ImportInfo } from './imports.js';
 import { detectEol, indentUnit } from '../core/text.js';
 

@@ -20,7 +20,7 @@ import {
   stringValue,
   dottedName,
 } from './ast.js';
-import { attributeResult, methodResult, PY_KINDS, type PyKind } from './catalog.js';
+import { attributeResult, methodResult, PY_KINDS, type PyKind } from '../presets/motor-python.js';
 import { type ImportInfo, motorClassOf, isForeignRef, resolveDotted } from './imports.js';
 
 /** A handle kind, 'foreign' (provably not Motor: sync PyMongo, home-grown classes), or null (unknown). */

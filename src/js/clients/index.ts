@@ -92,13 +92,14 @@ function leave(ctx: RuleContext, state: FileState, c: ClientPreset, what: string
 function callSite(ctx: RuleContext, state: FileState, call: NodePath<t.CallExpression>): void {
   const tracker = ctx.tracker;
   const callee = unwrapExpression(call.get('callee') as NodePath);
-  // monk(url), mongojs(conn), require('mongoist')(conn)
-  if (!isMemberLike(callee)) {
-    const k = tracker.kindOf(callee);
-    const c = k?.t === 'module' ? clientOfOrigin(k.origin) : undefined;
-    if (c && c.connect.call === 'module') connectSite(ctx, state, c, call, callee.node.type === 'Identifier' ? callee.node : undefined);
+  // monk(url), mongojs(conn), require('mongoist')(conn), mongoskin.db(url)
+  const connecting = connectOf(ctx, call);
+  if (connecting) {
+    const ref = isMemberLike(callee) ? callee.node.object : callee.node;
+    connectSite(ctx, state, connecting, call, ref.type === 'Identifier' ? ref : undefined);
     return;
   }
+  if (!isMemberLike(callee)) return;
   const name = memberName(callee.node);
   if (!name) return;
   const recv = tracker.kindOf(callee.get('object') as NodePath);
@@ -108,8 +109,7 @@ function callSite(ctx: RuleContext, state: FileState, call: NodePath<t.CallExpre
   if (recv.t === 'module') {
     const objNode = callee.node.object;
     const ref = objNode.type === 'Identifier' ? objNode : undefined;
-    if (name === c.connect.call) connectSite(ctx, state, c, call, ref);
-    else if (c.idHelpers.includes(name)) idHelper(ctx, state, c, call, ref);
+    if (c.idHelpers.includes(name)) idHelper(ctx, state, c, call, ref);
     else leave(ctx, state, c, 'call', call.node, `${c.module}.${name}() has no rewrite.`, `Use the mongodb export of the same purpose (ObjectId, MongoClient, ...).`);
     return;
   }

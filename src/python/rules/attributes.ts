@@ -2,7 +2,7 @@
 import type { Node } from '../parse.js';
 import { field, named, awaitedBy, dottedName, callOfAttribute, logicalParent } from '../ast.js';
 import { addAwait, finding, note, type Ctx } from '../context.js';
-import { CLIENT_ASYNC_PROPS, REMOVED_ATTRS } from '../catalog.js';
+import { CLIENT_ASYNC_PROPS, REMOVED_ATTRS } from '../../presets/motor-python.js';
 import { motorClassOf } from '../imports.js';
 
 export function attributeRules(ctx: Ctx, attr: Node, consumed: Set<number>): void {

@@ -13,7 +13,7 @@ import {
   dottedName,
 } from '../ast.js';
 import { addAwait, removeAwait, finding, note, edit, type Ctx } from '../context.js';
-import { NOW_COROUTINE_METHODS, CURSORISH, type PyKind } from '../catalog.js';
+import { NOW_COROUTINE_METHODS, CURSORISH, type PyKind } from '../../presets/motor-python.js';
 import { motorClassOf } from '../imports.js';
 import { removeArgs, renameKeyword } from './args.js';
 import { CURSOR_COROUTINES, untracedCursorRule, untracedCloseRule, ioLoopKwargRule } from './untraced.js';

@@ -2,7 +2,7 @@
 import type { Node } from '../parse.js';
 import { field, named, stringValue, nodesOfType } from '../ast.js';
 import { finding, type Ctx } from '../context.js';
-import { moduleFlag, isMotorModule, MOTOR_CLASSES } from '../catalog.js';
+import { moduleFlag, isMotorModule, MOTOR_CLASSES } from '../../presets/motor-python.js';
 import { moduleNameOf, splitAliased, hasWildcard } from '../imports.js';
 
 const ODM = /^(beanie|odmantic|umongo|motor_odm|aiomongodel|motorengine|mongo_thingy)(\.|$)/;
