@@ -22,6 +22,8 @@ import { callbackPresetApplies, callbacksRules, seedForFile, untrackedCollection
 import { isLegacySpecifier } from '../presets/mongodb-legacy.js'; // callbacks preset hook
 import { clientOfSpecifier, clientsFor } from '../presets/index.js';
 import { clientsRules } from './clients/index.js';
+import { reportUntracedClientCalls } from './clients/untraced.js';
+import { clientsOfPackage } from './callbacks/era.js';
 
 const vocabCache = new WeakMap<object, Vocabulary>();
 
@@ -132,9 +134,13 @@ function processFile(file: FileInput, options: EngineOptions): EngineResult {
   if (!tracker.holdsHandles()) {
     const facts = tracker.fileFacts() as Record<string, unknown>;
     // callbacks preset hook: `db.collection('x').insert(doc, cb)` on a receiver nothing proves is a Db is reported.
-    if (!callbackPresetApplies(options.preset)) return { output: null, findings: [], exports: {}, facts };
+    // client presets hook: in a package listing a legacy client, calls named like its methods on untraced receivers.
+    const callbacks = callbackPresetApplies(options.preset);
+    const clients = clientsFor(options.preset).length > 0 && clientsOfPackage(options, file.absPath).length > 0;
+    if (!callbacks && !clients) return { output: null, findings: [], exports: {}, facts };
     const ctx = new RuleContext(file.text, file.relPath, tracker, options);
-    untrackedCollectionCalls(ctx, file.absPath);
+    if (callbacks) untrackedCollectionCalls(ctx, file.absPath);
+    if (clients) reportUntracedClientCalls(ctx, file.absPath);
     return { output: null, findings: ctx.findings, exports: {}, facts };
   }
   const ctx = new RuleContext(file.text, file.relPath, tracker, options);
@@ -151,6 +157,7 @@ function processFile(file: FileInput, options: EngineOptions): EngineResult {
   // Old-API code that was migrated needs a current driver: package.json's `mongodb` is raised to the target major.
   if (ctx.edits.length > editsBefore && tracker.mayHoldDriverHandles()) ctx.replacedPackages.add('mongodb');
   clientsRules(ctx);
+  reportUntracedClientCalls(ctx, file.absPath);
   // A file left as it is can still name a package (a legacy client's sites left): the manifest pass holds it then.
   if (ctx.edits.length === 0) return { output: null, findings: ctx.findings, exports, facts, replacedPackages: [...ctx.replacedPackages] };
   let output: string;

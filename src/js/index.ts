@@ -1,7 +1,7 @@
 /** The JS/TS engine as the runner sees it: a light descriptor whose parser-heavy half loads lazily. */
 import type { Engine } from '../core/types.js';
 import { JS_EXTENSIONS } from './extensions.js';
-import { driverPackageFiles, jsPrefilter, jsScanNeedles } from './prefilter.js';
+import { packageCandidates, jsPrefilter, jsScanNeedles } from './prefilter.js';
 import { presetsOf } from '../presets/index.js';
 
 export const jsEngine: Engine = {
@@ -12,5 +12,5 @@ export const jsEngine: Engine = {
   // The engine (and @babel/*) loads on the first file that needs a parse: `check` on a clean tree never pays for it.
   process: async (file, options) => (await import('./engine.js')).processJs(file, options),
   scanNeedles: jsScanNeedles,
-  alwaysCandidates: driverPackageFiles,
+  alwaysCandidates: packageCandidates,
 };

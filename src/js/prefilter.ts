@@ -5,10 +5,10 @@ import type { EngineOptions } from '../core/types.js';
 import { isBareSpecifier, normalisePath, wrapperMatcher, wrapperModulesOf } from './modules.js';
 import { MOTOR_FLAGGED_PROPERTIES, MOTOR_METHODS, NATIVE_MODULE } from '../presets/motor.js';
 import { CLIENT_OPTIONS_DELETE, CLIENT_OPTIONS_RENAME, FLAGGED_EXPORTS, FLAGGED_METHODS, METHOD_RENAMES } from '../presets/mongodb-callbacks.js';
-import { clientsFor, LEGACY_JS_MODULES } from '../presets/index.js';
+import { CLIENTS, clientsFor, LEGACY_JS_MODULES } from '../presets/index.js';
 import { CALLBACK_ON_COLLECTION, CALLBACK_ON_CURSOR } from '../presets/mongodb-callbacks.js';
 import { escapeRe } from '../core/text.js';
-import { dependsOnDriver } from './callbacks/era.js';
+import { clientsOfPackage, dependsOnDriver } from './callbacks/era.js';
 export { dependsOnDriver };
 
 const patternCache = new WeakMap<object, RegExp>();
@@ -31,6 +31,8 @@ export function jsPrefilter(text: string, options: EngineOptions, file?: string)
     return true;
   // Code already on `mongodb` is parsed only when it shows a token of a legacy API (what `check` looks for there).
   if (importsNative(text) && LEGACY_TOKENS.test(text)) return true;
+  // Never silent (client presets): in a package that lists a legacy client, a file calling one of its method names.
+  if (file !== undefined && clientsFor(options.preset).length && CLIENT_CALL_TOKENS.test(text) && clientsOfPackage(options, path.resolve(options.cwd ?? '.', file)).length) return true;
   // Never silent: in a package that depends on the driver, a file showing an old-API token is parsed even when it
   // imports nothing the codemod follows (its handles come through parameters, `this`, framework objects).
   return (
@@ -155,24 +157,33 @@ export function jsScanNeedles(options: EngineOptions): string[] {
   return ['mongodb', ...wrapperMatcher(options).needles, ...clientsFor(options.preset).map((c) => c.module), ...callbacks];
 }
 
+/** `.find(`, `.insert(`, ...: a call of one of the clients' method names (derived from their tables). */
+const CLIENT_CALL_TOKENS = new RegExp(`\\.(?:${[...new Set(CLIENTS.flatMap((c) => Object.values(c.methods).flatMap((rows) => Object.keys(rows ?? {}))))].map(escapeRe).join('|')})\\s*\\(`);
+
 /**
- * Never silent: every JS/TS file of a package that depends on the driver is a candidate (its handles may come
- * through parameters, `this` or framework objects: no needle tells); the prefilter then looks for old-API tokens.
- * A folder without a package.json answers as its parent does (the nearest package.json decides), so each folder
- * costs one stat: no walk up the tree per folder.
+ * Never silent: every JS/TS file of a package that depends on the driver (callback presets) or lists a legacy client
+ * (client presets) is a candidate (its handles may come through parameters, `this` or framework objects: no needle
+ * tells); the prefilter then looks for old-API tokens. A folder without a package.json answers as its parent does
+ * (the nearest package.json decides), so each folder costs one stat: no walk up the tree per folder.
  */
-export function driverPackageFiles(options: EngineOptions, cwd: string): ((abs: string) => boolean) | undefined {
-  if (!callbackPresetsOn(options)) return undefined;
+export function packageCandidates(options: EngineOptions, cwd: string): ((abs: string) => boolean) | undefined {
+  const callbacks = callbackPresetsOn(options);
+  const clients = clientsFor(options.preset).length > 0;
+  if (!callbacks && !clients) return undefined;
   const dirs = new Map<string, boolean>();
   const stopDir = path.resolve(cwd);
-  const driverOptions = { ...options, cwd } as EngineOptions;
-  const inDriverDir = (dir: string): boolean => {
+  const pkgOptions = { ...options, cwd } as EngineOptions;
+  const decides = (dir: string): boolean => {
+    const file = path.join(dir, 'file.js');
+    return (callbacks && dependsOnDriver(pkgOptions, file)) || (clients && clientsOfPackage(pkgOptions, file).length > 0);
+  };
+  const inPackageDir = (dir: string): boolean => {
     let v = dirs.get(dir);
     if (v !== undefined) return v;
     const parent = path.dirname(dir);
-    v = dir === stopDir || parent === dir || fs.existsSync(path.join(dir, 'package.json')) ? dependsOnDriver(driverOptions, path.join(dir, 'file.js')) : inDriverDir(parent);
+    v = dir === stopDir || parent === dir || fs.existsSync(path.join(dir, 'package.json')) ? decides(dir) : inPackageDir(parent);
     dirs.set(dir, v);
     return v;
   };
-  return (abs) => inDriverDir(path.dirname(abs));
+  return (abs) => inPackageDir(path.dirname(abs));
 }

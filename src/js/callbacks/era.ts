@@ -20,6 +20,8 @@ export interface Era {
   mongoose?: boolean;
   /** The nearest package.json lists a legacy client (monk, mongojs, ...). */
   client?: boolean;
+  /** The names of the client presets whose module the nearest package.json lists. */
+  clients?: string[];
 }
 
 /** Packages whose presence in package.json makes a package driver-dependent (fastify's plugins bundle the driver). */
@@ -81,7 +83,11 @@ function readEra(dir: string, stop: string): Era {
           era.legacy ??= majorOf(deps['mongodb-legacy']);
           if (DRIVER_PACKAGES.some((p) => deps[p] !== undefined)) era.depends = true;
           if (deps['mongoose'] !== undefined) era.mongoose = true;
-          if (CLIENTS.some((c) => deps[c.module] !== undefined)) era.client = true;
+          for (const c of CLIENTS) {
+            if (deps[c.module] === undefined) continue;
+            era.client = true;
+            if (!era.clients?.includes(c.info.name)) (era.clients ??= []).push(c.info.name);
+          }
         }
         if (lockStamp !== '-') {
           const l = JSON.parse(fs.readFileSync(lock, 'utf8')) as { packages?: Record<string, { version?: string }>; dependencies?: Record<string, { version?: string }> };
@@ -134,4 +140,10 @@ export function dependsOnMongoose(options: EngineOptions, absPath: string): bool
 export function dependsOnDriver(options: EngineOptions, absPath: string): boolean {
   const stop = options.cwd ? path.resolve(options.cwd) : path.parse(absPath).root;
   return readEra(path.dirname(absPath), stop).depends === true;
+}
+
+/** The client presets (by name) whose module the nearest package.json (not above the working directory) lists. */
+export function clientsOfPackage(options: EngineOptions, absPath: string): readonly string[] {
+  const stop = options.cwd ? path.resolve(options.cwd) : path.parse(absPath).root;
+  return readEra(path.dirname(absPath), stop).clients ?? [];
 }

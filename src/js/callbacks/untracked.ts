@@ -39,11 +39,11 @@ const GENERIC_CALLBACK_NAMES = new Set(['each', 'next', 'stats', 'command', 'exp
  * `find(…)` chain): there a generic name with any callback is a driver call. close(cb) and connect(cb) need one
  * (an http server closes with an err-first callback too).
  */
-const DRIVERISH_RECEIVER = /(?:client|mongo\w*|\bdb|database|conn\w*|cursor|bulk\w*|coll(?:ection)?s?|\.(?:find|aggregate)\([^]*\))$/i;
+export const DRIVERISH_RECEIVER = /(?:client|mongo\w*|\bdb|database|conn\w*|cursor|bulk\w*|coll(?:ection)?s?|\.(?:find|aggregate)\([^]*\))$/i;
 const NEEDS_DRIVERISH = new Set(['close', 'connect']);
 const CB_IDENT = /^(?:cb|callback|next|done|finish|fn|callback\w*|\w*Callback|\w*Cb)$/;
 
-function callbackArg(node: t.Node | undefined): boolean {
+export function callbackArg(node: t.Node | undefined): boolean {
   return isCallbackNode(node) || (node?.type === 'Identifier' && CB_IDENT.test(node.name));
 }
 
@@ -70,7 +70,7 @@ function isObjectIdValue(node: t.Node): boolean {
   return name === 'ObjectID' || name === 'ObjectId';
 }
 
-function mongoArgs(args: t.Node[]): boolean {
+export function mongoArgs(args: t.Node[]): boolean {
   for (const a of args.slice(0, 3)) {
     if (a.type !== 'ObjectExpression') continue;
     for (const p of a.properties) {
@@ -98,7 +98,7 @@ interface Chain {
 }
 
 /** Where a receiver expression comes from, followed through never-reassigned variables (a few steps). */
-function chainOf(node: t.Node, scope: NodePath['scope'], depth = 0): Chain {
+export function chainOf(node: t.Node, scope: NodePath['scope'], depth = 0): Chain {
   const out: Chain = { direct: true, props: 0, collection: false };
   let n: t.Node = node;
   for (;;) {
@@ -211,13 +211,13 @@ function typedOther(b: Binding): boolean {
 /** A local module named like the app's database module (`./db`, `../lib/mongo`, `./database`). */
 const DB_MODULE = /(?:^|[/._-])(?:mongo\w*|db|database|models?)(?:[/._-]|$)/i;
 
-type ReceiverClass = 'foreign' | 'collection' | 'local' | 'unknown';
+export type ReceiverClass = 'foreign' | 'collection' | 'local' | 'unknown';
 
 function isDriverSpecifier(ctx: RuleContext, spec: string): boolean {
   return DRIVER_PACKAGES.includes(spec) || spec.startsWith('mongodb/') || spec.startsWith('mongodb-legacy/') || (ctx.options.wrapperModules ?? []).includes(spec);
 }
 
-function classify(ctx: RuleContext, recv: NodePath, mongoose: boolean): ReceiverClass {
+export function classify(ctx: RuleContext, recv: NodePath, mongoose: boolean): ReceiverClass {
   const c = chainOf(recv.node, recv.scope);
   const src = c.source;
   if (src === '#literal' || src === '#typed') return 'foreign';
@@ -235,13 +235,13 @@ function classify(ctx: RuleContext, recv: NodePath, mongoose: boolean): Receiver
   return 'unknown';
 }
 
-function errFirst(node: t.Node | undefined): boolean {
+export function errFirst(node: t.Node | undefined): boolean {
   if (!node || (node.type !== 'ArrowFunctionExpression' && node.type !== 'FunctionExpression')) return false;
   const p = node.params[0];
   return p?.type === 'Identifier' && ERR_PARAM.test(p.name);
 }
 
-function isCallbackNode(node: t.Node | undefined): boolean {
+export function isCallbackNode(node: t.Node | undefined): boolean {
   return !!node && (node.type === 'ArrowFunctionExpression' || node.type === 'FunctionExpression');
 }
 

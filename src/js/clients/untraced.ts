@@ -1,0 +1,132 @@
+/**
+ * Never silent, for the legacy clients: in a package whose package.json lists monk, mongojs, mongoist or mongoskin,
+ * a call named like one of that client's collection, db or cursor methods whose receiver the tracker could not
+ * follow (a db built in a CoffeeScript module, a collection handed to a constructor in another package, a
+ * collection stored under `this`) is reported as a warning with its native form, never rewritten. Only receivers
+ * with some MongoDB evidence are reported: a query or update literal, an err-first callback, a proxy collection of
+ * a db-like object (`db.articles.find`), or a receiver named like a db or a collection; receivers that provably
+ * belong to another library (a package import, a typed parameter, a local function or class) get nothing.
+ */
+import type { NodePath } from '@babel/traverse';
+import type * as t from '@babel/types';
+import type { RuleContext } from '../context.js';
+import { clientOfOrigin } from '../../presets/index.js';
+import { clientRule, type ClientMethod, type ClientPreset } from '../../presets/client.js';
+import { memberName } from '../../tracking/tracker.js';
+import { clientsOfPackage, dependsOnMongoose } from '../callbacks/era.js';
+import { classify, DRIVERISH_RECEIVER, errFirst, isCallbackNode, mongoArgs } from '../callbacks/untracked.js';
+
+/** A db-like object (`db`, `this._db`, `mongo`, `database`, `conn`): its members are proxy collections on mongojs/mongoist. */
+const DB_LIKE = /(?:^|\.)(?:_*db|\w*Db|database|_*mongo\w*|conn(?:ection)?)$/i;
+/** A receiver named like a collection or a db. */
+const HANDLE_LIKE = /(?:^|\.)(?:_*db|\w*Db|database|_*mongo\w*|_*coll(?:ection)?s?|\w*Collection)$/i;
+/** Calls that hand back a collection of a db-like object (`this.mongo.collection(c)`, `db.get(name)`, `db.bind(x)`). */
+const COLLECTION_CALL = /^(?:collection|get|bind|col)$/;
+
+/** A cursor: named so, or the result of a find / aggregate call (array methods such as map and forEach share the names). */
+const CURSOR_LIKE = /(?:cursor|\.(?:find|findAsCursor|aggregate|aggregateAsCursor)\([^]*\))$/i;
+/** An argument that names a collection (`'users'`, `col`, `bucket + '.files'`, `this.meta.collection`). */
+const COLLECTION_NAME = /(?:col|coll|collection|name|code|table)s?$/i;
+
+/**
+ * `db.find(col, query)`, `db.count('users', q)`: a collection method called on a db-like object with a collection
+ * name first is the app's own wrapper (a client's db has no such method), not a client call.
+ */
+function namesCollection(ctx: RuleContext, recv: t.Node, first: t.Node | undefined): boolean {
+  if (!first || !DB_LIKE.test(ctx.slice(recv).replace(/\s+/g, ''))) return false;
+  if (first.type === 'StringLiteral' || first.type === 'TemplateLiteral' || (first.type === 'BinaryExpression' && first.operator === '+')) return true;
+  if (first.type === 'Identifier') return COLLECTION_NAME.test(first.name);
+  if (first.type === 'MemberExpression' && !first.computed && first.property.type === 'Identifier') return COLLECTION_NAME.test(first.property.name);
+  return false;
+}
+
+/** Names that other objects use too often for a name alone to count (events, promises, Express). */
+const TOO_COMMON = new Set(['on', 'once', 'then', 'get', 'close', 'open', 'map', 'next', 'size', 'bind', 'id', 'oid', 'cast', 'index', 'stats', 'explain', 'destroy', 'connect', 'command', 'collection', 'col']);
+
+/** Method names no other common library uses: an err-first callback is evidence enough. */
+const DISTINCTIVE = new Set(['findAndModify', 'findAndRemove', 'findById', 'updateById', 'removeById', 'findItems', 'findEach', 'ensureIndex', 'findAsCursor', 'aggregateAsCursor', 'getIndexes', 'runCommand', 'getCollectionNames']);
+
+/** The row of this method in one of the client's tables, with the kind it belongs to. */
+function rowOf(c: ClientPreset, name: string): { kind: string; row: ClientMethod } | undefined {
+  for (const kind of ['collection', 'cursor', 'db'] as const) {
+    const rows = c.methods[kind];
+    if (rows && Object.prototype.hasOwnProperty.call(rows, name)) return { kind, row: rows[name]! };
+  }
+  return undefined;
+}
+
+/**
+ * Evidence that this receiver is a client handle (see the header): 'shape' when its structure says so (a proxy
+ * collection of a db-like object, `db.get(name)`, `mongo.collection(c)`), 'name' when only its name does.
+ */
+function handleEvidence(ctx: RuleContext, recv: t.Node): 'shape' | 'name' | undefined {
+  let r = recv;
+  while (r.type === 'TSNonNullExpression' || r.type === 'TSAsExpression' || r.type === 'ParenthesizedExpression' || r.type === 'AwaitExpression') r = r.type === 'AwaitExpression' ? r.argument : r.expression;
+  const squash = (n: t.Node) => ctx.slice(n).replace(/\s+/g, '');
+  // db.articles, db['a.b'], this.db.users: a proxy collection of a db-like object
+  if (r.type === 'MemberExpression' && (!r.computed || r.property.type === 'StringLiteral') && DB_LIKE.test(squash(r.object))) return 'shape';
+  // this.mongo.collection(c), db.get(name)
+  if (r.type === 'CallExpression' && r.callee.type === 'MemberExpression' && COLLECTION_CALL.test(memberName(r.callee) ?? '') && DB_LIKE.test(squash(r.callee.object))) return 'shape';
+  const text = squash(r);
+  return HANDLE_LIKE.test(text) || DRIVERISH_RECEIVER.test(text) ? 'name' : undefined;
+}
+
+/** Reports the untraced calls of the file's package's clients; returns how many it reported. */
+export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): number {
+  const names = clientsOfPackage(ctx.options, absPath);
+  if (!names.length) return 0;
+  const clients = names.map((n) => clientOfOrigin(n)).filter((c): c is ClientPreset => !!c);
+  const reportedAt = new Set(ctx.findings.map((f) => `${f.line}:${f.column}`));
+  const mongoose = dependsOnMongoose(ctx.options, absPath);
+  let n = 0;
+  for (const call of ctx.tracker.collected.calls) {
+    const callee = call.node.callee;
+    if ((callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') || callee.computed || callee.property.type !== 'Identifier') continue;
+    const name = callee.property.name;
+    let hit: { c: ClientPreset; kind: string; row: ClientMethod } | undefined;
+    for (const c of clients) {
+      const r = rowOf(c, name);
+      if (r) {
+        hit = { c, ...r };
+        break;
+      }
+    }
+    if (!hit) continue;
+    const recv = call.get('callee.object') as NodePath;
+    // `this.find(q)`: the class's own method; a tracked handle (client or native): its rules own it.
+    if (recv.node.type === 'ThisExpression' || ctx.tracker.kindOf(recv)) continue;
+    const text = ctx.slice(recv.node).replace(/\s+/g, '');
+    const cls = classify(ctx, recv, mongoose);
+    if (cls === 'foreign') continue;
+    const args = call.node.arguments as t.Node[];
+    const last = args[args.length - 1];
+    // A method the driver has under the same name and semantics needs no change when no callback is passed
+    // (`db.collection(name)` gives a collection on every client and on the driver).
+    if ((hit.row.same || name === 'collection') && !isCallbackNode(last)) continue;
+    const mongo = mongoArgs(args);
+    const seen = cls === 'collection' ? 'shape' : handleEvidence(ctx, recv.node);
+    const handleLike = seen !== undefined;
+    // Db and cursor methods: only on a receiver that looks like one. `Article.find(id, cb)`: a capitalised binding is
+    // most likely the app's own model, a suspect only with a MongoDB-shaped argument.
+    const capitalised = recv.node.type === 'Identifier' && /^[A-Z]/.test(recv.node.name);
+    const evidence =
+      hit.kind === 'collection'
+        ? !namesCollection(ctx, recv.node, args[0]) && (handleLike || mongo || (cls === 'unknown' && !capitalised && errFirst(last) && DISTINCTIVE.has(name)))
+        : hit.kind === 'cursor'
+          ? CURSOR_LIKE.test(text)
+          : DB_LIKE.test(text);
+    if (!evidence || (capitalised && !mongo) || (cls === 'local' && !mongo && seen !== 'shape') || (TOO_COMMON.has(name) && !mongo && !(hit.kind === 'db' && DB_LIKE.test(text)))) continue;
+    const at = ctx.lines.position(callee.property.start!);
+    if (reportedAt.has(`${at.line}:${at.column}`)) continue;
+    reportedAt.add(`${at.line}:${at.column}`);
+    n++;
+    const { c, kind, row } = hit;
+    ctx.report(
+      clientRule(c, 'untraced-call'),
+      { start: callee.start!, end: callee.end! },
+      `${name}() looks like a call on a ${c.info.name} ${kind}, but its receiver could not be followed to ${c.module}; it was left unchanged.`,
+      `If it is a ${c.info.name} ${kind}: ${row.fix}`,
+    );
+  }
+  return n;
+}
