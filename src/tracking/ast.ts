@@ -14,8 +14,12 @@ export function isNullish(node: t.Node | null | undefined): boolean {
 export function memberName(node: t.MemberExpression | t.OptionalMemberExpression): string | undefined {
   if (!node.computed && node.property.type === 'Identifier') return node.property.name;
   if (node.property.type === 'StringLiteral') return node.property.value;
-  if (!node.computed && node.property.type === 'PrivateName') return undefined;
   return undefined;
+}
+
+/** `module.exports` */
+export function isModuleExports(node: t.Node): boolean {
+  return node.type === 'MemberExpression' && node.object.type === 'Identifier' && node.object.name === 'module' && memberName(node) === 'exports';
 }
 
 /** A member access, plain or optional (`a.b`, `a?.b`). */
