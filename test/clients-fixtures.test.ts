@@ -12,9 +12,9 @@ const all = CLIENTS.flatMap((c) => loadCases(c.info.name));
 
 describe('legacy client presets fixtures', () => {
   for (const c of CLIENTS) {
-    test(`${c.info.name}: cases with a decoy, and a multi-file case (the db in its own module)`, () => {
+    test(`${c.info.name}: 15 cases or more, with a decoy, and a multi-file case (the db in its own module)`, () => {
       const mine = all.filter((x) => x.preset === c.info.name);
-      assert.ok(mine.length >= 3, `${c.info.name}: only ${mine.length} cases`);
+      assert.ok(mine.length >= 15, `${c.info.name}: only ${mine.length} cases`);
       assert.ok(mine.some((x) => x.name.startsWith('decoy-')), `${c.info.name}: no decoy case`);
       assert.ok(mine.some((x) => x.options.modules?.length), `${c.info.name}: no multi-file case`);
     });
@@ -25,7 +25,8 @@ describe('legacy client presets fixtures', () => {
       if (x.name.startsWith('decoy-')) continue;
       const client = CLIENTS.find((c) => c.info.name === x.preset)!;
       if (client.style === 'callback') assert.equal(x.expected, x.input, `${x.preset}/${x.name}: a callback client's file was rewritten`);
-      assert.ok(x.expected !== x.input || x.findings.some((f) => f.severity === 'error'), `${x.preset}/${x.name}: neither rewritten nor reported`);
+      // Reported: an error, or (handles the tracker could not follow) the untraced-call warning.
+      assert.ok(x.expected !== x.input || x.findings.some((f) => f.severity === 'error' || f.ruleId.endsWith('/untraced-call')), `${x.preset}/${x.name}: neither rewritten nor reported`);
     }
   });
   describeCases(all, (c) => `${c.preset}/${c.name}`);

@@ -13,7 +13,7 @@ import { clientOfOrigin, clientsFor } from '../../presets/index.js';
 import { clientRule, type ClientMethod, type ClientPreset } from '../../presets/client.js';
 import { MONK_CAST_IDS } from '../../presets/monk.js';
 import { nativeHas } from '../../presets/native-surface.js';
-import type { HandleKind } from '../../presets/kinds.js';
+import type { HandleKind, Kind } from '../../presets/kinds.js';
 import { castIds, fieldList, isRouteParam, plainObject, prop, resultUnused, stringValue } from './args.js';
 import { propertyKey } from '../../tracking/ast.js';
 
@@ -131,6 +131,7 @@ function memberSite(ctx: RuleContext, state: FileState, m: NodePath<t.MemberExpr
     leave(ctx, state, c, 'call', m.node, `${c.module}.${name} is the client's; mongodb has its own.`, "Import it from 'mongodb' (ObjectId, MongoClient, ...) and use the native form.");
     return;
   }
+  if (obj?.t === 'handle' && methodReference(ctx, state, obj, m)) return;
   const sub = ctx.tracker.subHandleOf(m);
   if (!sub) return;
   const c = clientOfOrigin(sub.parent.origin);
@@ -145,6 +146,30 @@ function memberSite(ctx: RuleContext, state: FileState, m: NodePath<t.MemberExpr
   const arg = node.computed ? ctx.render(node.property.start!, node.property.end!) : `'${sub.name}'`;
   ctx.edit(node.object.end!, node.end!, `.collection(${arg})`);
   state.migrated.add(c);
+}
+
+/**
+ * `db.users.find.bind(db.users)`, `promisify(coll.insert)`, `{ insert: collection.insert }`: a client method taken as
+ * a value, not called here. The calls made through it cannot be rewritten (reported).
+ */
+function methodReference(ctx: RuleContext, state: FileState, obj: Kind & { t: 'handle' }, m: NodePath<t.MemberExpression>): boolean {
+  const c = clientOfOrigin(obj.origin);
+  const name = memberName(m.node);
+  const rows = c?.methods[obj.kind as 'db' | 'collection' | 'cursor'];
+  if (!c || !name || !rows || !Object.prototype.hasOwnProperty.call(rows, name)) return false;
+  const parent = m.parentPath;
+  if ((parent?.isCallExpression() || parent?.isOptionalCallExpression()) && parent.node.callee === m.node) return false;
+  if (parent?.isAssignmentExpression() && parent.node.left === m.node) return false;
+  leave(
+    ctx,
+    state,
+    c,
+    'call',
+    m.node,
+    `${obj.kind}.${name} of ${c.info.name} is taken as a value (bound, promisified, stored): the calls made through it are not rewritten.`,
+    `Call the native method where it is used, on its collection (mongodb 6/7 methods return promises: no promisify). ${rows[name]!.fix}`,
+  );
+  return true;
 }
 
 /** The connection string as MongoClient wants it (a literal is normalised as the client did; undefined: cannot). */
@@ -283,9 +308,11 @@ function methodSite(
   const node = call.node;
   const where = `${kind}.${name}()`;
   if (!row) {
-    // A native method of the same name behaves the same (cursor builders, toArray, next, ...).
-    if (nativeHas(kind, name) && !flagOnly(state, c)) return;
-    leave(ctx, state, c, 'call', node, `${where} of ${c.info.name} has no known native form.`, 'Look the method up in the mongodb 6/7 API and rewrite it by hand.');
+    // A native method of the same name behaves the same (cursor builders, toArray, next, ...); where the client's
+    // sites are only reported, it needs a finding only when it passes a callback.
+    if (nativeHas(kind, name) && !(flagOnly(state, c) && lastArgIsFunction(node))) return;
+    if (nativeHas(kind, name)) leave(ctx, state, c, 'call', node, `${where} of ${c.info.name}: not rewritten (${c.style === 'callback' ? `${c.info.name} callbacks are not converted yet` : `the ${c.info.name} connection in this file stays`}).`, 'Await the native call instead of passing a callback.');
+    else leave(ctx, state, c, 'call', node, `${where} of ${c.info.name} has no known native form.`, 'Look the method up in the mongodb 6/7 API and rewrite it by hand.');
     return;
   }
   if (row.verdict === 'FLAG') {

@@ -13,7 +13,7 @@ import type { RuleContext } from '../context.js';
 import { clientOfOrigin } from '../../presets/index.js';
 import { clientRule, type ClientMethod, type ClientPreset } from '../../presets/client.js';
 import { memberName } from '../../tracking/tracker.js';
-import { clientsOfPackage, dependsOnMongoose } from '../callbacks/era.js';
+import { clientsOfPackage, dependsOnDriver, dependsOnMongoose } from '../callbacks/era.js';
 import { classify, DRIVERISH_RECEIVER, errFirst, isCallbackNode, mongoArgs } from '../callbacks/untracked.js';
 
 /** A db-like object (`db`, `this._db`, `mongo`, `database`, `conn`): its members are proxy collections on mongojs/mongoist. */
@@ -71,6 +71,17 @@ function handleEvidence(ctx: RuleContext, recv: t.Node): 'shape' | 'name' | unde
   return HANDLE_LIKE.test(text) || DRIVERISH_RECEIVER.test(text) ? 'name' : undefined;
 }
 
+/** `store` of `const store = new MemoryStore()` (or `makeStore()`), MemoryStore / makeStore a class or function of this file. */
+function madeHere(recv: NodePath): boolean {
+  if (recv.node.type !== 'Identifier') return false;
+  const b = recv.scope.getBinding(recv.node.name);
+  if (!b || b.constantViolations.length || !b.path.isVariableDeclarator()) return false;
+  const init = b.path.node.init;
+  if ((init?.type !== 'NewExpression' && init?.type !== 'CallExpression') || init.callee.type !== 'Identifier') return false;
+  const maker = b.path.scope.getBinding(init.callee.name);
+  return !!maker && (maker.kind === 'hoisted' || maker.path.isClassDeclaration());
+}
+
 /** Reports the untraced calls of the file's package's clients; returns how many it reported. */
 export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): number {
   const names = clientsOfPackage(ctx.options, absPath);
@@ -78,6 +89,7 @@ export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): nu
   const clients = names.map((n) => clientOfOrigin(n)).filter((c): c is ClientPreset => !!c);
   const reportedAt = new Set(ctx.findings.map((f) => `${f.line}:${f.column}`));
   const mongoose = dependsOnMongoose(ctx.options, absPath);
+  const driver = dependsOnDriver(ctx.options, absPath);
   let n = 0;
   for (const call of ctx.tracker.collected.calls) {
     const callee = call.node.callee;
@@ -97,12 +109,14 @@ export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): nu
     if (recv.node.type === 'ThisExpression' || ctx.tracker.kindOf(recv)) continue;
     const text = ctx.slice(recv.node).replace(/\s+/g, '');
     const cls = classify(ctx, recv, mongoose);
-    if (cls === 'foreign') continue;
+    // `new MemoryStore()`, `makeCache()`: an object of the file's own making is not a client's.
+    if (cls === 'foreign' || madeHere(recv)) continue;
     const args = call.node.arguments as t.Node[];
     const last = args[args.length - 1];
-    // A method the driver has under the same name and semantics needs no change when no callback is passed
-    // (`db.collection(name)` gives a collection on every client and on the driver).
-    if ((hit.row.same || name === 'collection') && !isCallbackNode(last)) continue;
+    // `db.collection(name)` gives a collection on every client and on the driver; in a package that also lists the
+    // driver, a method it has under the same name and semantics may well be a native call: neither needs a change
+    // when no callback is passed.
+    if ((name === 'collection' || (hit.row.same && driver)) && !isCallbackNode(last)) continue;
     const mongo = mongoArgs(args);
     const seen = cls === 'collection' ? 'shape' : handleEvidence(ctx, recv.node);
     const handleLike = seen !== undefined;
@@ -123,7 +137,8 @@ export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): nu
     const { c, kind, row } = hit;
     ctx.report(
       clientRule(c, 'untraced-call'),
-      { start: callee.start!, end: callee.end! },
+      // From the proxy collection's name (`db.articles` on one line, `.find(` on the next) to the method's.
+      { start: recv.node.type === 'MemberExpression' ? recv.node.property.start! : callee.property.start!, end: callee.property.end! },
       `${name}() looks like a call on a ${c.info.name} ${kind}, but its receiver could not be followed to ${c.module}; it was left unchanged.`,
       `If it is a ${c.info.name} ${kind}: ${row.fix}`,
     );
