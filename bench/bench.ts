@@ -138,7 +138,9 @@ const WIRE_ORACLE_PACKAGES = ['mongodb2', 'mongodb3', 'mongodb4', 'mongodb-legac
 function buildJsCorpus(dir: string): Corpus {
   const nm = path.join(ROOT, 'node_modules');
   const skip = WIRE_ORACLE_PACKAGES.map((p) => path.join(nm, p) + path.sep);
-  const all = listJsTs(nm).filter((f) => !skip.some((s) => f.startsWith(s))).map((f) => ({ abs: f, rel: path.join('nm', corpusPath(path.relative(nm, f))) }));
+  const all = listJsTs(nm)
+    .filter((f) => !skip.some((s) => f.startsWith(s)))
+    .map((f) => ({ abs: f, rel: path.join('nm', corpusPath(path.relative(nm, f))) }));
   const target = BENCH_FILES ?? all.length + Math.round(all.length / (WRAPPER_RATE - 1));
   const wrappers = Math.floor(target / WRAPPER_RATE);
   const realWanted = target - wrappers;
@@ -383,7 +385,9 @@ async function main(): Promise<void> {
     t0 = performance.now();
     const py = buildPyCorpus(pyDir);
     console.log(`Python corpus: ${fmt(py.files)} generated .py files (${py.motor} import motor = 1 in ${PY_RATE}), built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    console.log(`timing: median of ${REPEAT} rounds (each command once per round, in turn) after one warm-up run each; peak RSS via ${TIME ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS of each Node process'}`);
+    console.log(
+      `timing: median of ${REPEAT} rounds (each command once per round, in turn) after one warm-up run each; peak RSS via ${TIME ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS of each Node process'}`,
+    );
     console.log(`corpus: ${tmp}${process.env.BENCH_KEEP ? ' (kept)' : ''}\n`);
 
     const rows: Row[] = [];
@@ -428,7 +432,9 @@ async function main(): Promise<void> {
       name: 'mongo-codemod run --dry-run',
       files: total,
       m: run,
-      note: runSummary ? `exit ${run.status}; scanned ${runSummary.filesScanned}, changed ${runSummary.filesChanged}, findings ${runSummary.findings}, errors ${runSummary.errors}` : `exit ${run.status}: no report`,
+      note: runSummary
+        ? `exit ${run.status}; scanned ${runSummary.filesScanned}, changed ${runSummary.filesChanged}, findings ${runSummary.findings}, errors ${runSummary.errors}`
+        : `exit ${run.status}: no report`,
     });
     const checkSummary = parseJsonReport(checkReport)?.summary;
     rows.push({
@@ -447,7 +453,8 @@ async function main(): Promise<void> {
     });
     const refs: Row[] = [];
     const rgM = m('rg');
-    if (rgM) refs.push({ name: 'rg -l motor', files: total, m: rgM, note: `${rgM.stdout.split('\n').filter(Boolean).length} files listed; ${os.availableParallelism?.() ?? os.cpus().length} threads` });
+    if (rgM)
+      refs.push({ name: 'rg -l motor', files: total, m: rgM, note: `${rgM.stdout.split('\n').filter(Boolean).length} files listed; ${os.availableParallelism?.() ?? os.cpus().length} threads` });
     const grepM = m('grep')!;
     refs.push({ name: 'node read+search', files: total, m: grepM, note: `${grepM.stdout.trim()} contain 'motor'` });
     rows.push(...refs);
@@ -472,15 +479,27 @@ async function main(): Promise<void> {
     const rate = (m: Measured, n: number) => n / (m.wallMs / 1000);
     // Ratios: the median of the per-round ratios (the two commands ran back to back in each round).
     console.log(`run --dry-run vs jscodeshift: ${pairedRatio(jscs, run).toFixed(1)}x faster (target >= 10x; ratio of the medians ${(rate(run, total) / rate(jscs, total)).toFixed(1)}x)`);
-    for (const ref of refs) console.log(`check vs ${ref.name}: ${pairedRatio(check, ref.m as Timed).toFixed(2)}x the time (target <= 3x of rg -l, aim 2x; ratio of the medians ${(check.wallMs / ref.m!.wallMs).toFixed(2)}x)`);
+    for (const ref of refs)
+      console.log(
+        `check vs ${ref.name}: ${pairedRatio(check, ref.m as Timed).toFixed(2)}x the time (target <= 3x of rg -l, aim 2x; ratio of the medians ${(check.wallMs / ref.m!.wallMs).toFixed(2)}x)`,
+      );
     if (phases.length) console.log(`check phases (ms since start): ${phases.join('; ')}`);
     const py2 = rows.find((r) => r.name.includes('Python'));
     if (py2?.m) console.log(`Python run --dry-run: ${fmt(rate(py2.m, py.files))} files/s (target >= 5,000)`);
     else console.log('python: not measured (engine not integrated)');
     const rss = rows.filter((r) => r.name.startsWith('mongo-codemod') && r.m?.rssMb !== undefined).map((r) => r.m!.rssMb!);
     if (rss.length) console.log(`mongo-codemod peak RSS: ${fmt(Math.max(...rss))} MB (target < 500 MB)`);
-    console.log(`individual runs (s): ${rows.filter((r) => r.m).map((r) => `${r.name}: ${r.m!.runs.map((x) => (x / 1000).toFixed(2)).join(' ')}`).join('; ')}`);
-    for (const [name, m] of [['run', run], ['check', check], ['jscodeshift', jscs]] as const) {
+    console.log(
+      `individual runs (s): ${rows
+        .filter((r) => r.m)
+        .map((r) => `${r.name}: ${r.m!.runs.map((x) => (x / 1000).toFixed(2)).join(' ')}`)
+        .join('; ')}`,
+    );
+    for (const [name, m] of [
+      ['run', run],
+      ['check', check],
+      ['jscodeshift', jscs],
+    ] as const) {
       if (m.status !== 0 && !(name === 'check' && m.status === 1)) console.log(`warning: ${name} exited ${m.status}: ${m.stderr.slice(-500)}`);
     }
   } finally {

@@ -73,7 +73,7 @@ if (esbuild) {
   });
   writeFileSync(
     `${out}/bundle/worker.js`,
-    "// The pool worker: the task function of the CLI bundle.\n" +
+    '// The pool worker: the task function of the CLI bundle.\n' +
       "import { createRequire } from 'node:module';\n\n" +
       "export default createRequire(import.meta.url)('./mongo-codemod.cjs').runTask;\n",
   );

@@ -13,7 +13,16 @@ process.chdir(root);
 
 {
   const mongodb = require('mongodb');
-  const classes = { client: 'MongoClient', db: 'Db', collection: 'Collection', cursor: 'FindCursor', commandCursor: 'AggregationCursor', session: 'ClientSession', changeStream: 'ChangeStream', bucket: 'GridFSBucket' };
+  const classes = {
+    client: 'MongoClient',
+    db: 'Db',
+    collection: 'Collection',
+    cursor: 'FindCursor',
+    commandCursor: 'AggregationCursor',
+    session: 'ClientSession',
+    changeStream: 'ChangeStream',
+    bucket: 'GridFSBucket',
+  };
   const members = {};
   for (const [kind, name] of Object.entries(classes)) {
     const names = new Set();

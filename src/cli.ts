@@ -83,7 +83,10 @@ function settingsOf(flags: SharedFlags & Partial<RunFlags> & Partial<CheckFlags>
   const fromRepo = loaded.source !== undefined && flags.config === undefined;
   const root = fromRepo ? realOrSelf(gitTopLevel(loaded.dir) ?? loaded.dir) : undefined;
   const contained = (key: string, abs: string): string => {
-    if (root && !isInside(abs, root)) throw new ConfigError(`${loaded.source}: '${key}' (${escapeControl(abs)}) is outside the repository (${root}): a repository's configuration may only name paths inside it (pass it on the command line instead)`);
+    if (root && !isInside(abs, root))
+      throw new ConfigError(
+        `${loaded.source}: '${key}' (${escapeControl(abs)}) is outside the repository (${root}): a repository's configuration may only name paths inside it (pass it on the command line instead)`,
+      );
     const st = root && key !== 'wrapperModules' ? fs.lstatSync(abs, { throwIfNoEntry: false }) : undefined;
     if (st && !st.isFile()) throw new ConfigError(`${loaded.source}: '${key}' (${escapeControl(abs)}) is not a regular file (a symlink, a FIFO, ...)`);
     return abs;
@@ -265,7 +268,10 @@ function installHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   for (const stream of [process.stdout, process.stderr]) stream.on('error', (err: NodeJS.ErrnoException) => outputError(stream, err));
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     process.on(signal, () => {
       removeTemporaryFiles();
       try {
@@ -342,7 +348,11 @@ export async function main(argv: string[]): Promise<number> {
       .option('--annotate', 'leave a `mongo-codemod:` marker comment above every flagged line (check fails while markers remain)')
       .addOption(new Option('--from <major>', 'callback presets: the mongodb driver major the old code ran on (default: read from package.json / lockfile)').choices(['2', '3', '4', '5', '6']))
       .addOption(new Option('--target <major>', 'callback presets: the mongodb major to migrate to').choices(['6', '7']).default('7'))
-      .addOption(new Option('--modify-result <style>', 'callback presets: findOneAnd* results read through .value: drop .value (document) or ask for the metadata (metadata)').choices(['document', 'metadata']).default('document')),
+      .addOption(
+        new Option('--modify-result <style>', 'callback presets: findOneAnd* results read through .value: drop .value (document) or ask for the metadata (metadata)')
+          .choices(['document', 'metadata'])
+          .default('document'),
+      ),
   ).action(async (paths: string[], flags: RunFlags, cmd: Command) => {
     const settings = settingsOf(flags, cmd, cwd);
     const options = engineOptions(settings, 'run', cwd);
@@ -350,13 +360,20 @@ export async function main(argv: string[]): Promise<number> {
     if (flags.dryRun) {
       // The diff names files relative to the working directory: a file outside it has no such name.
       const outside = paths.filter((p) => !isInside(path.resolve(cwd, p), realOrSelf(cwd)));
-      if (outside.length) throw new ConfigError(`--dry-run: ${outside.map(escapeControl).join(', ')} is outside the working directory, and the diff names files relative to it: run the dry run from a folder that contains it`);
+      if (outside.length)
+        throw new ConfigError(
+          `--dry-run: ${outside.map(escapeControl).join(', ')} is outside the working directory, and the diff names files relative to it: run the dry run from a folder that contains it`,
+        );
     }
     if (!flags.dryRun) {
       const state = workTreeState(paths, cwd);
       // Temporary files of an interrupted run (its process gone): removed, and said so.
       const stale = removeStaleLeftovers(state.leftovers);
-      if (stale.length) write(process.stderr, `mongo-codemod: removed ${stale.length} temporary file${stale.length === 1 ? '' : 's'} left by an interrupted run: ${stale.map((f) => escapeControl(path.relative(cwd, f))).join(', ')}\n`);
+      if (stale.length)
+        write(
+          process.stderr,
+          `mongo-codemod: removed ${stale.length} temporary file${stale.length === 1 ? '' : 's'} left by an interrupted run: ${stale.map((f) => escapeControl(path.relative(cwd, f))).join(', ')}\n`,
+        );
       const dirty = flags.force ? [] : state.dirty;
       if (dirty.length) {
         process.stderr.write(
@@ -376,7 +393,8 @@ export async function main(argv: string[]): Promise<number> {
     const result = await runFiles(runOptions);
     reportPaths(result);
     const removed = result.leftoversRemoved ?? [];
-    if (removed.length) write(process.stderr, `mongo-codemod: removed ${removed.length} temporary file${removed.length === 1 ? '' : 's'} left by an interrupted run: ${removed.map(escapeControl).join(', ')}\n`);
+    if (removed.length)
+      write(process.stderr, `mongo-codemod: removed ${removed.length} temporary file${removed.length === 1 ? '' : 's'} left by an interrupted run: ${removed.map(escapeControl).join(', ')}\n`);
     if (flags.dryRun) write(process.stdout, result.diff);
     emitReport(result, settings, process.stderr);
     exitCode = exitCodeOf(result, 'run');

@@ -30,10 +30,7 @@ describe('annotateText', () => {
   test('JS: marker above the flagged line, with its indentation, fix preferred over message; info gets none', () => {
     const text = "import x from 'motor';\nfunction a(cb) {\n    people.find({}).each(cb);\n  return 1;\n}\n";
     const out = annotateText(text, [f(3), f(4, 'motor/info-only', { severity: 'info' })], 'js', '\n');
-    assert.equal(
-      out,
-      "import x from 'motor';\nfunction a(cb) {\n    // mongo-codemod: motor/cursor-each — Use a for await loop.\n    people.find({}).each(cb);\n  return 1;\n}\n",
-    );
+    assert.equal(out, "import x from 'motor';\nfunction a(cb) {\n    // mongo-codemod: motor/cursor-each — Use a for await loop.\n    people.find({}).each(cb);\n  return 1;\n}\n");
   });
 
   test('Python: # markers, message when there is no fix, one per rule when several share a line', () => {

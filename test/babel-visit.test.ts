@@ -79,7 +79,11 @@ function compare(text: string, name: string): number {
     const b = theirs[i]!;
     assert.equal(a, b, `${name}: node ${i} (${a.node.type} at ${a.node.start}) is not traverse's path (${b.node.type} at ${b.node.start})`);
     assert.ok(a.scope, `${name}: node ${i} (${a.node.type}) has no scope`);
-    assert.equal(a.container && (a.listKey ? (a.container as unknown as types.Node[])[a.key as number] : (a.container as unknown as Record<string, unknown>)[a.key as string]), a.node, `${name}: node ${i} is not where its path says`);
+    assert.equal(
+      a.container && (a.listKey ? (a.container as unknown as types.Node[])[a.key as number] : (a.container as unknown as Record<string, unknown>)[a.key as string]),
+      a.node,
+      `${name}: node ${i} is not where its path says`,
+    );
   }
   return mine.length;
 }

@@ -54,9 +54,7 @@ function expectNoViolations(label: string, found: { rule: string; line: number; 
   for (const e of allowed) assert.ok(e.reason && e.reason.length > 10, `${label}: exception ${e.rule}@${e.line} has no reason`);
 }
 
-const JS_PRESETS = fs
-  .readdirSync(FIXTURES)
-  .filter((d) => d !== 'types' && !d.includes('python') && fs.statSync(path.join(FIXTURES, d)).isDirectory());
+const JS_PRESETS = fs.readdirSync(FIXTURES).filter((d) => d !== 'types' && !d.includes('python') && fs.statSync(path.join(FIXTURES, d)).isDirectory());
 
 describe('check invariant: JS/TS fixtures', () => {
   for (const preset of JS_PRESETS) {

@@ -85,7 +85,7 @@ describe('mongo-codemod CLI', () => {
     assert.deepEqual([...applied.keys()].sort(), [...written.keys()].sort());
     for (const [k, v] of written) assert.ok(applied.get(k)!.equals(v), `${k} differs between git apply and run`);
     const win = written.get('src/windows.js')!.toString('utf8');
-    assert.ok(win.startsWith('\uFEFFimport { MongoClient } from \'mongodb\';\r\n'), 'BOM and CRLF kept');
+    assert.ok(win.startsWith("\uFEFFimport { MongoClient } from 'mongodb';\r\n"), 'BOM and CRLF kept');
     assert.ok(!/[^\r]\n/.test(win), 'every line ending stays CRLF');
     assert.equal(written.get('src/decoy.js')!.toString(), DECOY);
     assert.equal(written.get('ignored/skip.js')!.toString(), SERVICE, 'git-ignored file untouched');
@@ -138,10 +138,7 @@ describe('mongo-codemod CLI', () => {
     assert.ok(ids.includes('motor/to-list-zero'));
     assert.ok(!ids.includes('motor/cursor-each'), 'suppressed by the ignore comment');
     const f = report.findings.find((x: { ruleId: string }) => x.ruleId === 'motor/to-list-zero');
-    assert.deepEqual(
-      { file: f.file, line: f.line, column: f.column, severity: f.severity },
-      { file: 'src/flagged.js', line: 11, column: 10, severity: 'error' },
-    );
+    assert.deepEqual({ file: f.file, line: f.line, column: f.column, severity: f.severity }, { file: 'src/flagged.js', line: 11, column: 10, severity: 'error' });
     assert.deepEqual(Object.keys(f), ['ruleId', 'severity', 'message', 'file', 'line', 'column', 'endLine', 'endColumn', 'fix']);
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -264,7 +261,7 @@ describe('mongo-codemod CLI: config file, baselines, --quiet, CI formats', () =>
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-maxw-'));
     fs.writeFileSync(path.join(dir, 'package.json'), '{ "dependencies": { "mongodb": "^6.0.0" } }');
     // A callback passed by name on a receiver the codemod cannot follow (the collection's name is a variable): a warning.
-    fs.writeFileSync(path.join(dir, 'store.js'), "module.exports = (db, name, cb) => db.collection(name).findOne({}, cb);\n");
+    fs.writeFileSync(path.join(dir, 'store.js'), 'module.exports = (db, name, cb) => db.collection(name).findOne({}, cb);\n');
     const plain = cli(['check', '--format', 'json', '.'], dir);
     assert.equal(plain.code, 0, plain.stdout);
     assert.equal(JSON.parse(plain.stdout).findings.filter((f: { severity: string }) => f.severity === 'warning').length, 1);
@@ -277,7 +274,7 @@ describe('mongo-codemod CLI: config file, baselines, --quiet, CI formats', () =>
     // ignores the callback.
     fs.writeFileSync(path.join(dir, 'store.js'), "module.exports = (db, cb) => db.collection('users').findOne({}, cb);\n");
     assert.equal(cli(['check', '.'], dir).code, 1);
-    fs.writeFileSync(path.join(dir, 'store.js'), "module.exports = (db, name, cb) => db.collection(name).findOne({}, (err, r) => cb(err, r));\n");
+    fs.writeFileSync(path.join(dir, 'store.js'), 'module.exports = (db, name, cb) => db.collection(name).findOne({}, (err, r) => cb(err, r));\n');
     assert.equal(cli(['check', '.'], dir).code, 1);
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -321,7 +318,10 @@ describe('mongo-codemod CLI: config file, baselines, --quiet, CI formats', () =>
     const quiet = cli(['check', '--quiet', '--format', 'json', '.'], dir);
     assert.equal(quiet.code, all.code);
     const sev = (s: string) => JSON.parse(s).findings.map((f: { severity: string }) => f.severity);
-    assert.ok(sev(all.stdout).some((s: string) => s !== 'error'), 'the project has non-error findings');
+    assert.ok(
+      sev(all.stdout).some((s: string) => s !== 'error'),
+      'the project has non-error findings',
+    );
     assert.ok(sev(quiet.stdout).length > 0);
     assert.ok(sev(quiet.stdout).every((s: string) => s === 'error'));
     fs.rmSync(dir, { recursive: true, force: true });

@@ -15,8 +15,14 @@ describe('legacy client presets fixtures', () => {
     test(`${c.info.name}: 15 cases or more, with a decoy, and a multi-file case (the db in its own module)`, () => {
       const mine = all.filter((x) => x.preset === c.info.name);
       assert.ok(mine.length >= 15, `${c.info.name}: only ${mine.length} cases`);
-      assert.ok(mine.some((x) => x.name.startsWith('decoy-')), `${c.info.name}: no decoy case`);
-      assert.ok(mine.some((x) => x.options.modules?.length), `${c.info.name}: no multi-file case`);
+      assert.ok(
+        mine.some((x) => x.name.startsWith('decoy-')),
+        `${c.info.name}: no decoy case`,
+      );
+      assert.ok(
+        mine.some((x) => x.options.modules?.length),
+        `${c.info.name}: no multi-file case`,
+      );
     });
     test(`${c.info.name}: every case has its files and no stray files`, () => assertNoStrayFiles(c.info.name, all));
   }

@@ -28,7 +28,10 @@ describe('config', () => {
   });
 
   test('unknown keys and wrong types are ConfigErrors naming the key', () => {
-    assert.throws(() => validateConfig({ preset: 'motor', wrapperModule: ['x'] }, 'mongo-codemod.config.json'), (e: Error) => e instanceof ConfigError && /unknown key 'wrapperModule'/.test(e.message));
+    assert.throws(
+      () => validateConfig({ preset: 'motor', wrapperModule: ['x'] }, 'mongo-codemod.config.json'),
+      (e: Error) => e instanceof ConfigError && /unknown key 'wrapperModule'/.test(e.message),
+    );
     assert.throws(() => validateConfig({ toList: 'array' }, 'c'), /'toList' must be 'loop' or 'to-array'/);
     assert.throws(() => validateConfig({ ignore: 'dist' }, 'c'), /'ignore' must be an array/);
     assert.throws(() => validateConfig({ format: 'xml' }, 'c'), /'format' must be one of/);
@@ -90,7 +93,10 @@ describe('baseline', () => {
   });
 
   test('a file that is not a baseline is a ConfigError', () => {
-    assert.throws(() => parseBaseline('{}', 'b.json'), (e: Error) => e instanceof ConfigError && /not a mongo-codemod baseline/.test(e.message));
+    assert.throws(
+      () => parseBaseline('{}', 'b.json'),
+      (e: Error) => e instanceof ConfigError && /not a mongo-codemod baseline/.test(e.message),
+    );
     assert.throws(() => parseBaseline('nope', 'b.json'), /not valid JSON/);
     assert.throws(() => parseBaseline('{"tool":"mongo-codemod","baselineVersion":9,"findings":[]}', 'b.json'), /version 9/);
   });

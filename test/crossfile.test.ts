@@ -25,13 +25,14 @@ test('CommonJS and ESM handle modules are followed into their importers', async 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-xfile-'));
   write(dir, {
     'lib/db.js': "const { AsyncIOMotorClient } = require('motor');\nconst client = new AsyncIOMotorClient(process.env.URL);\nconst db = client.getDatabase('app');\nmodule.exports = db;\n",
-    'lib/store.js': "const { AsyncIOMotorClient } = require('motor');\nconst client = new AsyncIOMotorClient(process.env.URL);\nexports.getDb = () => client.getDatabase('app');\nexports.client = client;\n",
+    'lib/store.js':
+      "const { AsyncIOMotorClient } = require('motor');\nconst client = new AsyncIOMotorClient(process.env.URL);\nexports.getDb = () => client.getDatabase('app');\nexports.client = client;\n",
     'models/users.mjs': "import { AsyncIOMotorClient } from 'motor';\nexport const users = new AsyncIOMotorClient(process.env.URL).getDatabase('app').getCollection('users');\n",
     'routes/a.js': "const db = require('../lib/db');\nexports.list = async () => {\n  const rows = await db.getCollection('a').find().toList();\n  return rows;\n};\n",
     'routes/b.js': "const { getDb, client } = require('../lib/store');\nexports.count = () => getDb().getCollection('b').countDocuments();\nexports.stop = async () => {\n  client.close();\n};\n",
     'routes/c.mjs': "import { users } from '../models/users.mjs';\nexport const all = () => users.find().toList();\n",
     'routes/decoy.js': "const cache = require('../lib/cache');\nexports.x = () => cache.getCollection('a').find().toList();\n",
-    'lib/cache.js': "module.exports = { getCollection: () => ({ find: () => ({ toList: async () => [] }) }) };\n",
+    'lib/cache.js': 'module.exports = { getCollection: () => ({ find: () => ({ toList: async () => [] }) }) };\n',
   });
   const r = await run(dir);
   const read = (rel: string) => fs.readFileSync(path.join(dir, rel), 'utf8');
@@ -45,7 +46,7 @@ test('CommonJS and ESM handle modules are followed into their importers', async 
   );
   assert.equal(read('routes/c.mjs'), "import { users } from '../models/users.mjs';\nexport const all = () => users.find().toArray();\n");
   assert.equal(read('routes/decoy.js'), "const cache = require('../lib/cache');\nexports.x = () => cache.getCollection('a').find().toList();\n");
-  assert.equal(read('lib/cache.js'), "module.exports = { getCollection: () => ({ find: () => ({ toList: async () => [] }) }) };\n");
+  assert.equal(read('lib/cache.js'), 'module.exports = { getCollection: () => ({ find: () => ({ toList: async () => [] }) }) };\n');
   assert.equal(r.files.filter((f) => f.status === 'changed').length, 6);
 
   // Second run: the handle modules are native now; nothing changes, nothing is flagged.
@@ -68,7 +69,7 @@ test('Python: a file that imports motor and a handle of another module is transf
   write(dir, {
     'app/db.py': "from motor.motor_asyncio import AsyncIOMotorClient\n\nclient = AsyncIOMotorClient('mongodb://localhost')\ndatabase = client.app\n",
     'app/x.py': 'import motor\nfrom app.db import database\n\nasync def f():\n    async for x in database.users.aggregate([]):\n        print(x)\n',
-    'app/alone.py': "import motor.motor_asyncio\n\nasync def g(client: motor.motor_asyncio.AsyncIOMotorClient):\n    client.close()\n",
+    'app/alone.py': 'import motor.motor_asyncio\n\nasync def g(client: motor.motor_asyncio.AsyncIOMotorClient):\n    client.close()\n',
   });
   await run(dir);
   const read = (rel: string) => fs.readFileSync(path.join(dir, rel), 'utf8');
@@ -133,14 +134,24 @@ test('callback era: a module-level handle assigned in a connect callback is foll
   );
   assert.equal(read('routes/hits.js'), "const cache = require('../cache');\nexports.hit = (key, cb) => cache.getDb().insert({ key }, cb);\n");
   assert.equal(read('cache.js'), "const Datastore = require('nedb');\nlet _db = null;\nexports.open = () => { _db = new Datastore(); };\nexports.getDb = () => _db;\n");
-  assert.deepEqual(r.findings.filter((f) => f.severity !== 'info').map((f) => [f.ruleId, f.file, f.line]), []);
-  assert.deepEqual(r.files.filter((f) => f.status === 'changed').map((f) => f.path).sort(), ['db.js', 'package.json', 'routes/users.js']);
+  assert.deepEqual(
+    r.findings.filter((f) => f.severity !== 'info').map((f) => [f.ruleId, f.file, f.line]),
+    [],
+  );
+  assert.deepEqual(
+    r.files
+      .filter((f) => f.status === 'changed')
+      .map((f) => f.path)
+      .sort(),
+    ['db.js', 'package.json', 'routes/users.js'],
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('callback era: files that never mention mongodb reach the untracked-receiver report through the runner only where a package depends on the driver', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-untracked-'));
-  const posts = "exports.purge = function (db, userId, done) {\n  db.collection('posts').remove({ userId: userId }, done);\n};\nexports.keep = (db, cb) => db.collection('posts').findOne({}, cb);\nexports.all = (db, cb) => db.collection('posts').find({}).toArray(cb);\nexports.walk = (db) => db.collection('posts').find({}).forEach((p) => console.log(p));\n";
+  const posts =
+    "exports.purge = function (db, userId, done) {\n  db.collection('posts').remove({ userId: userId }, done);\n};\nexports.keep = (db, cb) => db.collection('posts').findOne({}, cb);\nexports.all = (db, cb) => db.collection('posts').find({}).toArray(cb);\nexports.walk = (db) => db.collection('posts').find({}).forEach((p) => console.log(p));\n";
   write(dir, {
     'api/package.json': '{ "name": "api", "dependencies": { "mongodb": "^3.6.0" } }\n',
     'api/lib/posts.js': posts,
@@ -159,13 +170,17 @@ test('callback era: files that never mention mongodb reach the untracked-receive
     ],
   );
   assert.equal(fs.readFileSync(path.join(dir, 'api/lib/posts.js'), 'utf8'), posts);
-  assert.deepEqual(r.files.filter((f) => f.status !== 'unchanged'), []);
+  assert.deepEqual(
+    r.files.filter((f) => f.status !== 'unchanged'),
+    [],
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('callback era: a package whose code still passes callbacks to untracked driver-looking calls keeps its mongodb range (a nested package answers for its own files)', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-held-'));
-  const connect = "const MongoClient = require('mongodb').MongoClient;\nMongoClient.connect(process.env.URL, function (err, client) {\n  if (err) throw err;\n  client.db().collection('jobs').insert({ at: new Date() }, function (err) {\n    if (err) throw err;\n    client.close();\n  });\n});\n";
+  const connect =
+    "const MongoClient = require('mongodb').MongoClient;\nMongoClient.connect(process.env.URL, function (err, client) {\n  if (err) throw err;\n  client.db().collection('jobs').insert({ at: new Date() }, function (err) {\n    if (err) throw err;\n    client.close();\n  });\n});\n";
   write(dir, {
     'cron/worker/package.json': '{ "name": "worker", "dependencies": { "mongodb": "^3.6.0" } }\n',
     'cron/worker/index.js': connect,
@@ -205,7 +220,8 @@ test('check: a package.json of the checked code that still pins a pre-6 mongodb 
 });
 
 test('callback era: the driver major comes from package-lock.json when package.json does not pin one (update -> updateOne on 3, updateMany on 4, flagged when unknown)', async () => {
-  const source = "const { MongoClient } = require('mongodb');\nconst users = new MongoClient(process.env.URL).db().collection('users');\n\nexports.touch = (cb) => users.update({ a: 1 }, { $set: { b: 2 } }, cb);\n";
+  const source =
+    "const { MongoClient } = require('mongodb');\nconst users = new MongoClient(process.env.URL).db().collection('users');\n\nexports.touch = (cb) => users.update({ a: 1 }, { $set: { b: 2 } }, cb);\n";
   const outcome = async (version?: string) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-era-lock-'));
     write(dir, { 'package.json': '{ "name": "x", "dependencies": { "mongodb": "latest" } }\n', 'a.js': source });

@@ -12,7 +12,10 @@ test('a wrapper package becomes mongodb, keeping the file layout', () => {
   const text = '{\n  "name": "a",\n  "dependencies": {\n    "express": "^4.0.0",\n    "motor": "^1.0.0"\n  }\n}\n';
   const r = migratePackageJson(text, ['motor']);
   assert.equal(r.output, '{\n  "name": "a",\n  "dependencies": {\n    "express": "^4.0.0",\n    "mongodb": "^7.0.0"\n  }\n}\n');
-  assert.deepEqual(r.findings.map((f) => [f.ruleId, f.line]), [['motor/dependency', 5]]);
+  assert.deepEqual(
+    r.findings.map((f) => [f.ruleId, f.line]),
+    [['motor/dependency', 5]],
+  );
 });
 
 test('mongodb-legacy is dropped when mongodb is listed, and an old mongodb is raised to the target major', () => {
@@ -30,7 +33,13 @@ test('@types/mongodb (the 3.x community types) is dropped when the run puts the 
   const text = '{\n  "dependencies": {\n    "monk": "^7.3.4"\n  },\n  "devDependencies": {\n    "@types/mongodb": "^3.5.25",\n    "typescript": "^5.0.0"\n  }\n}\n';
   const r = migratePackageJson(text, ['monk']);
   assert.equal(r.output, '{\n  "dependencies": {\n    "mongodb": "^7.0.0"\n  },\n  "devDependencies": {\n    "typescript": "^5.0.0"\n  }\n}\n');
-  assert.deepEqual(r.findings.map((f) => [f.ruleId, f.line, /@types\/mongodb/.test(f.message)]), [['monk/dependency', 3, false], ['monk/dependency', 6, true]]);
+  assert.deepEqual(
+    r.findings.map((f) => [f.ruleId, f.line, /@types\/mongodb/.test(f.message)]),
+    [
+      ['monk/dependency', 3, false],
+      ['monk/dependency', 6, true],
+    ],
+  );
   // Last entry of its section: the comma that ended the previous entry goes too.
   const last = '{\n  "dependencies": {\n    "mongodb": "^3.6.0",\n    "@types/mongodb": "^3.6.20"\n  }\n}\n';
   assert.equal(migratePackageJson(last, ['mongodb']).output, '{\n  "dependencies": {\n    "mongodb": "^7.0.0"\n  }\n}\n');

@@ -158,12 +158,7 @@ function generateProgram(r: Rng, ext: string): string {
   lines.push(`const client = new ${ctor}(process.env.MONGO_URL${opts})${s.semi}`);
   pushMarker();
   lines.push(
-    pick(r, [
-      `const db = client.getDatabase(${q('app')})${s.semi}`,
-      `const db = client.app${s.semi}`,
-      `const db = client[${q('app')}]${s.semi}`,
-      `const db = client.getDefaultDatabase()${s.semi}`,
-    ]),
+    pick(r, [`const db = client.getDatabase(${q('app')})${s.semi}`, `const db = client.app${s.semi}`, `const db = client[${q('app')}]${s.semi}`, `const db = client.getDefaultDatabase()${s.semi}`]),
   );
   const colls: string[] = [];
   const collForm = int(r, 3);
@@ -237,10 +232,68 @@ function generateProgram(r: Rng, ext: string): string {
 // Mutations.
 
 const SPLICE_POOL = [
-  '\r\n', '\r', '\n', '\n\n', '\uFEFF', '\0', '\t', ' ', 'é', 'ß', '😀', '\u2028', '\u2029', '\u00a0', '\uD800', '\uDC00', '\u200b',
-  '{', '}', '(', ')', '[', ']', "'", '"', '`', '${', '/*', '*/', '//', '<', '>', ';', ',', '.', '?.', '=>', '\\', '#', '@',
-  'motor', 'mongodb', "'motor'", 'toList()', '.toList(', 'await ', 'import ', 'export ', 'require(', 'new ', 'AsyncIOMotorClient',
-  'getCollection(', '.each(', 'fetchNext', 'return ', 'async ', 'function ', 'class ', '<div>', '</div>', 'as any', ': string',
+  '\r\n',
+  '\r',
+  '\n',
+  '\n\n',
+  '\uFEFF',
+  '\0',
+  '\t',
+  ' ',
+  'é',
+  'ß',
+  '😀',
+  '\u2028',
+  '\u2029',
+  '\u00a0',
+  '\uD800',
+  '\uDC00',
+  '\u200b',
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  "'",
+  '"',
+  '`',
+  '${',
+  '/*',
+  '*/',
+  '//',
+  '<',
+  '>',
+  ';',
+  ',',
+  '.',
+  '?.',
+  '=>',
+  '\\',
+  '#',
+  '@',
+  'motor',
+  'mongodb',
+  "'motor'",
+  'toList()',
+  '.toList(',
+  'await ',
+  'import ',
+  'export ',
+  'require(',
+  'new ',
+  'AsyncIOMotorClient',
+  'getCollection(',
+  '.each(',
+  'fetchNext',
+  'return ',
+  'async ',
+  'function ',
+  'class ',
+  '<div>',
+  '</div>',
+  'as any',
+  ': string',
 ];
 
 interface Mutated {
@@ -436,8 +489,7 @@ function checkCase(base: Base, ext: string, m: Mutated, n: number, failures: Fai
     return;
   }
   if (again.error) fail('(c) second pass reports an error', `${again.error}\noutput=${JSON.stringify(out)}`);
-  else if (again.output !== null && again.output !== out)
-    fail('(c) not idempotent: a second pass changes the output again', `first=${JSON.stringify(out)}\nsecond=${JSON.stringify(again.output)}`);
+  else if (again.output !== null && again.output !== out) fail('(c) not idempotent: a second pass changes the output again', `first=${JSON.stringify(out)}\nsecond=${JSON.stringify(again.output)}`);
 }
 
 function reportFailures(failures: Failure[]): void {
@@ -646,7 +698,13 @@ describe('fuzz: the CLI on a temporary tree', () => {
       put('bytes/empty.ts', '');
       put('bytes/bom-only.js', '\uFEFF');
       put('bytes/crlf-bom.mts', '\uFEFF' + motorSrc.replace(/\n/g, '\r\n'));
-      put('bytes/lone-cr.cts', motorSrc.replace(/import \{/, "const { ").replace(/\} from 'motor';/, "} = require('motor');").replace(/\n/g, '\r'));
+      put(
+        'bytes/lone-cr.cts',
+        motorSrc
+          .replace(/import \{/, 'const { ')
+          .replace(/\} from 'motor';/, "} = require('motor');")
+          .replace(/\n/g, '\r'),
+      );
       put('bytes/unicode.tsx', `// Ünïcödé ✓ 😀 \u2028\n${motorSrc}\nexport const s = '\u{1F600}';\n`);
       // Oversized and minified files carrying the module name: skipped, never touched.
       put('big/huge.js', motorSrc + '\n' + '// padding\n'.repeat(100_000));

@@ -40,7 +40,8 @@ test('transform options pass through jscodeshift (--wrapper-module, --to-list)',
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-jscs-'));
   fs.mkdirSync(path.join(dir, 'lib'));
   fs.mkdirSync(path.join(dir, 'services'));
-  const src = "import { AsyncIOMotorClient } from '../lib/motor';\nconst c = new AsyncIOMotorClient(process.env.U);\nexport async function f() {\n  const rows = await c.getDatabase('a').getCollection('b').find().toList();\n  return rows;\n}\n";
+  const src =
+    "import { AsyncIOMotorClient } from '../lib/motor';\nconst c = new AsyncIOMotorClient(process.env.U);\nexport async function f() {\n  const rows = await c.getDatabase('a').getCollection('b').find().toList();\n  return rows;\n}\n";
   fs.writeFileSync(path.join(dir, 'services/a.js'), src);
   execFileSync(process.execPath, [JSCODESHIFT, '-t', TRANSFORM, '--wrapper-module=./lib/motor', '--to-list=to-array', 'services/a.js'], { encoding: 'utf8', cwd: dir });
   const out = fs.readFileSync(path.join(dir, 'services/a.js'), 'utf8');

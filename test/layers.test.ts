@@ -81,6 +81,12 @@ test('no import cycles between files of src/ (dynamic imports included)', () => 
 
 test('the layer check sees imports (it cannot pass by reading nothing)', () => {
   const runner = importsOf(path.join(SRC, 'runner/run.ts'));
-  assert.ok(runner.some((t) => unit(t) === 'report'), 'runner/run.ts imports the report model');
-  assert.ok(importsOf(path.join(SRC, 'python/index.ts')).some((t) => t.endsWith(path.join('python', 'engine.ts'))), 'a dynamic import is read');
+  assert.ok(
+    runner.some((t) => unit(t) === 'report'),
+    'runner/run.ts imports the report model',
+  );
+  assert.ok(
+    importsOf(path.join(SRC, 'python/index.ts')).some((t) => t.endsWith(path.join('python', 'engine.ts'))),
+    'a dynamic import is read',
+  );
 });

@@ -13,7 +13,16 @@ const require = createRequire(import.meta.url);
 test('generated surface matches the installed driver', () => {
   const mongodb = require('mongodb') as Record<string, { prototype: object }>;
   assert.equal(MONGODB_VERSION, (require('mongodb/package.json') as { version: string }).version);
-  const classes: Record<string, string> = { client: 'MongoClient', db: 'Db', collection: 'Collection', cursor: 'FindCursor', commandCursor: 'AggregationCursor', session: 'ClientSession', changeStream: 'ChangeStream', bucket: 'GridFSBucket' };
+  const classes: Record<string, string> = {
+    client: 'MongoClient',
+    db: 'Db',
+    collection: 'Collection',
+    cursor: 'FindCursor',
+    commandCursor: 'AggregationCursor',
+    session: 'ClientSession',
+    changeStream: 'ChangeStream',
+    bucket: 'GridFSBucket',
+  };
   for (const [kind, name] of Object.entries(classes)) {
     const names = new Set<string>();
     for (let p: object | null = mongodb[name]!.prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) for (const k of Object.getOwnPropertyNames(p)) names.add(k);

@@ -59,9 +59,23 @@ test('the npm tarball works on a clean project: CLI via npx and the jscodeshift 
     const info = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
     const tarball = path.join(tmp, info[0]!.filename);
     const shipped = new Set(info[0]!.files.map((f) => f.path));
-    for (const needed of ['bin/mongo-codemod.js', 'dist/src/cli.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/transforms/motor.cjs', 'dist/wasm/tree-sitter-python.wasm', 'dist/bundle/mongo-codemod.cjs', 'dist/bundle/worker.js', 'package.json'])
+    for (const needed of [
+      'bin/mongo-codemod.js',
+      'dist/src/cli.js',
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/transforms/motor.cjs',
+      'dist/wasm/tree-sitter-python.wasm',
+      'dist/bundle/mongo-codemod.cjs',
+      'dist/bundle/worker.js',
+      'package.json',
+    ])
       assert.ok(shipped.has(needed), `${needed} is in the tarball`);
-    assert.deepEqual([...shipped].filter((p) => p.endsWith('.cache')), [], 'no V8 code cache is shipped (it fits only the publisher\'s exact V8)');
+    assert.deepEqual(
+      [...shipped].filter((p) => p.endsWith('.cache')),
+      [],
+      "no V8 code cache is shipped (it fits only the publisher's exact V8)",
+    );
 
     const proj = path.join(tmp, 'proj');
     fs.mkdirSync(path.join(proj, 'fx'), { recursive: true });
@@ -85,7 +99,11 @@ test('the npm tarball works on a clean project: CLI via npx and the jscodeshift 
     assert.equal(fs.readFileSync(path.join(proj, 'fx/service.js'), 'utf8'), SERVICE, 'dry run wrote nothing');
 
     // The programmatic API resolves through the package's "exports".
-    const api = sh(process.execPath, ['--input-type=module', '-e', "import { migrate } from 'mongo-codemod'; const r = await migrate({ source: process.argv[1], path: 'a.js' }); process.stdout.write(r.output);", SERVICE], proj);
+    const api = sh(
+      process.execPath,
+      ['--input-type=module', '-e', "import { migrate } from 'mongo-codemod'; const r = await migrate({ source: process.argv[1], path: 'a.js' }); process.stdout.write(r.output);", SERVICE],
+      proj,
+    );
     assert.equal(api.code, 0, api.stderr);
     assert.equal(api.stdout, MIGRATED);
 

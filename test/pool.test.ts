@@ -36,10 +36,13 @@ test('batching: one tick of tasks goes in order, in batches sized to the threads
   // A later tick makes new batches; a failed batch rejects each of its tasks with its error.
   const failing = batching(() => Promise.reject(new Error('worker died')), 2);
   const again = await Promise.allSettled([failing(task('a')), failing(task('b'))]);
-  assert.deepEqual(again.map((s) => s.status === 'rejected' && (s.reason as Error).message), ['worker died', 'worker died']);
+  assert.deepEqual(
+    again.map((s) => s.status === 'rejected' && (s.reason as Error).message),
+    ['worker died', 'worker died'],
+  );
 });
 
-test('worker: a batch returns each task\'s outcome, or its error, in order; one task alone is unchanged', async () => {
+test("worker: a batch returns each task's outcome, or its error, in order; one task alone is unchanged", async () => {
   const broken = { ...task('broken.js'), options: undefined as unknown as EngineOptions };
   const settled = await runTask({ batch: [task('a.js'), broken, task('c.js')] });
   assert.equal(settled.length, 3);

@@ -52,7 +52,14 @@ test('a mongodb importer with a legacy token is parsed; the same text in a decla
   assert.equal(jsIndexPrefilter(text, check, 'src/a.ts'), true);
   assert.equal(jsIndexPrefilter(text, check, 'types/a.d.mts'), false);
   // What the prefilter lets through is what the engine acts on (so the first assertion is not vacuous).
-  const res = processJs({ absPath: '/p/src/a.js', relPath: 'src/a.js', text: "const { MongoClient } = require('mongodb');\nMongoClient.connect('mongodb://h', function (err, client) { if (err) throw err; client.db('x').collection('y').count(function (e, n) { console.log(n); }); });\n" }, run);
+  const res = processJs(
+    {
+      absPath: '/p/src/a.js',
+      relPath: 'src/a.js',
+      text: "const { MongoClient } = require('mongodb');\nMongoClient.connect('mongodb://h', function (err, client) { if (err) throw err; client.db('x').collection('y').count(function (e, n) { console.log(n); }); });\n",
+    },
+    run,
+  );
   assert.ok(res.output !== null || res.findings.length > 0);
 });
 
@@ -60,7 +67,11 @@ test("every legacy name of the presets' tables gets a mongodb importer parsed (t
   const { MOTOR_METHODS } = await import('../src/presets/motor.js');
   const { FLAGGED_METHODS, METHOD_RENAMES } = await import('../src/presets/mongodb-callbacks.js');
   const names = [
-    ...Object.values(MOTOR_METHODS).flatMap((rows) => Object.entries(rows!).filter(([, r]) => r.rename || r.flag).map(([n]) => n)),
+    ...Object.values(MOTOR_METHODS).flatMap((rows) =>
+      Object.entries(rows!)
+        .filter(([, r]) => r.rename || r.flag)
+        .map(([n]) => n),
+    ),
     ...Object.values(FLAGGED_METHODS).flatMap((rows) => Object.keys(rows!)),
     ...Object.values(METHOD_RENAMES).flatMap((rows) => Object.keys(rows!)),
   ];
@@ -70,8 +81,14 @@ test("every legacy name of the presets' tables gets a mongodb importer parsed (t
     assert.equal(jsPrefilter(text, check, 'src/a.js'), true, `${name}() on a native handle is looked at`);
   }
   // Found before: `client.isConnected()` alone in a native file was never parsed, so check passed over it.
-  const res = processJs({ absPath: '/p/src/a.js', relPath: 'src/a.js', text: "import { MongoClient } from 'mongodb';\nconst c = new MongoClient('mongodb://h');\nexport const ok = () => c.isConnected();\n" }, check);
-  assert.deepEqual(res.findings.map((f) => [f.ruleId, f.severity]), [['mongodb-callbacks/removed-method', 'error']]);
+  const res = processJs(
+    { absPath: '/p/src/a.js', relPath: 'src/a.js', text: "import { MongoClient } from 'mongodb';\nconst c = new MongoClient('mongodb://h');\nexport const ok = () => c.isConnected();\n" },
+    check,
+  );
+  assert.deepEqual(
+    res.findings.map((f) => [f.ruleId, f.severity]),
+    [['mongodb-callbacks/removed-method', 'error']],
+  );
 });
 
 test('a file mentioning mongodb only in a string or a JSDoc example is not parsed', () => {

@@ -36,10 +36,7 @@ test('pre-commit hooks: check fails on Motor code, the manual run hook migrates 
     assert.equal(git('init', '--quiet').status, 0);
     writeFileSync(path.join(project, 'app.py'), 'from motor.motor_asyncio import AsyncIOMotorClient\n\nclient = AsyncIOMotorClient()\n\n\nasync def stop():\n    client.close()\n');
     writeFileSync(path.join(project, 'requirements.txt'), 'motor==3.6.0\n');
-    writeFileSync(
-      path.join(project, '.pre-commit-config.yaml'),
-      `repos:\n  - repo: ${clone}\n    rev: ${head}\n    hooks:\n      - id: mongo-codemod-check\n      - id: mongo-codemod-run\n`,
-    );
+    writeFileSync(path.join(project, '.pre-commit-config.yaml'), `repos:\n  - repo: ${clone}\n    rev: ${head}\n    hooks:\n      - id: mongo-codemod-check\n      - id: mongo-codemod-run\n`);
     git('add', '-A');
     assert.equal(git('commit', '--quiet', '-m', 'init').status, 0);
     const env = { PRE_COMMIT_HOME: path.join(tmp, 'cache'), CI: 'true', NO_COLOR: '1' };

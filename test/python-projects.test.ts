@@ -48,7 +48,10 @@ describe('motor-python projects', () => {
       try {
         cpSync(path.join(DIR, c, 'input'), tmp, { recursive: true });
         const first = await run(tmp, 'run');
-        assert.deepEqual(first.files.filter((f) => f.status === 'error'), []);
+        assert.deepEqual(
+          first.files.filter((f) => f.status === 'error'),
+          [],
+        );
         const expectedDir = path.join(DIR, c, 'expected');
         for (const rel of files(path.join(DIR, c, 'input'))) {
           const want = existsSync(path.join(expectedDir, rel)) ? readFileSync(path.join(expectedDir, rel), 'utf8') : readFileSync(path.join(DIR, c, 'input', rel), 'utf8');
@@ -66,7 +69,11 @@ describe('motor-python projects', () => {
         assert.deepEqual(rows(first.findings), expected, 'findings differ');
 
         const again = await run(tmp, 'run');
-        assert.deepEqual(again.files.filter((f) => f.status === 'changed').map((f) => f.path), [], 'a second run changed files');
+        assert.deepEqual(
+          again.files.filter((f) => f.status === 'changed').map((f) => f.path),
+          [],
+          'a second run changed files',
+        );
 
         const checked = await run(tmp, 'check');
         const lost: string[] = [];
@@ -79,7 +86,10 @@ describe('motor-python projects', () => {
           if (!checked.findings.some((g) => g.file === f.file && g.ruleId === f.ruleId && output[g.line - 1] === text)) lost.push(`${f.file}:${f.line} ${f.ruleId}`);
         }
         assert.deepEqual(lost, [], 'run findings that check does not report again');
-        assert.ok(checked.findings.some((g) => g.severity === 'error'), 'check is red while something still breaks');
+        assert.ok(
+          checked.findings.some((g) => g.severity === 'error'),
+          'check is red while something still breaks',
+        );
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }

@@ -78,7 +78,9 @@ describe('pyright on every Python output fixture', () => {
     // single-file fixtures
     mkdirSync(path.join(tmp, 'in'), { recursive: true });
     mkdirSync(path.join(tmp, 'out'), { recursive: true });
-    for (const f of readdirSync(FIX).filter((x) => /\.input\.pyi?$/.test(x)).sort()) {
+    for (const f of readdirSync(FIX)
+      .filter((x) => /\.input\.pyi?$/.test(x))
+      .sort()) {
       const m = /^(.*)\.input\.(pyi?)$/.exec(f)!;
       const mod = `${m[1].replace(/[^A-Za-z0-9_]/g, '_')}.${m[2]}`;
       const input = readFileSync(path.join(FIX, f), 'utf8');
@@ -127,7 +129,10 @@ describe('pyright on every Python output fixture', () => {
     const pyright = createRequire(import.meta.url).resolve('pyright/index.js');
     const res = spawnSync(process.execPath, [pyright, '--outputjson', '-p', path.join(tmp, 'pyrightconfig.json')], { cwd: tmp, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     assert.ok(res.stdout, `pyright printed nothing: ${res.stderr}`);
-    const report = JSON.parse(res.stdout) as { generalDiagnostics: { file: string; severity: string; rule?: string; message: string; range: { start: { line: number } } }[]; summary: { filesAnalyzed: number } };
+    const report = JSON.parse(res.stdout) as {
+      generalDiagnostics: { file: string; severity: string; rule?: string; message: string; range: { start: { line: number } } }[];
+      summary: { filesAnalyzed: number };
+    };
     assert.ok(report.summary.filesAnalyzed >= units.length * 2, `pyright analysed ${report.summary.filesAnalyzed} files`);
     diags = report.generalDiagnostics
       .filter((d) => d.severity === 'error')
@@ -165,7 +170,8 @@ describe('pyright on every Python output fixture', () => {
 function splitTable(): { cls: string; member: string; kind: 'coroutine' | 'sync' | 'async property' }[] {
   const doc = readFileSync(path.join(ROOT, 'docs', 'python-async-api.md'), 'utf8');
   const out: { cls: string; member: string; kind: 'coroutine' | 'sync' | 'async property' }[] = [];
-  for (const m of doc.matchAll(/^\|\s*`([\w.]+)`\s*\|\s*`([\w]+)`\s*\|\s*(coroutine|sync|async property)\s*\|/gm)) out.push({ cls: m[1], member: m[2], kind: m[3] as 'coroutine' | 'sync' | 'async property' });
+  for (const m of doc.matchAll(/^\|\s*`([\w.]+)`\s*\|\s*`([\w]+)`\s*\|\s*(coroutine|sync|async property)\s*\|/gm))
+    out.push({ cls: m[1], member: m[2], kind: m[3] as 'coroutine' | 'sync' | 'async property' });
   return out;
 }
 

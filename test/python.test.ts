@@ -20,13 +20,7 @@ import { join } from 'node:path';
 import { pythonEngine, transformPython, prefilterPython, pythonModuleHandles } from '../src/python/engine.js';
 import { parsePython, firstSyntaxProblem } from '../src/python/parse.js';
 import { selectEdits, OffsetMap } from '../src/python/passes.js';
-import {
-  migratePythonDependencyFile,
-  isPythonDependencyFile,
-  isPythonLockfile,
-  pythonLockfileFinding,
-  raiseSpec,
-} from '../src/python/deps.js';
+import { migratePythonDependencyFile, isPythonDependencyFile, isPythonLockfile, pythonLockfileFinding, raiseSpec } from '../src/python/deps.js';
 import { applyEdits, OverlapError } from '../src/core/text.js';
 import type { EngineOptions, EngineFinding } from '../src/core/types.js';
 
@@ -44,9 +38,7 @@ async function run(text: string, mode: 'run' | 'check' = 'run', relPath = 'app/m
 
 type Short = { ruleId: string; severity: string; line: number; column: number };
 function short(fs: readonly EngineFinding[]): Short[] {
-  return fs
-    .map((f) => ({ ruleId: f.ruleId, severity: f.severity, line: f.line, column: f.column }))
-    .sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+  return fs.map((f) => ({ ruleId: f.ruleId, severity: f.severity, line: f.line, column: f.column })).sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
 }
 
 async function assertParses(text: string, label: string): Promise<void> {
@@ -116,28 +108,20 @@ describe('engine contract', () => {
 
   test('prefilter skips files without motor and accepts every Motor spelling', () => {
     assert.equal(pythonEngine.prefilter('import os\nprint(1)\n', options()), false);
-    for (const s of ['import motor', 'from mongomock_motor import X', 'x: "AsyncIOMotorClient"', 'MOTOR = 1'])
-      assert.equal(pythonEngine.prefilter(s, options()), true, s);
+    for (const s of ['import motor', 'from mongomock_motor import X', 'x: "AsyncIOMotorClient"', 'MOTOR = 1']) assert.equal(pythonEngine.prefilter(s, options()), true, s);
   });
 
   test('CRLF line endings survive byte for byte', async () => {
-    const src =
-      'from motor.motor_asyncio import AsyncIOMotorClient\r\n\r\nclient = AsyncIOMotorClient("mongodb://x")\r\n\r\nasync def stop():\r\n\tclient.close()  # bye\r\n';
+    const src = 'from motor.motor_asyncio import AsyncIOMotorClient\r\n\r\nclient = AsyncIOMotorClient("mongodb://x")\r\n\r\nasync def stop():\r\n\tclient.close()  # bye\r\n';
     const res = await run(src);
-    assert.equal(
-      res.output,
-      'from pymongo import AsyncMongoClient\r\n\r\nclient = AsyncMongoClient("mongodb://x")\r\n\r\nasync def stop():\r\n\tawait client.close()  # bye\r\n',
-    );
+    assert.equal(res.output, 'from pymongo import AsyncMongoClient\r\n\r\nclient = AsyncMongoClient("mongodb://x")\r\n\r\nasync def stop():\r\n\tawait client.close()  # bye\r\n');
     assert.deepEqual(res.replacedPackages, ['motor']);
   });
 
   test('a multi-module import rebuilt on a CRLF file uses CRLF', async () => {
     const src = 'from motor.motor_asyncio import AsyncIOMotorClient, AsyncIOMotorDatabase\r\nx: AsyncIOMotorDatabase\r\n';
     const res = await run(src);
-    assert.equal(
-      res.output,
-      'from pymongo import AsyncMongoClient\r\nfrom pymongo.asynchronous.database import AsyncDatabase\r\nx: AsyncDatabase\r\n',
-    );
+    assert.equal(res.output, 'from pymongo import AsyncMongoClient\r\nfrom pymongo.asynchronous.database import AsyncDatabase\r\nx: AsyncDatabase\r\n');
   });
 
   test('a file without a final newline keeps it that way', async () => {
@@ -180,8 +164,7 @@ describe('engine contract', () => {
   });
 
   test("mode 'check' reports every remaining motor import as an error", async () => {
-    const src =
-      'import motor.motor_asyncio\nfrom motor.motor_asyncio import AsyncIOMotorClient\nfrom motor.motor_tornado import MotorClient\nimport os\n\nc = AsyncIOMotorClient()\n';
+    const src = 'import motor.motor_asyncio\nfrom motor.motor_asyncio import AsyncIOMotorClient\nfrom motor.motor_tornado import MotorClient\nimport os\n\nc = AsyncIOMotorClient()\n';
     const res = await run(src, 'check');
     const legacy = res.findings.filter((f) => f.ruleId === 'motor-python/legacy-import');
     assert.deepEqual(
@@ -209,23 +192,38 @@ describe('engine contract', () => {
     const b = { start: 3, end: 8, text: 'y', rule: 'b' };
     const c = { start: 8, end: 8, text: 'z', rule: 'c' };
     const { accepted, deferred } = selectEdits([a, b, c]);
-    assert.deepEqual(accepted.map((e) => e.rule), ['a', 'c']);
-    assert.deepEqual(deferred.map((e) => e.rule), ['b']);
+    assert.deepEqual(
+      accepted.map((e) => e.rule),
+      ['a', 'c'],
+    );
+    assert.deepEqual(
+      deferred.map((e) => e.rule),
+      ['b'],
+    );
     assert.throws(() => applyEdits('0123456789', [a, b]), OverlapError);
     // two inserts at the same offset are a conflict too (their order would be a guess)
     const i1 = { start: 4, end: 4, text: 'await ', rule: 'i1' };
     const i2 = { start: 4, end: 4, text: '(await ', rule: 'i2' };
-    assert.deepEqual(selectEdits([i1, i2]).deferred.map((e) => e.rule), ['i2']);
+    assert.deepEqual(
+      selectEdits([i1, i2]).deferred.map((e) => e.rule),
+      ['i2'],
+    );
     // an insert strictly inside a replaced range conflicts; at its edges it does not
     const r = { start: 2, end: 6, text: '', rule: 'r' };
-    assert.deepEqual(selectEdits([r, { start: 4, end: 4, text: 'q', rule: 'in' }]).deferred.map((e) => e.rule), ['in']);
+    assert.deepEqual(
+      selectEdits([r, { start: 4, end: 4, text: 'q', rule: 'in' }]).deferred.map((e) => e.rule),
+      ['in'],
+    );
     assert.deepEqual(selectEdits([r, { start: 6, end: 6, text: 'q', rule: 'edge' }]).deferred, []);
     // groups are atomic
     const g1 = { start: 0, end: 0, text: '(await ', rule: 'g', group: 1 };
     const g2 = { start: 9, end: 9, text: ')', rule: 'g', group: 1 };
     const blocker = { start: 8, end: 10, text: '', rule: 'blocker' };
     const sel = selectEdits([blocker, g1, g2]);
-    assert.deepEqual(sel.accepted.map((e) => e.rule), ['blocker']);
+    assert.deepEqual(
+      sel.accepted.map((e) => e.rule),
+      ['blocker'],
+    );
     assert.equal(sel.deferred.length, 2);
   });
 
@@ -380,7 +378,11 @@ describe('dependency files', () => {
   const asPath: Record<string, string> = { txt: 'requirements.txt', toml: 'pyproject.toml', cfg: 'setup.cfg', pipfile: 'Pipfile', lock: 'poetry.lock' };
 
   test('fixture cases exist for every format', () => {
-    for (const ext of ['txt', 'toml', 'cfg']) assert.ok(depCases.some((c) => c.ext === ext), ext);
+    for (const ext of ['txt', 'toml', 'cfg'])
+      assert.ok(
+        depCases.some((c) => c.ext === ext),
+        ext,
+      );
   });
 
   for (const c of depCases) {
@@ -418,8 +420,7 @@ describe('dependency files', () => {
   }
 
   test('file routing', () => {
-    for (const p of ['requirements.txt', 'requirements-dev.txt', 'a/requirements/base.txt', 'requirements.in', 'pyproject.toml', 'x/setup.cfg', 'Pipfile'])
-      assert.ok(isPythonDependencyFile(p), p);
+    for (const p of ['requirements.txt', 'requirements-dev.txt', 'a/requirements/base.txt', 'requirements.in', 'pyproject.toml', 'x/setup.cfg', 'Pipfile']) assert.ok(isPythonDependencyFile(p), p);
     for (const p of ['README.txt', 'setup.py', 'poetry.lock', 'package.json', 'notes/requirements.md']) assert.ok(!isPythonDependencyFile(p), p);
     for (const p of ['poetry.lock', 'a/uv.lock', 'Pipfile.lock']) assert.ok(isPythonLockfile(p), p);
     assert.ok(!isPythonLockfile('package-lock.json'));
@@ -458,7 +459,10 @@ describe('dependency files', () => {
   test('check: a beanie pin before 2.0 next to pymongo is an error; run raises it with the driver', () => {
     const migrated = 'pymongo>=4.13\nbeanie==1.26.0\n';
     const chk = migratePythonDependencyFile('requirements.txt', migrated, 'check');
-    assert.deepEqual(chk.findings.map((f) => [f.ruleId, f.severity, f.line]), [['motor-python/beanie-pin', 'error', 2]]);
+    assert.deepEqual(
+      chk.findings.map((f) => [f.ruleId, f.severity, f.line]),
+      [['motor-python/beanie-pin', 'error', 2]],
+    );
     assert.deepEqual(migratePythonDependencyFile('requirements.txt', 'pymongo>=4.13\nbeanie>=2.0\n', 'check').findings, []);
     const ran = migratePythonDependencyFile('requirements.txt', 'motor==3.6\nbeanie~=1.26\n', 'run');
     assert.equal(ran.output, 'pymongo>=4.13\nbeanie>=2.0\n');
@@ -483,7 +487,8 @@ describe('dependency files', () => {
 describe('Beanie 2.0 rename: the project is Beanie itself', () => {
   // A run over part of Beanie's own tree (the file defining get_motor_collection is not in it): the pyproject name says
   // the method is the project's own API, so calls on its Document subclasses keep their name.
-  const text = 'from beanie import Document\nfrom motor.motor_asyncio import AsyncIOMotorClient\n\n\nclass Sample(Document):\n    num: int\n\n\nasync def reset():\n    await Sample.get_motor_collection().drop()\n';
+  const text =
+    'from beanie import Document\nfrom motor.motor_asyncio import AsyncIOMotorClient\n\n\nclass Sample(Document):\n    num: int\n\n\nasync def reset():\n    await Sample.get_motor_collection().drop()\n';
   async function inProject(pyproject: string) {
     const dir = mkdtempSync(join(tmpdir(), 'mc-beanie-'));
     try {
@@ -498,12 +503,18 @@ describe('Beanie 2.0 rename: the project is Beanie itself', () => {
   test('[project] name = "beanie": not renamed', async () => {
     const res = await inProject('[build-system]\nrequires = ["flit_core >=3.2,<4"]\n\n[project]\nauthors = [\n    {name = "Roman Right"},\n]\nname = "beanie"\n');
     assert.ok(res.output && !res.output.includes('get_pymongo_collection') && res.output.includes('AsyncMongoClient'));
-    assert.deepEqual(res.findings.filter((f) => /beanie/.test(f.ruleId)), []);
+    assert.deepEqual(
+      res.findings.filter((f) => /beanie/.test(f.ruleId)),
+      [],
+    );
   });
   test('another project (name in [tool.poetry], a tool table named beanie): renamed', async () => {
     const res = await inProject('[tool.poetry]\nname = "shop"\n\n[tool.other]\nname = "beanie"\n');
     assert.ok(res.output?.includes('await Sample.get_pymongo_collection().drop()'));
-    assert.deepEqual(short(res.findings).map((f) => f.ruleId), ['motor-python/beanie-2']);
+    assert.deepEqual(
+      short(res.findings).map((f) => f.ruleId),
+      ['motor-python/beanie-2'],
+    );
   });
 });
 

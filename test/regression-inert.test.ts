@@ -52,8 +52,7 @@ function copyTree(src: string, dst: string): number {
       const name = e.name === 'node_modules' ? 'nm' : e.name;
       if (e.isDirectory()) {
         if (!LEGACY_CLIENTS.has(path.join(from, e.name))) walk(path.join(from, e.name), path.join(to, name));
-      }
-      else if (e.isFile() && JS_TS.test(e.name)) {
+      } else if (e.isFile() && JS_TS.test(e.name)) {
         fs.mkdirSync(to, { recursive: true });
         fs.copyFileSync(path.join(from, e.name), path.join(to, name));
         n++;

@@ -166,7 +166,10 @@ describe('sarif', () => {
     // Same rule, same file, same trimmed text: occurrence 1 and 2, different fingerprints.
     assert.notEqual(printsBefore[0], printsBefore[1]);
     assert.equal(printsBefore[0]!.split(':')[0], printsBefore[1]!.split(':')[0]);
-    assert.deepEqual(printsBefore.map((p) => p.split(':')[1]), ['1', '2']);
+    assert.deepEqual(
+      printsBefore.map((p) => p.split(':')[1]),
+      ['1', '2'],
+    );
     // Independent of the order of findings in the report.
     assert.deepEqual(fingerprints([f1(10), f1(8)], memoryReader(after)), [printsBefore[1], printsBefore[0]]);
     // Different rule or different text: different fingerprint.
@@ -219,7 +222,10 @@ describe('sarif', () => {
       ],
     );
     // Only rules with results are listed; ruleIndex still consistent.
-    assert.deepEqual(run.tool.driver.rules.map((r) => r.id), ['test/alpha', 'test/beta']);
+    assert.deepEqual(
+      run.tool.driver.rules.map((r) => r.id),
+      ['test/alpha', 'test/beta'],
+    );
     for (const r of run.results) assert.equal(run.tool.driver.rules[r.ruleIndex]!.id, r.ruleId);
     assert.equal(run.properties.truncated, true);
     assert.equal(run.properties.totalResults, 5);
@@ -252,10 +258,7 @@ describe('github', () => {
 
   test('annotations carry file, lines, columns and title, escaped exactly', () => {
     const f = finding({ ruleId: 'test/alpha', file: 'src/my dir/a,b:c.js', line: 3, column: 2, endLine: 3, endColumn: 9, message: TRICKY, fix: 'Use x.' });
-    assert.equal(
-      annotation(f),
-      '::error file=src/my dir/a%2Cb%3Ac.js,line=3,endLine=3,col=2,endColumn=9,title=mongo-codemod test/alpha::Rate is 100%25: a, b%0Asecond line%0AFix: Use x.',
-    );
+    assert.equal(annotation(f), '::error file=src/my dir/a%2Cb%3Ac.js,line=3,endLine=3,col=2,endColumn=9,title=mongo-codemod test/alpha::Rate is 100%25: a, b%0Asecond line%0AFix: Use x.');
     // Multi-line: no columns (the runner rejects columns when lines differ); warning; no fix.
     assert.equal(
       annotation(finding({ ruleId: 'test/beta', file: 'x.js', line: 7, column: 4, endLine: 9, endColumn: 2, message: 'm' })),
@@ -289,7 +292,10 @@ describe('github', () => {
     assert.equal(resume, lines.length - 3);
     const body = lines.slice(g + 2, resume);
     for (const f of report.findings) {
-      assert.ok(body.some((l) => l.startsWith(`${f.file}:${f.line}:${f.column}  ${f.severity}  `) && l.includes(f.message.split('\n')[0]!)), `${f.file}:${f.line}`);
+      assert.ok(
+        body.some((l) => l.startsWith(`${f.file}:${f.line}:${f.column}  ${f.severity}  `) && l.includes(f.message.split('\n')[0]!)),
+        `${f.file}:${f.line}`,
+      );
     }
     assert.ok(body.includes(`${SPACED}:3:1  error  Rate is 100%: a, b`));
     assert.ok(body.includes('    second line  [test/alpha]'));

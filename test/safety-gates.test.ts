@@ -40,7 +40,7 @@ const APP = {
   // converted: a tracked collection, callbacks and a findOneAndUpdate whose .value is read
   'lib/carts.js':
     "const { MongoClient } = require('mongodb');\nconst carts = new MongoClient(process.env.URL).db().collection('carts');\n" +
-    "exports.close = (id, cb) => {\n  carts.findOneAndUpdate({ _id: id }, { $set: { closed: true } }, { includeResultMetadata: true }, function (err, r) {\n    if (err) return cb(err);\n    cb(null, r.lastErrorObject.n, r.value);\n  });\n};\n",
+    'exports.close = (id, cb) => {\n  carts.findOneAndUpdate({ _id: id }, { $set: { closed: true } }, { includeResultMetadata: true }, function (err, r) {\n    if (err) return cb(err);\n    cb(null, r.lastErrorObject.n, r.value);\n  });\n};\n',
   // not followable: the Db arrives as a parameter; remove() is flagged, never rewritten
   'routes/orders.js': "module.exports = function (db) {\n  return (req, res) => db.collection('orders').remove({ _id: req.params.id }).then(() => res.end());\n};\n",
 };
@@ -62,13 +62,22 @@ test('the raise waits for every legacy site, on the first run and on the second;
   const second = await run(dir);
   assert.deepEqual(snapshot(dir), afterFirst, 'a second run changes nothing (no duplicate includeResultMetadata, no raise)');
   assert.ok(second.findings.some((f) => f.ruleId === 'mongodb-callbacks/dependency-held') || second.files.every((f) => f.status !== 'changed'));
-  assert.ok(second.findings.some((f) => f.ruleId === 'mongodb-callbacks/untracked-removed-method'), 'the leftover is still reported');
+  assert.ok(
+    second.findings.some((f) => f.ruleId === 'mongodb-callbacks/untracked-removed-method'),
+    'the leftover is still reported',
+  );
 
   const check = await run(dir, 'check');
-  assert.ok(check.findings.some((f) => f.file === 'routes/orders.js' && (f.severity === 'error' || f.severity === 'warning')), 'check is red on the leftover');
+  assert.ok(
+    check.findings.some((f) => f.file === 'routes/orders.js' && (f.severity === 'error' || f.severity === 'warning')),
+    'check is red on the leftover',
+  );
 
   // Migrating the leftover by hand lets the next run raise the driver, under the callback presets' rule id.
-  fs.writeFileSync(path.join(dir, 'routes/orders.js'), "module.exports = function (db) {\n  return (req, res) => db.collection('orders').deleteOne({ _id: req.params.id }).then(() => res.end());\n};\n");
+  fs.writeFileSync(
+    path.join(dir, 'routes/orders.js'),
+    "module.exports = function (db) {\n  return (req, res) => db.collection('orders').deleteOne({ _id: req.params.id }).then(() => res.end());\n};\n",
+  );
   fs.writeFileSync(path.join(dir, 'lib/carts.js'), APP['lib/carts.js']);
   fs.writeFileSync(path.join(dir, 'package-lock.json'), '{ "packages": { "node_modules/mongodb": { "version": "3.6.3" } } }\n');
   const third = await run(dir);

@@ -69,7 +69,10 @@ test('a handle passed to another file, stored in app.locals: every file that rec
   assert.match(read(dir, 'routes/users.js'), /findOne\(\{ _id: req\.params\.id \}\)\.then\(\(user\) => \{/);
   assert.match(read(dir, 'package.json'), /"mongodb": "\^7\.0\.0"/);
   const again = await run(dir);
-  assert.deepEqual(again.files.filter((f) => f.status === 'changed').map((f) => f.path), []);
+  assert.deepEqual(
+    again.files.filter((f) => f.status === 'changed').map((f) => f.path),
+    [],
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -80,7 +83,8 @@ test('a caller that passes something else (in a file that never mentions the dri
     'routes/orders.js': ORDERS,
     'jobs/nightly.js': NIGHTLY,
     'routes/users.js': USERS,
-    'test/orders.spec.js': "const orders = require('../routes/orders');\nconst fake = { find: () => ({ toArray: (cb) => cb(null, []) }) };\norders({ collection: () => fake })({}, { json() {} }, () => {});\n",
+    'test/orders.spec.js':
+      "const orders = require('../routes/orders');\nconst fake = { find: () => ({ toArray: (cb) => cb(null, []) }) };\norders({ collection: () => fake })({}, { json() {} }, () => {});\n",
   });
   await run(dir);
   assert.equal(read(dir, 'routes/orders.js'), ORDERS);
@@ -121,7 +125,8 @@ test("a library's public entry point: its callers in the run prove nothing about
   const dir = project({
     'package.json': '{ "name": "kv", "version": "1.0.0", "main": "index.js", "dependencies": { "mongodb": "^3.6.3" } }\n',
     'index.js': LIB,
-    'example/demo.js': "const { MongoClient } = require('mongodb');\nconst createStore = require('..');\nconst createStore2 = require('../index');\nMongoClient.connect('mongodb://localhost', (err, client) => {\n  if (err) throw err;\n  createStore2(client.db('x')).get('a', console.log);\n});\nvoid createStore;\n",
+    'example/demo.js':
+      "const { MongoClient } = require('mongodb');\nconst createStore = require('..');\nconst createStore2 = require('../index');\nMongoClient.connect('mongodb://localhost', (err, client) => {\n  if (err) throw err;\n  createStore2(client.db('x')).get('a', console.log);\n});\nvoid createStore;\n",
   });
   await run(dir);
   assert.equal(read(dir, 'index.js'), LIB);
@@ -129,10 +134,12 @@ test("a library's public entry point: its callers in the run prove nothing about
 });
 
 test('fastify: handles from fastify-mongodb registered in another file', async () => {
-  const ROUTE = "module.exports = async function (fastify) {\n  fastify.get('/', function (request, reply) {\n    this.mongo.db.collection('todos').count({}, (err, n) => {\n      if (err) return reply.send(err);\n      reply.send({ n });\n    });\n  });\n};\n";
+  const ROUTE =
+    "module.exports = async function (fastify) {\n  fastify.get('/', function (request, reply) {\n    this.mongo.db.collection('todos').count({}, (err, n) => {\n      if (err) return reply.send(err);\n      reply.send({ n });\n    });\n  });\n};\n";
   const dir = project({
     'package.json': '{ "name": "api", "private": true, "dependencies": { "fastify": "^3.0.0", "fastify-mongodb": "^2.0.0", "mongodb": "^3.6.3" } }\n',
-    'app.js': "const fastify = require('fastify')();\nfastify.register(require('fastify-mongodb'), { url: process.env.MONGO_URL });\nfastify.register(require('./routes/todos'));\nfastify.listen(3000);\n",
+    'app.js':
+      "const fastify = require('fastify')();\nfastify.register(require('fastify-mongodb'), { url: process.env.MONGO_URL });\nfastify.register(require('./routes/todos'));\nfastify.listen(3000);\n",
     'routes/todos.js': ROUTE,
   });
   await run(dir);

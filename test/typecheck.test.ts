@@ -13,9 +13,7 @@ import { createRequire } from 'node:module';
 import { FIXTURES, ROOT, loadCases } from './helpers/fixtures.js';
 
 const require = createRequire(import.meta.url);
-const JS_PRESETS = fs
-  .readdirSync(FIXTURES)
-  .filter((d) => fs.existsSync(path.join(FIXTURES, d)) && fs.statSync(path.join(FIXTURES, d)).isDirectory() && d !== 'types' && !d.includes('python'));
+const JS_PRESETS = fs.readdirSync(FIXTURES).filter((d) => fs.existsSync(path.join(FIXTURES, d)) && fs.statSync(path.join(FIXTURES, d)).isDirectory() && d !== 'types' && !d.includes('python'));
 
 interface TscError {
   file: string;

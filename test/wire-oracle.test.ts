@@ -21,13 +21,20 @@ describe('wire oracle: fixtures proven on the wire', { concurrency: 2 }, () => {
   test('every case has a scenario or a reason it cannot run, never both', () => {
     for (const c of all) {
       const has = fs.existsSync(scenarioPath(c));
-      assert.ok(has !== (key(c) in unrunnable), `${key(c)}: ${has ? 'has a scenario and is listed as unrunnable' : 'has no scenario and no reason'}`);
+      assert.ok(has !== key(c) in unrunnable, `${key(c)}: ${has ? 'has a scenario and is listed as unrunnable' : 'has no scenario and no reason'}`);
     }
-    for (const k of Object.keys(unrunnable)) assert.ok(all.some((c) => key(c) === k), `unrunnable.json lists ${k}, which is no case`);
+    for (const k of Object.keys(unrunnable))
+      assert.ok(
+        all.some((c) => key(c) === k),
+        `unrunnable.json lists ${k}, which is no case`,
+      );
   });
 
   test('at least 80% of the converting cases are proven, per family (callback-era, Motor-style)', (t) => {
-    for (const [family, presets] of [['callback-era', ['mongodb-callbacks', 'mongodb-legacy']], ['Motor-style', ['motor']]] as const) {
+    for (const [family, presets] of [
+      ['callback-era', ['mongodb-callbacks', 'mongodb-legacy']],
+      ['Motor-style', ['motor']],
+    ] as const) {
       const converting = all.filter((c) => (presets as readonly string[]).includes(c.preset) && c.expected !== c.input);
       const proven = converting.filter((c) => runnable.includes(c));
       t.diagnostic(`${family}: ${proven.length}/${converting.length} converting cases proven`);

@@ -98,10 +98,15 @@ export function escapeRe(s: string): string {
 export function escapeControl(s: string): string {
   if (!/[\x00-\x1f\x7f-\x9f\u2028\u2029]/.test(s)) return s;
   const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-  return s.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (c) => named[c] ?? (c.charCodeAt(0) > 0xff ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return s.replace(
+    /[\x00-\x1f\x7f-\x9f\u2028\u2029]/g,
+    (c) => named[c] ?? (c.charCodeAt(0) > 0xff ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`),
+  );
 }
 
 /** The text the cross-file passes read: lossy UTF-8 decoding (they only look for exports), BOM dropped. */
 export function looseText(buf: Uint8Array): string {
-  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8').replace(/^\uFEFF/, '');
+  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
 }

@@ -119,7 +119,16 @@ function processFile(file: FileInput, options: EngineOptions): EngineResult {
     return {
       output: null,
       findings: [
-        { ruleId: 'motor/wrapper-module-file', severity: 'info', message: 'This is the in-house wrapper module itself; it was left unchanged.', line: 1, column: 1, endLine: 1, endColumn: 1, fix: 'Delete it once nothing imports it any more.' },
+        {
+          ruleId: 'motor/wrapper-module-file',
+          severity: 'info',
+          message: 'This is the in-house wrapper module itself; it was left unchanged.',
+          line: 1,
+          column: 1,
+          endLine: 1,
+          endColumn: 1,
+          fix: 'Delete it once nothing imports it any more.',
+        },
       ],
     };
   }
@@ -179,4 +188,3 @@ function processFile(file: FileInput, options: EngineOptions): EngineResult {
   }
   return { output, findings: ctx.findings, replacedPackages: [...ctx.replacedPackages], exports, facts };
 }
-

@@ -35,12 +35,7 @@ export function jsPrefilter(text: string, options: EngineOptions, file?: string)
   if (file !== undefined && clientsFor(options.preset).length && CLIENT_CALL_TOKENS.test(text) && clientsOfPackage(options, path.resolve(options.cwd ?? '.', file)).length) return true;
   // Never silent: in a package that depends on the driver, a file showing an old-API token is parsed even when it
   // imports nothing the codemod follows (its handles come through parameters, `this`, framework objects).
-  return (
-    callbackPresetsOn(options) &&
-    file !== undefined &&
-    (UNTRACKED_TOKENS.test(text) || LEGACY_TOKENS.test(text)) &&
-    dependsOnDriver(options, path.resolve(options.cwd ?? '.', file))
-  );
+  return callbackPresetsOn(options) && file !== undefined && (UNTRACKED_TOKENS.test(text) || LEGACY_TOKENS.test(text)) && dependsOnDriver(options, path.resolve(options.cwd ?? '.', file));
 }
 
 /** For the cross-file index: files that import a wrapper or an indexed module, or (check, callback presets) the driver. */
@@ -118,7 +113,11 @@ export function importsNative(text: string): boolean {
  */
 const PRESET_LEGACY_NAMES = [
   ...new Set([
-    ...Object.values(MOTOR_METHODS).flatMap((rows) => Object.entries(rows!).filter(([, r]) => r.rename || r.flag).map(([name]) => name)),
+    ...Object.values(MOTOR_METHODS).flatMap((rows) =>
+      Object.entries(rows!)
+        .filter(([, r]) => r.rename || r.flag)
+        .map(([name]) => name),
+    ),
     ...Object.keys(MOTOR_FLAGGED_PROPERTIES),
     ...Object.values(METHOD_RENAMES).flatMap((rows) => Object.keys(rows!)),
     ...Object.values(FLAGGED_METHODS).flatMap((rows) => Object.keys(rows!)),

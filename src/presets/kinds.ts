@@ -3,26 +3,9 @@
  * `ctor:<kind>` is a class whose `new` yields that kind; `module` is a whole wrapper or driver module object;
  * `factory:<kind>` / `asyncFactory:<kind>` are functions whose call (or awaited call) yields that kind.
  */
-export type HandleKind =
-  | 'client'
-  | 'db'
-  | 'collection'
-  | 'cursor'
-  | 'commandCursor'
-  | 'session'
-  | 'changeStream'
-  | 'bucket';
+export type HandleKind = 'client' | 'db' | 'collection' | 'cursor' | 'commandCursor' | 'session' | 'changeStream' | 'bucket';
 
-export const HANDLE_KINDS: readonly HandleKind[] = [
-  'client',
-  'db',
-  'collection',
-  'cursor',
-  'commandCursor',
-  'session',
-  'changeStream',
-  'bucket',
-];
+export const HANDLE_KINDS: readonly HandleKind[] = ['client', 'db', 'collection', 'cursor', 'commandCursor', 'session', 'changeStream', 'bucket'];
 
 /**
  * The kinds the Python engine follows: the shared ones, plus GridFS's files and cursors and client-side

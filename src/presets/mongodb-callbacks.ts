@@ -142,9 +142,30 @@ const REMOVED_ON_COLLECTION = ['insert', 'update', 'remove', 'save', 'count', 'f
  * from the same two tables.
  */
 export const CALLBACK_ON_COLLECTION = new Set([
-  ...REMOVED_ON_COLLECTION, 'findOne', 'insertOne', 'insertMany', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'replaceOne',
-  'countDocuments', 'estimatedDocumentCount', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'bulkWrite', 'createIndex',
-  'createIndexes', 'dropIndex', 'dropIndexes', 'indexes', 'distinct', 'drop', 'rename', 'aggregate',
+  ...REMOVED_ON_COLLECTION,
+  'findOne',
+  'insertOne',
+  'insertMany',
+  'updateOne',
+  'updateMany',
+  'deleteOne',
+  'deleteMany',
+  'replaceOne',
+  'countDocuments',
+  'estimatedDocumentCount',
+  'findOneAndUpdate',
+  'findOneAndDelete',
+  'findOneAndReplace',
+  'bulkWrite',
+  'createIndex',
+  'createIndexes',
+  'dropIndex',
+  'dropIndexes',
+  'indexes',
+  'distinct',
+  'drop',
+  'rename',
+  'aggregate',
 ]);
 
 /** Cursor methods whose callback is ignored too, on `x.collection('name').find(…)` / `.aggregate(…)`. */
@@ -152,7 +173,7 @@ export const CALLBACK_ON_CURSOR = new Set(['toArray', 'forEach', 'each', 'next',
 
 /** cursor.each (FindCursor and AggregationCursor alike). */
 const EACH_FIX =
-  "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop and `return false` becomes `break`. When the callback handles errors, loop on `doc = await cursor.next()` (null at the end) with only that await in a try/catch holding the error branch, so that exceptions of the per-document code do not reach it.";
+  'Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop and `return false` becomes `break`. When the callback handles errors, loop on `doc = await cursor.next()` (null at the end) with only that await in a try/catch holding the error branch, so that exceptions of the per-document code do not reach it.';
 
 /** Removed features with no mechanical equivalent (FLAG), with the manual fix. */
 export const FLAGGED_METHODS: Partial<Record<HandleKind, Record<string, { verdict: Verdict; fix: string; rule?: string }>>> = {
@@ -165,7 +186,7 @@ export const FLAGGED_METHODS: Partial<Record<HandleKind, Record<string, { verdic
     authenticate: { verdict: 'FLAG', fix: 'Put the credentials in the URI or the MongoClient `auth` option.' },
     logout: { verdict: 'FLAG', fix: 'Remove it; close the client to end the session.' },
     open: { verdict: 'FLAG', fix: 'Use `await client.connect()` (or rely on auto-connect).' },
-    addUser: { verdict: 'FLAG', fix: "Use `await db.command({ createUser: name, pwd: password, roles: [...] })` (addUser without roles had different defaults)." },
+    addUser: { verdict: 'FLAG', fix: 'Use `await db.command({ createUser: name, pwd: password, roles: [...] })` (addUser without roles had different defaults).' },
     on: { verdict: 'FLAG', fix: 'Db no longer emits events: listen on the MongoClient for SDAM/CMAP events (topologyClosed, serverHeartbeatFailed, connectionPoolCleared, ...).' },
     once: { verdict: 'FLAG', fix: 'Db no longer emits events: listen on the MongoClient for SDAM/CMAP events (topologyClosed, serverHeartbeatFailed, connectionPoolCleared, ...).' },
     executeDbAdminCommand: { verdict: 'FLAG', fix: 'Use `await db.admin().command(cmd)`.' },
@@ -179,7 +200,7 @@ export const FLAGGED_METHODS: Partial<Record<HandleKind, Record<string, { verdic
     geoHaystackSearch: { verdict: 'FLAG', fix: 'Use a `$geoWithin` query (haystack indexes were removed by the server).' },
     parallelCollectionScan: { verdict: 'FLAG', fix: 'Remove it: there is no replacement; iterate one find() cursor.' },
     reIndex: { verdict: 'FLAG', fix: 'Run `db.command({ reIndex: name })` (standalone servers only) or drop and recreate the indexes.' },
-    stats: { verdict: 'AUTO-WITH-CARE', fix: "Use `await db.command({ collStats: name })` or `aggregate([{ $collStats: { storageStats: {} } }])`." },
+    stats: { verdict: 'AUTO-WITH-CARE', fix: 'Use `await db.command({ collStats: name })` or `aggregate([{ $collStats: { storageStats: {} } }])`.' },
     slaveOk: { verdict: 'FLAG', fix: 'Pass a `readPreference` option instead.' },
   },
   cursor: {
@@ -228,9 +249,39 @@ export const FIND_ONE_AND: Record<string, number> = { findOneAndDelete: 1, findO
 
 /** v2 find() options that mark the second argument as options rather than a projection (D2 testForFields). */
 export const V2_FIND_OPTION_KEYS = new Set([
-  'limit', 'sort', 'fields', 'skip', 'hint', 'explain', 'snapshot', 'timeout', 'tailable', 'tailableRetryInterval', 'numberOfRetries',
-  'awaitdata', 'awaitData', 'exhaust', 'batchSize', 'returnKey', 'maxScan', 'min', 'max', 'showDiskLoc', 'comment', 'raw', 'readPreference',
-  'partial', 'read', 'dbName', 'oplogReplay', 'connection', 'maxTimeMS', 'transforms', 'collation', 'noCursorTimeout', 'projection',
+  'limit',
+  'sort',
+  'fields',
+  'skip',
+  'hint',
+  'explain',
+  'snapshot',
+  'timeout',
+  'tailable',
+  'tailableRetryInterval',
+  'numberOfRetries',
+  'awaitdata',
+  'awaitData',
+  'exhaust',
+  'batchSize',
+  'returnKey',
+  'maxScan',
+  'min',
+  'max',
+  'showDiskLoc',
+  'comment',
+  'raw',
+  'readPreference',
+  'partial',
+  'read',
+  'dbName',
+  'oplogReplay',
+  'connection',
+  'maxTimeMS',
+  'transforms',
+  'collation',
+  'noCursorTimeout',
+  'projection',
 ]);
 
 /** find()/findOne() options the server removed (FLAG, reference §5.3): silently ignored or rejected today. */
@@ -259,7 +310,8 @@ export const REMOVED_METHOD_FIXES: Record<string, string> = {
   remove: 'Use `deleteOne` (`single: true`) or `deleteMany`; read `deletedCount` instead of `result.n`.',
   save: 'Use `replaceOne({ _id: doc._id }, doc, { upsert: true })` when the document has an _id, else `insertOne(doc)`.',
   count: 'Use `countDocuments(query)` (or `estimatedDocumentCount()` without a query).',
-  findAndModify: "Use `findOneAndUpdate(query, update, { sort, upsert, returnDocument: 'after' })`, `findOneAndReplace` or `findOneAndDelete`; mongodb 6+ resolves the document itself (or pass `includeResultMetadata: true` to keep `.value`).",
+  findAndModify:
+    "Use `findOneAndUpdate(query, update, { sort, upsert, returnDocument: 'after' })`, `findOneAndReplace` or `findOneAndDelete`; mongodb 6+ resolves the document itself (or pass `includeResultMetadata: true` to keep `.value`).",
   findAndRemove: 'Use `findOneAndDelete(query, { sort })`; mongodb 6+ resolves the document itself (or pass `includeResultMetadata: true` to keep `.value`).',
   ensureIndex: 'Use `createIndex(spec, options)`.',
   dropAllIndexes: 'Use `dropIndexes()`.',

@@ -5,7 +5,8 @@
  */
 import type { ClientPreset } from './client.js';
 
-const FIND_AND_MODIFY = "findOneAndUpdate(query, update, { sort, upsert, projection: fields, returnDocument: new ? 'after' : 'before' }), findOneAndDelete(query) for { remove: true }, findOneAndReplace for a document without operators";
+const FIND_AND_MODIFY =
+  "findOneAndUpdate(query, update, { sort, upsert, projection: fields, returnDocument: new ? 'after' : 'before' }), findOneAndDelete(query) for { remove: true }, findOneAndReplace for a document without operators";
 
 export const MONGOIST: ClientPreset = {
   info: {
@@ -21,7 +22,35 @@ export const MONGOIST: ClientPreset = {
   writeConcernW1: true,
   collectionAccessors: ['collection'],
   proxy: true,
-  dbMembers: ['collection', 'connect', 'close', 'runCommand', 'adminCommand', 'createCollection', 'getCollectionInfos', 'listCollections', 'getCollectionNames', 'stats', 'createUser', 'dropUser', 'dropAllUsers', 'dropDatabase', 'getLastError', 'getLastErrorObj', 'on', 'once', 'emit', 'removeListener', 'addListener', 'then', 'toString', 'constructor', 'client', 'connection', 'options'],
+  dbMembers: [
+    'collection',
+    'connect',
+    'close',
+    'runCommand',
+    'adminCommand',
+    'createCollection',
+    'getCollectionInfos',
+    'listCollections',
+    'getCollectionNames',
+    'stats',
+    'createUser',
+    'dropUser',
+    'dropAllUsers',
+    'dropDatabase',
+    'getLastError',
+    'getLastErrorObj',
+    'on',
+    'once',
+    'emit',
+    'removeListener',
+    'addListener',
+    'then',
+    'toString',
+    'constructor',
+    'client',
+    'connection',
+    'options',
+  ],
   idHelpers: ['ObjectId', 'ObjectID'],
   methods: {
     db: {
@@ -52,20 +81,53 @@ export const MONGOIST: ClientPreset = {
       aggregateAsCursor: { verdict: 'AUTO', native: 'aggregate', returns: 'cursor', fix: 'coll.aggregate(pipeline, options)' },
       count: { verdict: 'AUTO', native: 'countDocuments', fix: 'await coll.countDocuments(filter, options)' },
       distinct: { verdict: 'AUTO', same: true, fix: 'await coll.distinct(field, filter)' },
-      insert: { verdict: 'AUTO-WITH-CARE', shape: 'insert', result: 'mongoist resolved to the inserted document(s); insertOne/insertMany resolve to { insertedId(s) }', fix: 'await coll.insertOne(doc) (or insertMany(docs)); the document itself gets its _id: read it instead of the result' },
-      insertOne: { verdict: 'AUTO-WITH-CARE', same: true, result: 'mongoist resolved to the inserted document; insertOne resolves to { insertedId }', fix: 'read the document (it gets its _id) instead of the result' },
-      insertMany: { verdict: 'AUTO-WITH-CARE', same: true, result: 'mongoist resolved to the inserted documents; insertMany resolves to { insertedIds }', fix: 'read the documents (they get their _id) instead of the result' },
-      update: { verdict: 'AUTO-WITH-CARE', shape: 'update', result: "mongoist resolved to { n, nModified, nUpserted, upserted } besides the native fields (its n is modifiedCount || upsertedCount)", fix: 'updateOne / updateMany ({ multi: true }); read modifiedCount / upsertedCount instead of n / nModified' },
+      insert: {
+        verdict: 'AUTO-WITH-CARE',
+        shape: 'insert',
+        result: 'mongoist resolved to the inserted document(s); insertOne/insertMany resolve to { insertedId(s) }',
+        fix: 'await coll.insertOne(doc) (or insertMany(docs)); the document itself gets its _id: read it instead of the result',
+      },
+      insertOne: {
+        verdict: 'AUTO-WITH-CARE',
+        same: true,
+        result: 'mongoist resolved to the inserted document; insertOne resolves to { insertedId }',
+        fix: 'read the document (it gets its _id) instead of the result',
+      },
+      insertMany: {
+        verdict: 'AUTO-WITH-CARE',
+        same: true,
+        result: 'mongoist resolved to the inserted documents; insertMany resolves to { insertedIds }',
+        fix: 'read the documents (they get their _id) instead of the result',
+      },
+      update: {
+        verdict: 'AUTO-WITH-CARE',
+        shape: 'update',
+        result: 'mongoist resolved to { n, nModified, nUpserted, upserted } besides the native fields (its n is modifiedCount || upsertedCount)',
+        fix: 'updateOne / updateMany ({ multi: true }); read modifiedCount / upsertedCount instead of n / nModified',
+      },
       replaceOne: { verdict: 'AUTO', same: true, fix: 'await coll.replaceOne(filter, doc, options)' },
       updateOne: { verdict: 'AUTO', same: true, fix: 'await coll.updateOne(filter, update, options)' },
       updateMany: { verdict: 'AUTO', same: true, fix: 'await coll.updateMany(filter, update, options)' },
-      save: { verdict: 'AUTO-WITH-CARE', fix: 'doc._id ? await coll.updateOne({ _id: doc._id }, { $set: doc }, { upsert: true }) : await coll.insertOne(doc); the document is the result (mongoist merged with $set)' },
-      remove: { verdict: 'AUTO-WITH-CARE', shape: 'remove', result: 'mongoist resolved to { n, nRemoved, ok } besides deletedCount', fix: 'deleteOne (justOne) / deleteMany; read deletedCount instead of n' },
+      save: {
+        verdict: 'AUTO-WITH-CARE',
+        fix: 'doc._id ? await coll.updateOne({ _id: doc._id }, { $set: doc }, { upsert: true }) : await coll.insertOne(doc); the document is the result (mongoist merged with $set)',
+      },
+      remove: {
+        verdict: 'AUTO-WITH-CARE',
+        shape: 'remove',
+        result: 'mongoist resolved to { n, nRemoved, ok } besides deletedCount',
+        fix: 'deleteOne (justOne) / deleteMany; read deletedCount instead of n',
+      },
       deleteOne: { verdict: 'AUTO', same: true, fix: 'await coll.deleteOne(filter, options)' },
       deleteMany: { verdict: 'AUTO', same: true, fix: 'await coll.deleteMany(filter, options)' },
       findAndModify: { verdict: 'AUTO-WITH-CARE', fix: FIND_AND_MODIFY },
       rename: { verdict: 'AUTO', same: true, fix: 'await coll.rename(name, options)' },
-      drop: { verdict: 'AUTO-WITH-CARE', same: true, result: 'mongoist resolved to the raw server reply (and rejected for a missing collection before server 7.0)', fix: 'await coll.drop() (a boolean)' },
+      drop: {
+        verdict: 'AUTO-WITH-CARE',
+        same: true,
+        result: 'mongoist resolved to the raw server reply (and rejected for a missing collection before server 7.0)',
+        fix: 'await coll.drop() (a boolean)',
+      },
       stats: { verdict: 'AUTO', fix: 'await db.command({ collStats: coll.collectionName })' },
       runCommand: { verdict: 'AUTO', fix: 'await db.command({ [cmd]: coll.collectionName, ...options })' },
       dropIndexes: { verdict: 'AUTO', same: true, result: 'mongoist resolved to the raw server reply; the native result is true', fix: 'await coll.dropIndexes()' },

@@ -4,7 +4,7 @@
  */
 import type { ClientPreset } from './client.js';
 
-const CAST = "monk cast string _ids to ObjectId at any depth of the filter, the update and the documents: wrap such values in `new ObjectId(...)`";
+const CAST = 'monk cast string _ids to ObjectId at any depth of the filter, the update and the documents: wrap such values in `new ObjectId(...)`';
 
 export const MONK: ClientPreset = {
   info: {
@@ -28,7 +28,7 @@ export const MONK: ClientPreset = {
       col: { verdict: 'AUTO', native: 'collection', returns: 'collection', fix: "db.collection('name')" },
       close: { verdict: 'AUTO', shape: 'close', fix: 'await db.client.close()' },
       create: { verdict: 'AUTO-WITH-CARE', fix: 'await db.createCollection(name, options) (it throws when the collection exists; monk emitted the error)' },
-      listCollections: { verdict: 'AUTO-WITH-CARE', fix: "(await db.listCollections(query, { nameOnly: true }).toArray()).map((c) => db.collection(c.name))" },
+      listCollections: { verdict: 'AUTO-WITH-CARE', fix: '(await db.listCollections(query, { nameOnly: true }).toArray()).map((c) => db.collection(c.name))' },
       id: { verdict: 'AUTO', shape: 'id', fix: 'new ObjectId(x)' },
       oid: { verdict: 'AUTO', shape: 'id', fix: 'new ObjectId(x)' },
       cast: { verdict: 'AUTO-WITH-CARE', fix: 'wrap each _id string in new ObjectId(...)' },
@@ -44,18 +44,47 @@ export const MONK: ClientPreset = {
       findOne: { verdict: 'AUTO', same: true, fix: 'await coll.findOne(filter, { projection })' },
       count: { verdict: 'AUTO', shape: 'count', fix: 'await coll.countDocuments(filter) (or estimatedDocumentCount() for { estimate: true })' },
       distinct: { verdict: 'AUTO', same: true, fix: 'await coll.distinct(field, filter)' },
-      insert: { verdict: 'AUTO-WITH-CARE', shape: 'insert', result: 'monk resolved to the inserted document(s); insertOne/insertMany resolve to { insertedId(s) }', fix: 'await coll.insertOne(doc) (or insertMany(docs)); the document itself gets its _id: read it instead of the result' },
-      update: { verdict: 'AUTO-WITH-CARE', shape: 'update', result: 'monk resolved to the raw { n, nModified, ok }; the native result has matchedCount, modifiedCount, upsertedId', fix: 'updateOne / updateMany ({ multi: true }) / replaceOne ({ replace: true }); read matchedCount / modifiedCount instead of n / nModified' },
-      remove: { verdict: 'AUTO', shape: 'remove', result: 'monk resolved to { result: { n, ok }, deletedCount }; the native result has deletedCount only', fix: 'deleteMany (or deleteOne for { single: true }); read deletedCount instead of result.n' },
-      findOneAndUpdate: { verdict: 'AUTO-WITH-CARE', shape: 'findOneAndUpdate', fix: "monk returned the updated document by default: pass { returnDocument: 'after' } (or findOneAndReplace for { replace: true })" },
+      insert: {
+        verdict: 'AUTO-WITH-CARE',
+        shape: 'insert',
+        result: 'monk resolved to the inserted document(s); insertOne/insertMany resolve to { insertedId(s) }',
+        fix: 'await coll.insertOne(doc) (or insertMany(docs)); the document itself gets its _id: read it instead of the result',
+      },
+      update: {
+        verdict: 'AUTO-WITH-CARE',
+        shape: 'update',
+        result: 'monk resolved to the raw { n, nModified, ok }; the native result has matchedCount, modifiedCount, upsertedId',
+        fix: 'updateOne / updateMany ({ multi: true }) / replaceOne ({ replace: true }); read matchedCount / modifiedCount instead of n / nModified',
+      },
+      remove: {
+        verdict: 'AUTO',
+        shape: 'remove',
+        result: 'monk resolved to { result: { n, ok }, deletedCount }; the native result has deletedCount only',
+        fix: 'deleteMany (or deleteOne for { single: true }); read deletedCount instead of result.n',
+      },
+      findOneAndUpdate: {
+        verdict: 'AUTO-WITH-CARE',
+        shape: 'findOneAndUpdate',
+        fix: "monk returned the updated document by default: pass { returnDocument: 'after' } (or findOneAndReplace for { replace: true })",
+      },
       findOneAndDelete: { verdict: 'AUTO', same: true, fix: 'await coll.findOneAndDelete(filter, options)' },
-      bulkWrite: { verdict: 'AUTO-WITH-CARE', same: true, result: 'monk resolved to the driver-3 BulkWriteResult', fix: 'await coll.bulkWrite(ops) (cast string _ids in the operations with new ObjectId)' },
+      bulkWrite: {
+        verdict: 'AUTO-WITH-CARE',
+        same: true,
+        result: 'monk resolved to the driver-3 BulkWriteResult',
+        fix: 'await coll.bulkWrite(ops) (cast string _ids in the operations with new ObjectId)',
+      },
       createIndex: { verdict: 'AUTO', shape: 'indexFields', fix: "await coll.createIndex({ a: 1, b: 1 }, options) ('a b' and ['a', 'b'] became { a: 1, b: 1 })" },
       ensureIndex: { verdict: 'AUTO', native: 'createIndex', shape: 'indexFields', fix: 'await coll.createIndex(keys, options)' },
       index: { verdict: 'AUTO', native: 'createIndex', shape: 'indexFields', fix: 'await coll.createIndex(keys, options)' },
       dropIndex: { verdict: 'AUTO-WITH-CARE', same: true, result: 'monk resolved to the raw server reply', fix: "await coll.dropIndex('a_1_b_1') (the index name; monk accepted the key spec)" },
       dropIndexes: { verdict: 'AUTO', same: true, result: 'monk resolved to the raw { nIndexesWas, msg, ok }; the native result is true', fix: 'await coll.dropIndexes()' },
-      drop: { verdict: 'AUTO-WITH-CARE', same: true, result: "monk resolved to the string 'ns not found' for a missing collection", fix: 'await coll.drop() (mongodb 7 resolves false for a missing collection)' },
+      drop: {
+        verdict: 'AUTO-WITH-CARE',
+        same: true,
+        result: "monk resolved to the string 'ns not found' for a missing collection",
+        fix: 'await coll.drop() (mongodb 7 resolves false for a missing collection)',
+      },
       indexes: { verdict: 'AUTO', native: 'indexInformation', fix: 'await coll.indexInformation() (not native indexes(), which returns an array of specs)' },
       stats: { verdict: 'AUTO-WITH-CARE', fix: 'await db.command({ collStats: coll.collectionName })' },
       geoHaystackSearch: { verdict: 'FLAG', fix: 'use a $geoWithin query' },

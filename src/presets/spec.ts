@@ -28,13 +28,11 @@ export function loadWrapperSpec(file: string, cwd: string): WrapperSpec {
   const modules = (spec.modules as string[]).map((m) => (m.startsWith('.') ? path.resolve(dir, m) : m));
   const exportsMap = (spec.exports ?? {}) as Record<string, unknown>;
   for (const [name, motorName] of Object.entries(exportsMap)) {
-    if (typeof motorName !== 'string' || !(motorName in MOTOR_CLASSES))
-      throw new ConfigError(`${where}: exports.${name} must name a Motor class (${Object.keys(MOTOR_CLASSES).join(', ')})`);
+    if (typeof motorName !== 'string' || !(motorName in MOTOR_CLASSES)) throw new ConfigError(`${where}: exports.${name} must name a Motor class (${Object.keys(MOTOR_CLASSES).join(', ')})`);
   }
   const factories = (spec.factories ?? {}) as Record<string, { returns?: unknown; async?: unknown }>;
   for (const [name, f] of Object.entries(factories)) {
-    if (!f || typeof f !== 'object' || !HANDLE_KINDS.includes(f.returns as never))
-      throw new ConfigError(`${where}: factories.${name}.returns must be one of ${HANDLE_KINDS.join(', ')}`);
+    if (!f || typeof f !== 'object' || !HANDLE_KINDS.includes(f.returns as never)) throw new ConfigError(`${where}: factories.${name}.returns must be one of ${HANDLE_KINDS.join(', ')}`);
   }
   const methods = (spec.methods ?? {}) as Record<string, Record<string, unknown>>;
   for (const [kind, map] of Object.entries(methods)) {

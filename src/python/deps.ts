@@ -26,8 +26,7 @@ export function pythonDependencyKind(relPath: string): DepKind | null {
   if (b === 'pyproject.toml') return 'pyproject';
   if (b === 'Pipfile') return 'pipfile';
   if (b === 'setup.cfg') return 'setup.cfg';
-  if (/^requirements.*\.(txt|in)$/i.test(b) || /(^|\/)requirements\/[^/]+\.(txt|in)$/i.test(p) || /^(constraints|dev-requirements|test-requirements).*\.txt$/i.test(b))
-    return 'requirements';
+  if (/^requirements.*\.(txt|in)$/i.test(b) || /(^|\/)requirements\/[^/]+\.(txt|in)$/i.test(p) || /^(constraints|dev-requirements|test-requirements).*\.txt$/i.test(b)) return 'requirements';
   return null;
 }
 
@@ -93,19 +92,31 @@ function parseReq(text: string): Req | null {
   // the version spec runs until a marker, a comment, a pip option or the end
   const stop = /\s*(;|#|\s--|\s-[a-zA-Z]|$)/.exec(rest);
   const specText = stop ? rest.slice(0, stop.index) : rest;
-  const extras = m[3] !== undefined ? m[3].split(',').map((e) => e.trim()).filter(Boolean) : [];
+  const extras =
+    m[3] !== undefined
+      ? m[3]
+          .split(',')
+          .map((e) => e.trim())
+          .filter(Boolean)
+      : [];
   return {
     name: m[1],
     nameStart: lead,
     specEnd: afterName + specText.length,
     extras,
-    spec: specText.trim().replace(/^\(|\)$/g, '').trim(),
+    spec: specText
+      .trim()
+      .replace(/^\(|\)$/g, '')
+      .trim(),
     url: false,
   };
 }
 
 function vparse(v: string): number[] {
-  return v.split('.').map((x) => parseInt(x, 10)).map((x) => (Number.isFinite(x) ? x : 0));
+  return v
+    .split('.')
+    .map((x) => parseInt(x, 10))
+    .map((x) => (Number.isFinite(x) ? x : 0));
 }
 function vcmp(a: string, b: string): number {
   const x = vparse(a);
@@ -121,7 +132,10 @@ function vcmp(a: string, b: string): number {
 export function raiseSpec(spec: string, style: 'pep440' | 'poetry', MIN: string = PYMONGO_MIN): { spec: string; changed: boolean; dropped: string[] } {
   const s = spec.trim();
   if (!s || s === '*') return { spec: `>=${MIN}`, changed: true, dropped: [] };
-  const clauses = s.split(',').map((c) => c.trim()).filter(Boolean);
+  const clauses = s
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
   let satisfied = false;
   const keep: string[] = [];
   const dropped: string[] = [];
@@ -253,7 +267,7 @@ function migrateGroup(group: Site[], out: Out, mode: 'run' | 'check'): void {
         severity: 'warning',
         start: s.start,
         end: s.end,
-        message: 'mongomock-motor only fakes Motor classes; tests built on it will not exercise PyMongo\'s async API.',
+        message: "mongomock-motor only fakes Motor classes; tests built on it will not exercise PyMongo's async API.",
         fix: 'Test against a real mongod (e.g. testcontainers or a CI service) or a mock that supports pymongo.AsyncMongoClient, then drop this dependency.',
       });
   const motors = group.filter((s) => siteName(s) === 'motor');
@@ -271,7 +285,14 @@ function migrateGroup(group: Site[], out: Out, mode: 'run' | 'check'): void {
         fix: `Move the models to an ODM on PyMongo's async API (e.g. beanie>=2.0) or wait for a ${siteName(odm)} release that supports it; then replace motor with pymongo>=${PYMONGO_MIN}.`,
       });
       if (mode === 'check')
-        out.findings.push({ rule: 'legacy-dependency', severity: 'error', start: m.start, end: m.end, message: 'motor is still a declared dependency; Motor reached end of life on 2026-05-14.', fix: `Replace it with pymongo>=${PYMONGO_MIN} once nothing needs Motor.` });
+        out.findings.push({
+          rule: 'legacy-dependency',
+          severity: 'error',
+          start: m.start,
+          end: m.end,
+          message: 'motor is still a declared dependency; Motor reached end of life on 2026-05-14.',
+          fix: `Replace it with pymongo>=${PYMONGO_MIN} once nothing needs Motor.`,
+        });
     }
     return;
   }
@@ -392,7 +413,7 @@ function beanieCheck(group: Site[], out: Out): void {
       severity: 'error',
       start: b.start,
       end: b.end,
-      message: 'This beanie pin allows releases before 2.0, which need Motor; with PyMongo\'s async client they fail at init_beanie().',
+      message: "This beanie pin allows releases before 2.0, which need Motor; with PyMongo's async client they fail at init_beanie().",
       fix: `Require beanie>=${BEANIE_MIN} (and rename Document.get_motor_collection() to get_pymongo_collection()).`,
     });
   }
@@ -497,7 +518,7 @@ function requirementSites(text: string): Site[] {
     pos = next;
   }
   // with hashes, the whole logical line is replaced by the bare requirement
-  return sites.map((s) => (s.hashes ? { ...s, text: s.text.replace(/\s*\\?\s*--hash[\s\S]*$/, '').replace(/\s*\\\s*$/, '') , end: s.end, start: s.start } : s));
+  return sites.map((s) => (s.hashes ? { ...s, text: s.text.replace(/\s*\\?\s*--hash[\s\S]*$/, '').replace(/\s*\\\s*$/, ''), end: s.end, start: s.start } : s));
 }
 
 /** Where the requirement part of a requirements line ends (before a ` #` comment). */
@@ -596,9 +617,7 @@ function tomlSites(text: string, kind: 'pyproject' | 'pipfile'): Site[] {
       while (i + 1 < lines.length && lines[i + 1].start < arr.end) i++;
       continue;
     }
-    const depTable =
-      (kind === 'pyproject' && /^tool\.poetry(\.group\.[^.]+)?\.(dev-)?dependencies$/.test(table)) ||
-      (kind === 'pipfile' && (table === 'packages' || table === 'dev-packages'));
+    const depTable = (kind === 'pyproject' && /^tool\.poetry(\.group\.[^.]+)?\.(dev-)?dependencies$/.test(table)) || (kind === 'pipfile' && (table === 'packages' || table === 'dev-packages'));
     if (depTable) {
       const valueEnd = l.start + lineValueEnd(l.text);
       sites.push({ style: 'table', container: table, start: l.start, end: valueEnd, text: text.slice(l.start, valueEnd), removeStart: l.start, removeEnd: l.next });

@@ -64,11 +64,7 @@ export interface TransformResult {
 }
 
 /** Run every pass on text. Findings refer to the original text. */
-export async function transformPython(
-  text: string,
-  options: Partial<EngineOptions> & TransformOptions = {},
-  onModuleHandles?: (handles: Record<string, string>) => void,
-): Promise<TransformResult> {
+export async function transformPython(text: string, options: Partial<EngineOptions> & TransformOptions = {}, onModuleHandles?: (handles: Record<string, string>) => void): Promise<TransformResult> {
   const parser = await getParser();
   const lines = new LineIndex(text);
   const map = new OffsetMap();
@@ -209,7 +205,12 @@ function makeCtx(text: string, root: Node, injected: InjectedHandles, facts: Fil
       return (tracker ??= same ? same.tracker : new Tracker(root, info, injected, facts.beanie));
     },
     get motor(): boolean {
-      motor ??= same ? same.motor : info.motorStatements.length > 0 || info.migrated || (checkMode && info.migratedModules.length > 0 && /\bpymongo\.Async/.test(text)) || (Object.keys(injected).length > 0 && this.tracker.usesInjected());
+      motor ??= same
+        ? same.motor
+        : info.motorStatements.length > 0 ||
+          info.migrated ||
+          (checkMode && info.migratedModules.length > 0 && /\bpymongo\.Async/.test(text)) ||
+          (Object.keys(injected).length > 0 && this.tracker.usesInjected());
       return motor;
     },
     project,
@@ -316,7 +317,8 @@ async function processPython(file: FileInput, options: EngineOptions, onModuleHa
     if (!onModuleHandles && !prefilterPython(file.text, options)) return { output: null, findings: [] };
     const project = isMotorProject(file, options);
     // a file that never says "motor" only matters in a project that depends on Motor (check: or on PyMongo)
-    if (!project && !/motor/i.test(file.text) && !(options.mode === 'check' && MIGRATED_CODE.test(file.text)) && !Object.keys(injectedHandles(options)).some((k) => mayUse(file.text, k))) return { output: null, findings: [] };
+    if (!project && !/motor/i.test(file.text) && !(options.mode === 'check' && MIGRATED_CODE.test(file.text)) && !Object.keys(injectedHandles(options)).some((k) => mayUse(file.text, k)))
+      return { output: null, findings: [] };
     const res = await transformPython(file.text, { ...options, ...fileContext(file), pythonMotorProject: project }, onModuleHandles);
     const output = res.output === file.text ? null : res.output;
     return {

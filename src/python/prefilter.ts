@@ -12,7 +12,20 @@ export const PROJECT_CANDIDATE =
   /\.(aggregate|aggregate_raw_batches|list_indexes|list_search_indexes|close|get_io_loop|get_motor_collection)\s*\(|\bio_loop\s*=|\bAsyncMongoClient\b|\bpymongo\.asynchronous\b|\bAsync(Database|Collection|GridFSBucket)\b/;
 
 /** Byte needles for the runner's scan (a superset of what prefilterPython accepts; case-insensitive motor via 'otor'). */
-export const PYTHON_NEEDLES = ['otor', 'OTOR', 'aggregate', 'list_indexes', 'list_search_indexes', 'close', 'io_loop', 'AsyncMongoClient', 'pymongo', 'AsyncDatabase', 'AsyncCollection', 'AsyncGridFSBucket'] as const;
+export const PYTHON_NEEDLES = [
+  'otor',
+  'OTOR',
+  'aggregate',
+  'list_indexes',
+  'list_search_indexes',
+  'close',
+  'io_loop',
+  'AsyncMongoClient',
+  'pymongo',
+  'AsyncDatabase',
+  'AsyncCollection',
+  'AsyncGridFSBucket',
+] as const;
 
 /**
  * Cheap test: every file the engine changes or flags mentions motor (any case: AsyncIOMotor*, mongomock_motor, ...),
@@ -38,7 +51,6 @@ export function injectedHandles(options: EngineOptions | undefined): InjectedHan
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
   return out;
 }
-
 
 /** Files the runner's cross-file pass indexes: Motor code, and (check) code the run moved to PyMongo's async API. */
 export function pythonIndexCandidate(text: string, options: EngineOptions): boolean {

@@ -101,4 +101,3 @@ export function projectName(dir: string): string | null {
   names.set(dir, res);
   return res;
 }
-

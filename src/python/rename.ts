@@ -180,16 +180,13 @@ function rewriteFrom(ctx: Ctx, stmt: Node, plan: Plan): void {
           note('client-encryption', 'info', n, 'AsyncClientEncryption is imported from pymongo.asynchronous.encryption: pymongo.encryption exports only the synchronous ClientEncryption.'),
         );
       if (plan.keepLocal.has(local) && !alias)
-        ctx.findings.push(
-          note('name-kept', 'info', n, `${cls.target.name} is already bound in this file, so it is imported as \`${cls.target.name} as ${local}\` and the code keeps using ${local}.`),
-        );
+        ctx.findings.push(note('name-kept', 'info', n, `${cls.target.name} is already bound in this file, so it is imported as \`${cls.target.name} as ${local}\` and the code keeps using ${local}.`));
       continue;
     }
     const sub = `${mod}.${dotted}`;
     if (mod === 'motor' && !moduleFlag(sub)) {
       moduleImports.push(...modulesFor(local, plan));
-      for (const [m, ns] of plan.neededNames.get(local) ?? [])
-        for (const n of ns) classes.push({ local: n, target: { module: m, name: n }, keepLocal: false, node: n as unknown as Node, bare: true });
+      for (const [m, ns] of plan.neededNames.get(local) ?? []) for (const n of ns) classes.push({ local: n, target: { module: m, name: n }, keepLocal: false, node: n as unknown as Node, bare: true });
       if (!plan.unmappedUse.has(local)) {
         moduleEntries++;
         continue;
@@ -239,7 +236,15 @@ function rewriteFrom(ctx: Ctx, stmt: Node, plan: Plan): void {
   }
 
   const lines: string[] = [];
-  if (keep.length) lines.push(fromLine(ctx, stmt, mod, keep.map((k) => k.text.replace(/\s+/g, ' '))));
+  if (keep.length)
+    lines.push(
+      fromLine(
+        ctx,
+        stmt,
+        mod,
+        keep.map((k) => k.text.replace(/\s+/g, ' ')),
+      ),
+    );
   for (const [m, cs] of groups) lines.push(fromLine(ctx, stmt, m, names(cs)));
   for (const m of moduleImports) lines.push(`import ${m}`);
   replaceStatement(ctx, stmt, lines, plan.eol);
@@ -264,7 +269,12 @@ function rewriteImport(ctx: Ctx, stmt: Node, plan: Plan): void {
   }
   if (replaced.size === items.length) {
     const mods = [...new Set([...replaced.values(), extra].flat())];
-    replaceStatement(ctx, stmt, mods.map((m) => `import ${m}`), plan.eol);
+    replaceStatement(
+      ctx,
+      stmt,
+      mods.map((m) => `import ${m}`),
+      plan.eol,
+    );
     return;
   }
   // mixed `import os, motor.motor_asyncio as m`: rewrite only the motor parts

@@ -9,17 +9,7 @@
  * A name bound to Motor in one place and to something else in another is unknown (never rewritten).
  */
 import type { Node } from './parse.js';
-import {
-  field,
-  named,
-  unparen,
-  chainKey,
-  chainSegments,
-  hasToken,
-  isAsyncDef,
-  stringValue,
-  dottedName,
-} from './ast.js';
+import { field, named, unparen, chainKey, chainSegments, hasToken, isAsyncDef, stringValue, dottedName } from './ast.js';
 import { attributeResult, methodResult, PY_KINDS, type PyKind } from '../presets/motor-python.js';
 import { type ImportInfo, motorClassOf, isForeignRef, resolveDotted } from './imports.js';
 
@@ -192,8 +182,7 @@ export class Tracker {
         case 'import_from_statement':
           for (const nm of n.childrenForFieldName('name')) {
             if (!nm) continue;
-            const local =
-              nm.type === 'aliased_import' ? field(nm, 'alias')?.text : n.type === 'import_statement' ? nm.text.split('.')[0] : nm.text;
+            const local = nm.type === 'aliased_import' ? field(nm, 'alias')?.text : n.type === 'import_statement' ? nm.text.split('.')[0] : nm.text;
             if (local) this.bind(top(), local.trim(), { t: 'import', local: local.trim() });
           }
           return;
@@ -851,7 +840,9 @@ export class Tracker {
         if (cls) return cls.kind;
         if (isForeignRef(this.info, value) || (value.type === 'identifier' && this.localClasses.has(value.text))) return 'foreign';
         const vname = value.text.replace(/^typing(_extensions)?\./, '');
-        const args = named(n).filter((c) => c.id !== value.id).flatMap((c) => (c.type === 'type_parameter' ? named(c) : [c]));
+        const args = named(n)
+          .filter((c) => c.id !== value.id)
+          .flatMap((c) => (c.type === 'type_parameter' ? named(c) : [c]));
         if (vname === 'Optional' || vname === 'Union') return combine(args.map((a) => this.annotationKind(a)));
         if (vname === 'Annotated' && args[0]) return this.annotationKind(args[0]);
         return null;
@@ -917,7 +908,6 @@ export class Tracker {
     }
     return out;
   }
-
 }
 
 function combine(vals: Ev[]): Ev {
@@ -964,4 +954,3 @@ function isStatic(fn: Node): boolean {
   if (!dec || dec.type !== 'decorated_definition') return false;
   return named(dec).some((d) => d.type === 'decorator' && /\bstaticmethod\b/.test(d.text));
 }
-

@@ -393,5 +393,10 @@ export function lineMapper(before: string, after: string): (line: number) => num
  */
 export function annotateMigrated(before: string, after: string, findings: readonly AnnotateFinding[], language: AnnotateLanguage): string {
   const map = lineMapper(before, after);
-  return annotateText(after, findings.map((f) => ({ ...f, line: map(f.line) })), language, detectEol(after));
+  return annotateText(
+    after,
+    findings.map((f) => ({ ...f, line: map(f.line) })),
+    language,
+    detectEol(after),
+  );
 }

@@ -99,16 +99,22 @@ export function formatGithub(report: Report): string {
     if (f.status !== 'error') continue;
     // A file the tool could not process is a CI problem of its own (unless a finding already points at it).
     if (report.findings.some((x) => x.file === f.path && x.severity === 'error')) continue;
-    out.push(workflowCommand('error', [['file', f.path], ['title', 'mongo-codemod: file not processed']], f.reason ?? 'The file could not be processed.'));
+    out.push(
+      workflowCommand(
+        'error',
+        [
+          ['file', f.path],
+          ['title', 'mongo-codemod: file not processed'],
+        ],
+        f.reason ?? 'The file could not be processed.',
+      ),
+    );
   }
 
   const c = severityCounts(report.findings);
   const list = plainList(report);
   if (c.error > ANNOTATIONS_SHOWN_PER_STEP || c.warning > ANNOTATIONS_SHOWN_PER_STEP) {
-    list.unshift(
-      `GitHub shows only ${ANNOTATIONS_SHOWN_PER_STEP} error and ${ANNOTATIONS_SHOWN_PER_STEP} warning annotations per step; every finding is listed here.`,
-      '',
-    );
+    list.unshift(`GitHub shows only ${ANNOTATIONS_SHOWN_PER_STEP} error and ${ANNOTATIONS_SHOWN_PER_STEP} warning annotations per step; every finding is listed here.`, '');
   }
   const body = list.join('\n');
   // A token derived from the content cannot occur in it (to any practical degree), and keeps the output deterministic.

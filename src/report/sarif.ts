@@ -145,7 +145,9 @@ export function diskLineReader(cwd = process.cwd()): ReadLine {
     let lines = cache.get(file);
     if (lines === undefined) {
       try {
-        lines = readFileSync(path.resolve(cwd, file), 'utf8').replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+        lines = readFileSync(path.resolve(cwd, file), 'utf8')
+          .replace(/^\uFEFF/, '')
+          .split(/\r\n|\r|\n/);
       } catch {
         lines = null;
       }

@@ -30,7 +30,7 @@ export const CALLBACK_RULES: RuleTable = {
   'mongodb-callbacks/insert-arity': {
     severity: 'error',
     description: 'insert() with an argument that is not statically known to be one document or an array.',
-    help: "Use `insertOne(doc)` for one document, or `insertMany(docs, { ordered: false })` for an array (insert defaulted to ordered: false), e.g. `Array.isArray(x) ? coll.insertMany(x, { ordered: false }) : coll.insertOne(x)`.",
+    help: 'Use `insertOne(doc)` for one document, or `insertMany(docs, { ordered: false })` for an array (insert defaulted to ordered: false), e.g. `Array.isArray(x) ? coll.insertMany(x, { ordered: false }) : coll.insertOne(x)`.',
   },
   'mongodb-callbacks/update-era': {
     severity: 'error',
@@ -75,7 +75,7 @@ export const CALLBACK_RULES: RuleTable = {
   'mongodb-callbacks/cursor-each': {
     severity: 'error',
     description: 'cursor.each(callback) was removed in 4.0.',
-    help: "Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop and `return false` becomes `break`. When the callback handles errors, loop on `doc = await cursor.next()` (null at the end) with only that await in a try/catch holding the error branch, so that exceptions of the per-document code do not reach it.",
+    help: 'Iterate with `for await (const doc of cursor) { ... }`: the `doc === null` branch goes after the loop and `return false` becomes `break`. When the callback handles errors, loop on `doc = await cursor.next()` (null at the end) with only that await in a try/catch holding the error branch, so that exceptions of the per-document code do not reach it.',
   },
   'mongodb-callbacks/each-return-false': {
     severity: 'warning',
@@ -99,7 +99,8 @@ export const CALLBACK_RULES: RuleTable = {
   },
   'mongodb-callbacks/return-original-ignored': {
     severity: 'warning',
-    description: "`returnOriginal: false` was ignored by the driver this code ran on (mongodb 4+, mongodb-legacy 4-6 included): the call returned the document before the update. The rewrite's `returnDocument: 'after'` returns the updated one, as the code meant.",
+    description:
+      "`returnOriginal: false` was ignored by the driver this code ran on (mongodb 4+, mongodb-legacy 4-6 included): the call returned the document before the update. The rewrite's `returnDocument: 'after'` returns the updated one, as the code meant.",
     help: "Check what reads the result: it now gets the updated document (the code's evident intent). To keep the old behaviour, write `returnDocument: 'before'`.",
   },
   'mongodb-callbacks/promisified-method': {
@@ -149,7 +150,8 @@ export const CALLBACK_RULES: RuleTable = {
   },
   'mongodb-callbacks/modify-result': {
     severity: 'error',
-    description: "A findOneAnd* result read through `.value` (or lastErrorObject) whose driver version is unknown: before 6.0 the method returned { value, ok, lastErrorObject }, since 6.0 the document itself.",
+    description:
+      'A findOneAnd* result read through `.value` (or lastErrorObject) whose driver version is unknown: before 6.0 the method returned { value, ok, lastErrorObject }, since 6.0 the document itself.',
     help: 'Pass --from <major>. On mongodb < 6 read the result itself instead of `.value`, or pass `includeResultMetadata: true` to keep the old shape.',
   },
   'mongodb-callbacks/removed-export': {
@@ -159,12 +161,13 @@ export const CALLBACK_RULES: RuleTable = {
   },
   'mongodb-callbacks/dependency-held': {
     severity: 'warning',
-    description: 'package.json keeps its old mongodb (or mongodb-legacy) because callback-era call sites remain unconverted; the code already rewritten needs the new major (result shapes, client options), so migrate the rest before shipping.',
+    description:
+      'package.json keeps its old mongodb (or mongodb-legacy) because callback-era call sites remain unconverted; the code already rewritten needs the new major (result shapes, client options), so migrate the rest before shipping.',
     help: 'Migrate the flagged call sites, run again (or raise mongodb by hand), then refresh the lockfile.',
   },
   'mongodb-callbacks/objectid-call-untracked': {
     severity: 'warning',
-    description: '`ObjectID(x)` / `ObjectId(x)` called without `new` on a value imported from a local module (not provably the driver\'s).',
+    description: "`ObjectID(x)` / `ObjectId(x)` called without `new` on a value imported from a local module (not provably the driver's).",
     help: "If it is mongodb's ObjectId (re-exported), write `new ObjectId(x)`: mongodb 4+ throws without `new`.",
   },
   'mongodb-callbacks/old-driver': {
@@ -179,7 +182,7 @@ export const CALLBACK_RULES: RuleTable = {
   },
   'mongodb-callbacks/with-transaction': {
     severity: 'warning',
-    description: 'session.withTransaction() returns the callback\'s return value since 6.0 (it used to return the command result or undefined).',
+    description: "session.withTransaction() returns the callback's return value since 6.0 (it used to return the command result or undefined).",
     help: 'Audit code that tests or uses the result of withTransaction().',
   },
   'mongodb-callbacks/v2-connect': {
@@ -189,7 +192,8 @@ export const CALLBACK_RULES: RuleTable = {
   },
   'mongodb-callbacks/untracked-callback': {
     severity: 'warning',
-    description: 'A driver-looking call passes a callback, but its receiver could not be followed to a mongodb handle. An error on a receiver of the `x.collection(\'name\')` shape or with an err-first callback written out (mongodb 5+ ignores the callback); a warning for a callback passed by name on another receiver.',
+    description:
+      "A driver-looking call passes a callback, but its receiver could not be followed to a mongodb handle. An error on a receiver of the `x.collection('name')` shape or with an err-first callback written out (mongodb 5+ ignores the callback); a warning for a callback passed by name on another receiver.",
     help: "If it is a driver call, annotate the handle so the codemod can follow it and convert the call (JSDoc `@param {import('mongodb').Db} db`, or `@param {Collection} users` with Collection imported from mongodb, or a TS type), or convert it by hand (await it, or `.then((res) => cb(null, res), (err) => cb(err))`).",
   },
   'mongodb-callbacks/callback-not-converted': {
@@ -204,8 +208,9 @@ export const CALLBACK_RULES: RuleTable = {
   },
   'mongodb-callbacks/untracked-removed-method': {
     severity: 'error',
-    description: 'A removed collection method (insert, update, remove, save, count, findAndModify, ensureIndex, mapReduce, …) is called on a receiver that could not be followed to a mongodb handle, in a package that depends on the driver; it was left unchanged.',
-    help: 'If it is a driver collection, use the current method (the finding names it), or annotate the handle (JSDoc `@param {import(\'mongodb\').Collection} users`, or a TS type) and run again.',
+    description:
+      'A removed collection method (insert, update, remove, save, count, findAndModify, ensureIndex, mapReduce, …) is called on a receiver that could not be followed to a mongodb handle, in a package that depends on the driver; it was left unchanged.',
+    help: "If it is a driver collection, use the current method (the finding names it), or annotate the handle (JSDoc `@param {import('mongodb').Collection} users`, or a TS type) and run again.",
   },
   'mongodb-callbacks/untracked-result-shape': {
     severity: 'error',
@@ -214,7 +219,8 @@ export const CALLBACK_RULES: RuleTable = {
   },
   'mongodb-callbacks/untracked-option': {
     severity: 'error',
-    description: 'An option removed from the driver (`fields`, `returnOriginal`, `multi`, `single`, `new`, a positional sort) is passed to a call whose receiver could not be followed to a mongodb handle.',
+    description:
+      'An option removed from the driver (`fields`, `returnOriginal`, `multi`, `single`, `new`, a positional sort) is passed to a call whose receiver could not be followed to a mongodb handle.',
     help: 'Use the current option (`projection`, `returnDocument`) or method (updateMany / deleteOne / findOneAndUpdate with `sort`).',
   },
   'mongodb-callbacks/fastify-plugin': {
@@ -225,7 +231,7 @@ export const CALLBACK_RULES: RuleTable = {
   'mongodb-callbacks/connection-string-option': {
     severity: 'error',
     description: 'A mongodb:// connection string carries an option the current driver does not know (`useUnifiedTopology`, `useNewUrlParser`, …).',
-    help: 'Remove the option from the connection string (or rename it: see the driver\'s connection string options).',
+    help: "Remove the option from the connection string (or rename it: see the driver's connection string options).",
   },
   'mongodb-callbacks/dependency': {
     severity: 'info',

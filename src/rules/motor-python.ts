@@ -105,7 +105,7 @@ export const PYTHON_RULES: RuleTable = {
   'motor-python/needs-await-in-sync': {
     severity: 'error',
     description: "A coroutine of PyMongo's async API is called where `await` is not allowed; it was not rewritten.",
-    help: 'Move this call into an async function and `await` it (or run it with asyncio.run / the framework\'s async shutdown hook).',
+    help: "Move this call into an async function and `await` it (or run it with asyncio.run / the framework's async shutdown hook).",
   },
   'motor-python/now-coroutine': {
     severity: 'error',
@@ -170,22 +170,24 @@ export const PYTHON_RULES: RuleTable = {
   'motor-python/await-added-heuristic': {
     severity: 'warning',
     description: "A cursor-returning coroutine's receiver was not proven to be a Motor handle, but its chain starts from one, so `await` was added.",
-    help: "Review this line: if the receiver is not a PyMongo async collection/database, remove the added `await`.",
+    help: 'Review this line: if the receiver is not a PyMongo async collection/database, remove the added `await`.',
   },
   'motor-python/beanie-2': {
     severity: 'info',
-    description: "Beanie 2.0 (PyMongo async) renamed get_motor_collection() to get_pymongo_collection(); the call was renamed.",
-    help: "Nothing to do: the beanie pin is raised to >=2.0 with the driver.",
+    description: 'Beanie 2.0 (PyMongo async) renamed get_motor_collection() to get_pymongo_collection(); the call was renamed.',
+    help: 'Nothing to do: the beanie pin is raised to >=2.0 with the driver.',
   },
   'motor-python/beanie-motor-collection': {
     severity: 'error',
-    description: "Beanie 2.0 removed Document.get_motor_collection() (no alias); the call is not renamed where its receiver could not be traced to a Beanie document (warning), and is an error in check where it could.",
-    help: "If the receiver is a Beanie document class or instance, call get_pymongo_collection() instead (it returns a pymongo AsyncCollection).",
+    description:
+      'Beanie 2.0 removed Document.get_motor_collection() (no alias); the call is not renamed where its receiver could not be traced to a Beanie document (warning), and is an error in check where it could.',
+    help: 'If the receiver is a Beanie document class or instance, call get_pymongo_collection() instead (it returns a pymongo AsyncCollection).',
   },
   'motor-python/motor-collection-override': {
     severity: 'warning',
-    description: "A Beanie document class overrides get_motor_collection(); Beanie 2.0 no longer has that method and calls get_pymongo_collection(), so its own operations bypass the override. Calls to it were not renamed.",
-    help: "Rename the override (and its calls) to get_pymongo_collection(), returning a pymongo AsyncCollection.",
+    description:
+      'A Beanie document class overrides get_motor_collection(); Beanie 2.0 no longer has that method and calls get_pymongo_collection(), so its own operations bypass the override. Calls to it were not renamed.',
+    help: 'Rename the override (and its calls) to get_pymongo_collection(), returning a pymongo AsyncCollection.',
   },
   'motor-python/own-motor-collection': {
     severity: 'info',
@@ -195,41 +197,42 @@ export const PYTHON_RULES: RuleTable = {
   'motor-python/beanie-pin-raised': {
     severity: 'info',
     description: "The beanie pin was raised to >= 2.0: Beanie < 2.0 needs Motor, 2.0 runs on PyMongo's async API.",
-    help: "Check the Beanie 2.0 release notes for other changes your models rely on.",
+    help: 'Check the Beanie 2.0 release notes for other changes your models rely on.',
   },
   'motor-python/install-motor-message': {
     severity: 'warning',
-    description: "A user-facing message tells users to install motor, which the migrated code no longer uses.",
-    help: "Point it at PyMongo instead, e.g. \"pip install 'pymongo>=4.13'\".",
+    description: 'A user-facing message tells users to install motor, which the migrated code no longer uses.',
+    help: 'Point it at PyMongo instead, e.g. "pip install \'pymongo>=4.13\'".',
   },
   'motor-python/io-loop-kwarg': {
     severity: 'warning',
-    description: "`io_loop=` is passed to a callable that could not be traced to a Motor constructor; it was not rewritten.",
-    help: "If this builds a Motor/PyMongo client, remove `io_loop=`: PyMongo async runs on the running asyncio loop.",
+    description: '`io_loop=` is passed to a callable that could not be traced to a Motor constructor; it was not rewritten.',
+    help: 'If this builds a Motor/PyMongo client, remove `io_loop=`: PyMongo async runs on the running asyncio loop.',
   },
   'motor-python/motor-kept': {
     severity: 'warning',
-    description: "motor stays a dependency: code that an ODM still running on Motor needs remains.",
+    description: 'motor stays a dependency: code that an ODM still running on Motor needs remains.',
     help: "Move the models to an ODM on PyMongo's async API (e.g. beanie>=2.0) or wait for a release that supports it; then replace motor with pymongo>=4.13.",
   },
   'motor-python/motor-only-name': {
     severity: 'error',
-    description: "A Motor-only name (get_io_loop, AgnosticCollection, motor.core, MotorGridFSBucket, ...) has no PyMongo counterpart.",
-    help: "Use the pymongo.asynchronous class instead (AsyncMongoClient, AsyncDatabase, AsyncCollection, AsyncCursor, AsyncCommandCursor, gridfs.AsyncGridFSBucket, ...).",
+    description: 'A Motor-only name (get_io_loop, AgnosticCollection, motor.core, MotorGridFSBucket, ...) has no PyMongo counterpart.',
+    help: 'Use the pymongo.asynchronous class instead (AsyncMongoClient, AsyncDatabase, AsyncCollection, AsyncCursor, AsyncCommandCursor, gridfs.AsyncGridFSBucket, ...).',
   },
   'motor-python/odm-motor-client': {
     severity: 'error',
     description: "An ODM that still runs on Motor is handed a client or database on PyMongo's async API; the ODM calls Motor-only APIs on it and breaks.",
-    help: "Keep a Motor client for the ODM (and `motor` in the dependencies) until the ODM supports PyMongo async, or move the models to an ODM that does (e.g. Beanie >= 2.0).",
+    help: 'Keep a Motor client for the ODM (and `motor` in the dependencies) until the ODM supports PyMongo async, or move the models to an ODM that does (e.g. Beanie >= 2.0).',
   },
   'motor-python/untraced-cursor-coroutine': {
     severity: 'error',
-    description: "A cursor-returning call (aggregate, list_indexes, ...) is consumed the Motor way on a receiver that could not be traced; under PyMongo's async API it is a coroutine and must be awaited first.",
-    help: "Await the call first: `cursor = await coll.aggregate(p)`, then `await cursor.to_list()` / `async for`.",
+    description:
+      "A cursor-returning call (aggregate, list_indexes, ...) is consumed the Motor way on a receiver that could not be traced; under PyMongo's async API it is a coroutine and must be awaited first.",
+    help: 'Await the call first: `cursor = await coll.aggregate(p)`, then `await cursor.to_list()` / `async for`.',
   },
   'motor-python/unverified-close': {
     severity: 'warning',
     description: "A client-looking receiver is closed without `await`; under PyMongo's async API AsyncMongoClient.close() is a coroutine.",
-    help: "If the receiver is an AsyncMongoClient, write `await client.close()` inside an async function.",
+    help: 'If the receiver is an AsyncMongoClient, write `await client.close()` inside an async function.',
   },
 };

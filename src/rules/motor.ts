@@ -40,7 +40,7 @@ export const MOTOR_RULES: RuleTable = {
   'motor/cursor-each': {
     severity: 'error',
     description: 'cursor.each(callback) does not exist on native cursors.',
-    help: 'Iterate with `for await (const doc of cursor) { ... }`; the callback\'s final call with null becomes the code after the loop.',
+    help: "Iterate with `for await (const doc of cursor) { ... }`; the callback's final call with null becomes the code after the loop.",
   },
   'motor/fetch-next': {
     severity: 'error',

@@ -42,7 +42,13 @@ export function withFile(f: EngineFinding, file: string): Finding {
  * A finding that marks old-API code left in place (the dependency raise waits for none to remain): errors and
  * warnings of the callback presets, but for the notes on behaviour that changed under code already migrated.
  */
-const NOT_LEFTOVERS = new Set(['mongodb-callbacks/dependency-held', 'mongodb-callbacks/drop-missing', 'mongodb-callbacks/return-original-ignored', 'mongodb-callbacks/each-return-false', 'mongodb-callbacks/with-transaction']);
+const NOT_LEFTOVERS = new Set([
+  'mongodb-callbacks/dependency-held',
+  'mongodb-callbacks/drop-missing',
+  'mongodb-callbacks/return-original-ignored',
+  'mongodb-callbacks/each-return-false',
+  'mongodb-callbacks/with-transaction',
+]);
 function isLegacySite(f: Finding): boolean {
   return (f.severity === 'error' || f.severity === 'warning') && /^(mongodb-callbacks|mongodb-legacy)\//.test(f.ruleId) && !NOT_LEFTOVERS.has(f.ruleId);
 }
@@ -112,11 +118,7 @@ export function migrateManifests(ctx: ManifestContext, packagesByManifest: Map<s
     for (const c of CLIENTS) {
       if (!pkgs.has(c.module)) continue;
       const left = findings.filter(
-        (f) =>
-          (f.severity === 'error' || f.severity === 'warning') &&
-          f.ruleId.startsWith(`${c.info.name}/`) &&
-          !CLIENT_NOTES.has(f.ruleId.slice(c.info.name.length + 1)) &&
-          inPackage(f),
+        (f) => (f.severity === 'error' || f.severity === 'warning') && f.ruleId.startsWith(`${c.info.name}/`) && !CLIENT_NOTES.has(f.ruleId.slice(c.info.name.length + 1)) && inPackage(f),
       );
       if (!left.length) continue;
       pkgs.delete(c.module);

@@ -156,7 +156,6 @@ export function looksMinified(text: string, rel = ''): boolean {
   return longest > 1000 && text.length / lines > 250;
 }
 
-
 /** Decode UTF-8 strictly; undefined when the bytes are not valid UTF-8. */
 export function decode(buf: Uint8Array): string | undefined {
   try {
@@ -176,7 +175,16 @@ export async function processCandidate(abs: string, rel: string, buf: Uint8Array
     const lines = new LineIndex(o.text);
     for (const m of findMarkers(o.text, language)) {
       const end = lines.lineText(m.line).length + 1;
-      o.findings.push({ ruleId: 'mongo-codemod/marker', severity: 'error', message: `Marker left by run --annotate: ${m.ruleId} still needs its manual fix.`, line: m.line, column: m.column, endLine: m.line, endColumn: end, fix: 'Apply the fix the marker describes, then delete the marker comment.' });
+      o.findings.push({
+        ruleId: 'mongo-codemod/marker',
+        severity: 'error',
+        message: `Marker left by run --annotate: ${m.ruleId} still needs its manual fix.`,
+        line: m.line,
+        column: m.column,
+        endLine: m.line,
+        endColumn: end,
+        fix: 'Apply the fix the marker describes, then delete the marker comment.',
+      });
     }
   }
   // check: an import of a legacy module that the engine neither migrates nor flags (`import m = require('motor')`,
@@ -281,7 +289,8 @@ async function processEngine(abs: string, rel: string, buf: Uint8Array, options:
   };
   if (encoding) {
     // Written back in its own encoding: only when every character fits it.
-    if (/[^\x00-\xff]/.test(changed.newText!)) return { ...base, text, findings: result.findings, report: { path: rel, status: 'error', reason: 'the migrated text does not fit the Latin-1 encoding its coding line declares: not written' } };
+    if (/[^\x00-\xff]/.test(changed.newText!))
+      return { ...base, text, findings: result.findings, report: { path: rel, status: 'error', reason: 'the migrated text does not fit the Latin-1 encoding its coding line declares: not written' } };
     changed.encoding = encoding;
   }
   return changed;
@@ -289,7 +298,9 @@ async function processEngine(abs: string, rel: string, buf: Uint8Array, options:
 
 /** The encoding a Python file's PEP 263 coding line (line 1 or 2) declares: 'latin1', another WHATWG label, or undefined. */
 export function pep263(buf: Uint8Array): string | undefined {
-  const head = Buffer.from(buf.buffer, buf.byteOffset, Math.min(buf.byteLength, 400)).toString('latin1').split(/\r?\n|\r/, 2);
+  const head = Buffer.from(buf.buffer, buf.byteOffset, Math.min(buf.byteLength, 400))
+    .toString('latin1')
+    .split(/\r?\n|\r/, 2);
   for (const line of head) {
     const m = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/.exec(line);
     if (m) {

@@ -80,7 +80,13 @@ export async function jsSpeculative(
       }
     });
     if (!added.length) break;
-    round = promote(added.map((k) => path.basename(k)), jsFiles, (abs) => indexed.has(abs), candidates, bytesOf);
+    round = promote(
+      added.map((k) => path.basename(k)),
+      jsFiles,
+      (abs) => indexed.has(abs),
+      candidates,
+      bytesOf,
+    );
   }
   // Processed before the index was complete, and naming a module the index gained since: process again.
   const finalKeys = Object.keys(index);
@@ -195,7 +201,9 @@ export async function jsFactRounds(
       ),
     );
     for (const abs of stale) extra.delete(abs);
-    importers = new Set(changedModules.length ? jsFiles.filter((abs) => outcomes.has(abs) && importsLocalModule((candidates.get(abs) ?? bytesOf(abs) ?? Buffer.alloc(0)).toString('utf8'), changedModules)) : []);
+    importers = new Set(
+      changedModules.length ? jsFiles.filter((abs) => outcomes.has(abs) && importsLocalModule((candidates.get(abs) ?? bytesOf(abs) ?? Buffer.alloc(0)).toString('utf8'), changedModules)) : [],
+    );
   }
   return run;
 }
@@ -205,7 +213,6 @@ function early(abs: string, outcomes: Map<string, Outcome>): boolean {
   const s = outcomes.get(abs)?.report.status;
   return s === 'skipped' || s === 'error';
 }
-
 
 /**
  * Cross-file rounds: the files (not skipped) whose bytes contain one of these names (a module basename just indexed,

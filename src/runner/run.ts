@@ -150,7 +150,11 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
     await retryDeep(outcomes, candidates, cwd, engineOptions, settle, failed);
   } finally {
     // A pool that never came up (tinypool failed to load) has nothing to destroy, and must not hide the run's error.
-    if (pool) await pool.then((p) => p.destroy(), () => undefined);
+    if (pool)
+      await pool.then(
+        (p) => p.destroy(),
+        () => undefined,
+      );
   }
   candidates.clear();
   await release(engines);

@@ -100,7 +100,10 @@ export function scanFiles(files: readonly string[], cwd: string, options: Engine
   const needles = new Map<Engine, Buffer[]>();
   const always = new Map<Engine, ((abs: string) => boolean) | undefined>();
   for (const e of ENGINES) {
-    needles.set(e, [...e.scanNeedles(options), MARKER_TAG].map((n) => Buffer.from(n)));
+    needles.set(
+      e,
+      [...e.scanNeedles(options), MARKER_TAG].map((n) => Buffer.from(n)),
+    );
     always.set(e, e.alwaysCandidates?.(options, cwd));
   }
   const counts = new Map<string, number>();
@@ -124,7 +127,6 @@ export function scanFiles(files: readonly string[], cwd: string, options: Engine
 function readError(err: unknown): string {
   return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'vanished before it could be read' : `could not be read: ${(err as Error).message}`;
 }
-
 
 /**
  * Byte ranges packed into large chunks, up to a total budget: a file is read into free() (the free end of the

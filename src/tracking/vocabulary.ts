@@ -13,8 +13,7 @@ export class Vocabulary {
   constructor(specs: readonly WrapperSpec[]) {
     for (const spec of specs) {
       for (const [name, motorName] of Object.entries(spec.exports ?? {})) this.exportAliases.set(name, motorName);
-      for (const [name, f] of Object.entries(spec.factories ?? {}))
-        this.factories.set(name, { returns: f.returns as HandleKind, async: f.async ?? false });
+      for (const [name, f] of Object.entries(spec.factories ?? {})) this.factories.set(name, { returns: f.returns as HandleKind, async: f.async ?? false });
       for (const [kind, map] of Object.entries(spec.methods ?? {}) as [HandleKindName, Record<string, string>][]) {
         let m = this.methodAliases.get(kind);
         if (!m) this.methodAliases.set(kind, (m = new Map()));

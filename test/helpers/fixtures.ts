@@ -64,7 +64,5 @@ export function loadCases(preset: string): Case[] {
 }
 
 export function normaliseFindings(list: { ruleId: string; severity: string; line: number; column: number }[]): ExpectedFinding[] {
-  return list
-    .map((f) => ({ ruleId: f.ruleId, severity: f.severity, line: f.line, column: f.column }))
-    .sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+  return list.map((f) => ({ ruleId: f.ruleId, severity: f.severity, line: f.line, column: f.column })).sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
 }

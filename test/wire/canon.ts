@@ -75,7 +75,14 @@ export class Canon {
     const HANDLES: Record<string, string> = { MongoClient: 'client', AsyncIOMotorClient: 'client', Db: 'db', Database: 'db', Collection: 'collection', Admin: 'admin', ClientSession: 'session' };
     if (ctor && HANDLES[ctor]) return `<${HANDLES[ctor]}>`;
     if (ctor && ctor !== 'Object' && ctor !== 'Array' && Object.getPrototypeOf(v) !== null) {
-      return { [`<${ctor}>`]: Object.fromEntries(keys.filter((k) => !k.startsWith('_')).sort().map((k) => [k, this.value(v[k], depth + 1)])) };
+      return {
+        [`<${ctor}>`]: Object.fromEntries(
+          keys
+            .filter((k) => !k.startsWith('_'))
+            .sort()
+            .map((k) => [k, this.value(v[k], depth + 1)]),
+        ),
+      };
     }
     return Object.fromEntries(keys.map((k) => [k, this.value(v[k], depth + 1)]));
   }

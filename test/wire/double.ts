@@ -346,7 +346,7 @@ export class MongoDouble {
           const c = this.coll(n);
           const q = new Query(d.q ?? {});
           const limit = num(d.limit ?? 0);
-          for (let i = 0; i < c.length; ) {
+          for (let i = 0; i < c.length;) {
             if (q.test(c[i]!) && (!limit || removed < limit)) {
               c.splice(i, 1);
               removed++;
@@ -426,7 +426,12 @@ export class MongoDouble {
       case 'listIndexes': {
         const n = ns(cmd.listIndexes);
         if (!this.collections.has(n)) throw new CommandError(26, 'NamespaceNotFound', `ns does not exist: ${n}`);
-        return this.cursor(n, this.indexes.get(n)!.map((ix) => ({ v: 2, ...ix })), cmd.cursor?.batchSize, false);
+        return this.cursor(
+          n,
+          this.indexes.get(n)!.map((ix) => ({ v: 2, ...ix })),
+          cmd.cursor?.batchSize,
+          false,
+        );
       }
       case 'dropIndexes': {
         const n = ns(cmd.dropIndexes);

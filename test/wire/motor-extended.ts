@@ -14,43 +14,53 @@ export function extendMotor(example: any, driver: any): any {
 
   const cursorProto = Cursor.prototype;
   for (const m of ['skip', 'project', 'batchSize', 'maxTimeMS', 'hint', 'comment', 'collation']) {
-    if (!(m in cursorProto)) cursorProto[m] = function (this: any, ...a: unknown[]) {
-      this.inner[m](...a);
-      return this;
-    };
+    if (!(m in cursorProto))
+      cursorProto[m] = function (this: any, ...a: unknown[]) {
+        this.inner[m](...a);
+        return this;
+      };
   }
-  for (const m of ['next', 'hasNext', 'close', 'tryNext']) if (!(m in cursorProto)) cursorProto[m] = function (this: any, ...a: unknown[]) {
-    return this.inner[m](...a);
-  };
+  for (const m of ['next', 'hasNext', 'close', 'tryNext'])
+    if (!(m in cursorProto))
+      cursorProto[m] = function (this: any, ...a: unknown[]) {
+        return this.inner[m](...a);
+      };
   // Motor's fetch_next / next_object pair: a promise that a document is buffered, then that document, synchronously
-  if (!('fetchNext' in cursorProto)) Object.defineProperty(cursorProto, 'fetchNext', {
-    get(this: any) {
-      return this.inner.hasNext();
-    },
-  });
-  if (!('nextObject' in cursorProto)) cursorProto.nextObject = function (this: any) {
-    return this.inner.readBufferedDocuments(1)[0] ?? null;
-  };
-  if (!(Symbol.asyncIterator in cursorProto)) cursorProto[Symbol.asyncIterator] = function (this: any) {
-    return this.inner[Symbol.asyncIterator]();
-  };
+  if (!('fetchNext' in cursorProto))
+    Object.defineProperty(cursorProto, 'fetchNext', {
+      get(this: any) {
+        return this.inner.hasNext();
+      },
+    });
+  if (!('nextObject' in cursorProto))
+    cursorProto.nextObject = function (this: any) {
+      return this.inner.readBufferedDocuments(1)[0] ?? null;
+    };
+  if (!(Symbol.asyncIterator in cursorProto))
+    cursorProto[Symbol.asyncIterator] = function (this: any) {
+      return this.inner[Symbol.asyncIterator]();
+    };
 
   const collProto = Collection.prototype;
   for (let p = driver.Collection.prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
     for (const m of Object.getOwnPropertyNames(p)) {
       if (m === 'constructor' || m in collProto || typeof Object.getOwnPropertyDescriptor(p, m)?.value !== 'function') continue;
-      collProto[m] = m === 'listIndexes' ? function (this: any, ...a: unknown[]) {
-        return new Cursor(this.inner.listIndexes(...a));
-      } : function (this: any, ...a: unknown[]) {
-        return this.inner[m](...a);
-      };
+      collProto[m] =
+        m === 'listIndexes'
+          ? function (this: any, ...a: unknown[]) {
+              return new Cursor(this.inner.listIndexes(...a));
+            }
+          : function (this: any, ...a: unknown[]) {
+              return this.inner[m](...a);
+            };
     }
   }
   const dbProto = Database.prototype;
   for (const m of ['command', 'createCollection', 'dropCollection', 'dropDatabase', 'createIndex', 'stats']) {
-    if (!(m in dbProto)) dbProto[m] = function (this: any, ...a: unknown[]) {
-      return this.inner[m](...a);
-    };
+    if (!(m in dbProto))
+      dbProto[m] = function (this: any, ...a: unknown[]) {
+        return this.inner[m](...a);
+      };
   }
 
   // attribute access: an unknown name on a client is a database, on a database a collection (as in Motor)
@@ -62,9 +72,10 @@ export function extendMotor(example: any, driver: any): any {
       },
     });
   // the driver's names, which Motor-style code also calls (the motor preset leaves them as they are)
-  if (!('collection' in dbProto)) dbProto.collection = function (this: any, name: string) {
-    return this.getCollection(name);
-  };
+  if (!('collection' in dbProto))
+    dbProto.collection = function (this: any, name: string) {
+      return this.getCollection(name);
+    };
   const origGetDatabase = example.AsyncIOMotorClient.prototype.getDatabase;
   const origDefault = example.AsyncIOMotorClient.prototype.getDefaultDatabase;
   const wrapDb = (d: any) => attrs(d, (n) => d.getCollection(n));
@@ -74,12 +85,14 @@ export function extendMotor(example: any, driver: any): any {
   example.AsyncIOMotorClient.prototype.getDefaultDatabase = function (this: any) {
     return wrapDb(origDefault.call(this));
   };
-  if (!('db' in example.AsyncIOMotorClient.prototype)) example.AsyncIOMotorClient.prototype.db = function (this: any, name?: string) {
-    return name === undefined ? this.getDefaultDatabase() : this.getDatabase(name);
-  };
-  if (!('startSession' in example.AsyncIOMotorClient.prototype)) example.AsyncIOMotorClient.prototype.startSession = function (this: any, ...a: unknown[]) {
-    return this.inner.startSession(...a);
-  };
+  if (!('db' in example.AsyncIOMotorClient.prototype))
+    example.AsyncIOMotorClient.prototype.db = function (this: any, name?: string) {
+      return name === undefined ? this.getDefaultDatabase() : this.getDatabase(name);
+    };
+  if (!('startSession' in example.AsyncIOMotorClient.prototype))
+    example.AsyncIOMotorClient.prototype.startSession = function (this: any, ...a: unknown[]) {
+      return this.inner.startSession(...a);
+    };
   class AsyncIOMotorClient extends example.AsyncIOMotorClient {
     constructor(...a: unknown[]) {
       super(...a);

@@ -81,7 +81,10 @@ export async function runCase(c: Case, all: Case[], opts: { outputFile?: string;
 export function compare(a: SideResult, b: SideResult): string[] {
   const out: string[] = [];
   if (a.error || b.error) out.push(`a run failed:\n  input: ${a.error ?? 'ok'}\n  output: ${b.error ?? 'ok'}`);
-  for (const [side, r] of [['input', a], ['output', b]] as const) {
+  for (const [side, r] of [
+    ['input', a],
+    ['output', b],
+  ] as const) {
     const failed = r.events.find((e) => typeof e === 'object' && e !== null && 'loadError' in e);
     if (failed) out.push(`the ${side} did not load: ${JSON.stringify(failed)}`);
   }

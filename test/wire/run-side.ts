@@ -70,7 +70,8 @@ net.Socket.prototype.connect = function (this: net.Socket, ...args: any[]) {
   }
   return (origConnect as any).apply(this, args);
 } as any;
-for (const k of ['MONGO_URL', 'U', 'MONGODB_URI', 'MONGO_URI', 'MONGODB_URL', 'DATABASE_URL', 'DB_URI', 'DB_URL', 'ANALYTICS_URL', 'REPORTING_URL', 'ARCHIVE_URL', 'REPLICA_URL']) process.env[k] = 'mongodb://localhost:27017/app';
+for (const k of ['MONGO_URL', 'U', 'MONGODB_URI', 'MONGO_URI', 'MONGODB_URL', 'DATABASE_URL', 'DB_URI', 'DB_URL', 'ANALYTICS_URL', 'REPORTING_URL', 'ARCHIVE_URL', 'REPLICA_URL'])
+  process.env[k] = 'mongodb://localhost:27017/app';
 
 const events: unknown[] = [];
 // an exception that escapes every handler: thrown in a callback (uncaught) or in a promise reaction (unhandled
@@ -357,7 +358,14 @@ try {
     mod = await loadEsm(source, req.file, req.virtual);
   }
   // what the module exports (a barrel that re-exports a whole driver says `exports: false`: its list is the driver's)
-  events.push({ loaded: scenario.exports === false ? 'not compared' : Object.keys(mod).filter((k) => k !== 'default' || mod[k] !== undefined).sort() });
+  events.push({
+    loaded:
+      scenario.exports === false
+        ? 'not compared'
+        : Object.keys(mod)
+            .filter((k) => k !== 'default' || mod[k] !== undefined)
+            .sort(),
+  });
 } catch (e) {
   events.push({ loadError: e });
 }
@@ -442,15 +450,15 @@ for (const call of scenario.calls) {
         waits.push(Promise.race(either));
         ret = r.handlers[r.handlers.length - 1]!({ params: {}, query: {}, body: {}, ...(rawArgs[0] as object) }, res, next);
       } else {
-      let fn: any = mod;
-      let self: any;
-      for (const part of name.split('.')) {
-        self = fn;
-        fn = fn?.[part];
-      }
-      if (typeof fn !== 'function') throw new Error(`wire harness: ${name} is not an exported function`);
-      const args = rawArgs.map((a, i) => (a === CB ? mkCb(`cb${i}`) : a === OUT ? mkOut() : a === RES ? mkRes() : a === NEXT ? mkCb('next') : a instanceof Handle ? handle(a) : a));
-      ret = fn.apply(self, args);
+        let fn: any = mod;
+        let self: any;
+        for (const part of name.split('.')) {
+          self = fn;
+          fn = fn?.[part];
+        }
+        if (typeof fn !== 'function') throw new Error(`wire harness: ${name} is not an exported function`);
+        const args = rawArgs.map((a, i) => (a === CB ? mkCb(`cb${i}`) : a === OUT ? mkOut() : a === RES ? mkRes() : a === NEXT ? mkCb('next') : a instanceof Handle ? handle(a) : a));
+        ret = fn.apply(self, args);
       }
     }
     if (ret && typeof (ret as any).then === 'function') {
@@ -479,7 +487,10 @@ for (const call of scenario.calls) {
 await settle(300);
 
 const canon = new Canon(known);
-const writes = double.log.filter((r) => !HANDSHAKE.has(r.name)).map((r) => canonCommand(r, canon)).filter((x) => x !== undefined);
+const writes = double.log
+  .filter((r) => !HANDSHAKE.has(r.name))
+  .map((r) => canonCommand(r, canon))
+  .filter((x) => x !== undefined);
 const stream = double.log.filter((r) => !HANDSHAKE.has(r.name)).map((r) => `${r.name} ${r.db}.${typeof r.cmd[r.name] === 'string' ? r.cmd[r.name] : ''}`);
 if (process.exitCode) events.push({ exitCode: process.exitCode });
 process.exitCode = 0;

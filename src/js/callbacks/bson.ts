@@ -28,7 +28,11 @@ export function driverExportOf(binding: Binding | undefined): string | undefined
   if (p.isVariableDeclarator()) {
     const init = p.node.init;
     const isReq = (n: t.Node | null | undefined): boolean =>
-      n?.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments[0]?.type === 'StringLiteral' && (n.arguments[0].value === 'mongodb' || isLegacySpecifier(n.arguments[0].value));
+      n?.type === 'CallExpression' &&
+      n.callee.type === 'Identifier' &&
+      n.callee.name === 'require' &&
+      n.arguments[0]?.type === 'StringLiteral' &&
+      (n.arguments[0].value === 'mongodb' || isLegacySpecifier(n.arguments[0].value));
     if (p.node.id.type === 'ObjectPattern' && isReq(init)) {
       for (const pr of p.node.id.properties) {
         if (pr.type === 'ObjectProperty' && pr.value.type === 'Identifier' && pr.value.name === binding.identifier.name && pr.key.type === 'Identifier') return pr.key.name;
@@ -223,10 +227,6 @@ function fromLocalModule(binding: Binding | undefined): boolean {
   let init = p.node.init;
   while (init?.type === 'MemberExpression') init = init.object;
   return (
-    init?.type === 'CallExpression' &&
-    init.callee.type === 'Identifier' &&
-    init.callee.name === 'require' &&
-    init.arguments[0]?.type === 'StringLiteral' &&
-    !isBareSpecifier(init.arguments[0].value)
+    init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require' && init.arguments[0]?.type === 'StringLiteral' && !isBareSpecifier(init.arguments[0].value)
   );
 }

@@ -183,7 +183,14 @@ export function callbackShape(fn: FnPath): Shape {
   if (!body.isBlockStatement()) {
     // (err, res) => f(err, res)
     const b = body.node;
-    if (b.type === 'CallExpression' && b.arguments.length === params.length && b.arguments.every((a, i) => a.type === 'Identifier' && a.name === paramName(fn, i)) && b.callee.type === 'Identifier' && b.callee.name !== err && b.callee.name !== res) {
+    if (
+      b.type === 'CallExpression' &&
+      b.arguments.length === params.length &&
+      b.arguments.every((a, i) => a.type === 'Identifier' && a.name === paramName(fn, i)) &&
+      b.callee.type === 'Identifier' &&
+      b.callee.name !== err &&
+      b.callee.name !== res
+    ) {
       return { t: 'pass', fn: body.get('callee') as NodePath };
     }
     return { t: 'other', why: 'the error is used in an expression body' };
@@ -192,7 +199,14 @@ export function callbackShape(fn: FnPath): Shape {
   if (stmts.length === 1) {
     const s = stmts[0]!.node;
     const expr = s.type === 'ExpressionStatement' ? s.expression : s.type === 'ReturnStatement' ? s.argument : undefined;
-    if (expr?.type === 'CallExpression' && expr.callee.type === 'Identifier' && expr.callee.name !== err && expr.callee.name !== res && expr.arguments.length === params.length && expr.arguments.every((a, i) => a.type === 'Identifier' && a.name === paramName(fn, i))) {
+    if (
+      expr?.type === 'CallExpression' &&
+      expr.callee.type === 'Identifier' &&
+      expr.callee.name !== err &&
+      expr.callee.name !== res &&
+      expr.arguments.length === params.length &&
+      expr.arguments.every((a, i) => a.type === 'Identifier' && a.name === paramName(fn, i))
+    ) {
       const callPath = (s.type === 'ExpressionStatement' ? stmts[0]!.get('expression') : stmts[0]!.get('argument')) as NodePath<t.CallExpression>;
       return { t: 'pass', fn: callPath.get('callee') as NodePath };
     }
@@ -205,7 +219,11 @@ export function callbackShape(fn: FnPath): Shape {
   const h = handler.node;
   const throwOnly =
     (h.type === 'ThrowStatement' && h.argument.type === 'Identifier' && h.argument.name === err) ||
-    (h.type === 'BlockStatement' && h.body.length === 1 && h.body[0]!.type === 'ThrowStatement' && (h.body[0] as t.ThrowStatement).argument.type === 'Identifier' && ((h.body[0] as t.ThrowStatement).argument as t.Identifier).name === err);
+    (h.type === 'BlockStatement' &&
+      h.body.length === 1 &&
+      h.body[0]!.type === 'ThrowStatement' &&
+      (h.body[0] as t.ThrowStatement).argument.type === 'Identifier' &&
+      ((h.body[0] as t.ThrowStatement).argument as t.Identifier).name === err);
   const alt = first.get('alternate') as NodePath<t.Statement>;
   const exitGlobal = !fn.scope.getBinding('process');
   if (first.node.alternate && !exits(h, exitGlobal)) return { t: 'other', why: 'an if/else on the error whose error branch does not return' };

@@ -195,9 +195,11 @@ export function decide(ctx: RuleContext, dc: DriverCall, state: ConvertState): D
 
   if (dc.meta?.sync) {
     if (shape.t === 'ident' || shape.t === 'pass') return { ...base, style: 'adapter' };
-    if (form !== 'S1' || !stmt.parentPath?.isBlockStatement() && !stmt.parentPath?.isProgram()) return { flag: 'mongodb-callbacks/callback-shape', why: `${dc.method}() with an inline callback in this position cannot be inlined.` };
+    if (form !== 'S1' || (!stmt.parentPath?.isBlockStatement() && !stmt.parentPath?.isProgram()))
+      return { flag: 'mongodb-callbacks/callback-shape', why: `${dc.method}() with an inline callback in this position cannot be inlined.` };
     const fn = cb as FnPath;
-    if (!inlineOk(fn)) return { flag: 'mongodb-callbacks/callback-shape', why: `The callback of ${dc.method}() cannot be inlined (its names clash with the enclosing scope, or it uses this/arguments).` };
+    if (!inlineOk(fn))
+      return { flag: 'mongodb-callbacks/callback-shape', why: `The callback of ${dc.method}() cannot be inlined (its names clash with the enclosing scope, or it uses this/arguments).` };
     const hasReturns = ownReturns(fn).length > 0;
     if (hasReturns && !tail.tail) return { flag: 'mongodb-callbacks/callback-shape', why: `The callback of ${dc.method}() returns early and the call is not in tail position.` };
     return { ...base, style: 'inline' };
@@ -211,7 +213,11 @@ export function decide(ctx: RuleContext, dc: DriverCall, state: ConvertState): D
   if (shape.t === 'guard') {
     if (v2) return { ...base, style: 'adapter' };
     const restEmpty = restIsEmpty(shape);
-    if (!shape.exits && !restEmpty) return { flag: 'mongodb-callbacks/callback-shape', why: `The error branch of the ${dc.method}() callback falls through into the success code; it can only become await in an async function, in tail position.` };
+    if (!shape.exits && !restEmpty)
+      return {
+        flag: 'mongodb-callbacks/callback-shape',
+        why: `The error branch of the ${dc.method}() callback falls through into the success code; it can only become await in an async function, in tail position.`,
+      };
     if (shape.elseBlock && !restAfterIfEmpty(shape)) return { flag: 'mongodb-callbacks/callback-shape', why: `The ${dc.method}() callback has an if/else on the error followed by more code.` };
   }
   if (shape.t === 'ignore' && ctx.isTypeScript && isInlineFn(cb) && cb.node.params[1]?.type === 'Identifier' && (cb.node.params[1] as t.Identifier).typeAnnotation) {
@@ -368,9 +374,9 @@ function adapter(ctx: RuleContext, d: Decision, prelude: (indent: string) => str
   const fn = cb as FnPath;
   const body = fn.get('body') as NodePath;
   const multiline = /\n/.test(ctx.text.slice(body.node.start!, body.node.end!));
-  const closeIndent = body.isBlockStatement() ? ctx.lineIndentBefore(body.node.end! - 1) ?? '' : '';
+  const closeIndent = body.isBlockStatement() ? (ctx.lineIndentBefore(body.node.end! - 1) ?? '') : '';
   const stmts = body.isBlockStatement() ? (body.node as t.BlockStatement).body : [];
-  const bodyIndent = stmts[0] ? ctx.lineIndentBefore(stmts[0].start!) ?? closeIndent + ctx.indentUnit : closeIndent + ctx.indentUnit;
+  const bodyIndent = stmts[0] ? (ctx.lineIndentBefore(stmts[0].start!) ?? closeIndent + ctx.indentUnit) : closeIndent + ctx.indentUnit;
   const pre = prelude(bodyIndent);
   const withPrelude = (block: string): string => {
     if (!pre) return block;
@@ -391,7 +397,11 @@ function adapter(ctx: RuleContext, d: Decision, prelude: (indent: string) => str
   let restBlock: string;
   if (shape.elseBlock) {
     const e = shape.elseBlock;
-    restBlock = e.isBlockStatement() ? (multiline ? reindent(ctx.render(e.node.start!, e.node.end!), bodyIndent, closeIndent) : ctx.render(e.node.start!, e.node.end!)) : `{ ${ctx.render(e.node.start!, e.node.end!)} }`;
+    restBlock = e.isBlockStatement()
+      ? multiline
+        ? reindent(ctx.render(e.node.start!, e.node.end!), bodyIndent, closeIndent)
+        : ctx.render(e.node.start!, e.node.end!)
+      : `{ ${ctx.render(e.node.start!, e.node.end!)} }`;
   } else {
     restBlock = '{' + ctx.render(shape.ifStmt.node.end!, body.node.end!);
   }
@@ -414,7 +424,7 @@ function awaitOrInline(ctx: RuleContext, d: Decision, v2: { client: string; db: 
   const unit = ctx.indentUnit;
   const stmtNode = d.form === 'S3' ? dc.call.node : d.stmt.node;
   const braces = d.form === 'S3' || !(d.stmt.parentPath?.isBlockStatement() || d.stmt.parentPath?.isProgram() || d.stmt.parentPath?.isSwitchCase());
-  const outer = d.form === 'S3' ? indentAt(ctx.text, d.stmt.node.start!) : ctx.lineIndentBefore(stmtNode.start!) ?? indentAt(ctx.text, stmtNode.start!);
+  const outer = d.form === 'S3' ? indentAt(ctx.text, d.stmt.node.start!) : (ctx.lineIndentBefore(stmtNode.start!) ?? indentAt(ctx.text, stmtNode.start!));
   const ind = braces ? outer + unit : outer;
   const semi = d.form === 'S3' ? ';' : semiOf(ctx, d.stmt.node) || ';';
   const stmts = body.isBlockStatement() ? (body.node as t.BlockStatement).body : [];
@@ -488,7 +498,9 @@ function awaitOrInline(ctx: RuleContext, d: Decision, v2: { client: string; db: 
     const parts: string[] = [];
     if (shape.elseBlock) {
       const e = shape.elseBlock;
-      parts.push(e.isBlockStatement() ? reindent(ctx.render(e.node.start! + 1, e.node.end! - 1).trim(), bodyIndent !== undefined ? bodyIndent + unit : undefined, ind) : ctx.render(e.node.start!, e.node.end!));
+      parts.push(
+        e.isBlockStatement() ? reindent(ctx.render(e.node.start! + 1, e.node.end! - 1).trim(), bodyIndent !== undefined ? bodyIndent + unit : undefined, ind) : ctx.render(e.node.start!, e.node.end!),
+      );
     }
     const after = ctx.render(shape.ifStmt.node.end!, body.node.end! - 1).trim();
     if (after) parts.push(dedent(after));
@@ -533,8 +545,19 @@ export function prepare(ctx: RuleContext, d: Decision, state: ConvertState): voi
     ctx.edit(ref.node.start!, ref.node.end!, v2.client);
     // What `check` reports on the result (clientRule), reported by the run that writes it.
     const call = m.parentPath;
-    if (ctx.options.mode !== 'check' && call?.isCallExpression() && call.node.callee === m.node && call.node.arguments.length === 0 && call.parentPath?.isExpressionStatement() && !asyncContext(call, state, ctx))
-      ctx.report('native/close-not-awaited', call.node, `${dbName}.close() becomes ${v2.client}.close(), which returns a promise that this synchronous code does not wait for (v2's db.close() did too).`);
+    if (
+      ctx.options.mode !== 'check' &&
+      call?.isCallExpression() &&
+      call.node.callee === m.node &&
+      call.node.arguments.length === 0 &&
+      call.parentPath?.isExpressionStatement() &&
+      !asyncContext(call, state, ctx)
+    )
+      ctx.report(
+        'native/close-not-awaited',
+        call.node,
+        `${dbName}.close() becomes ${v2.client}.close(), which returns a promise that this synchronous code does not wait for (v2's db.close() did too).`,
+      );
   }
 }
 

@@ -31,20 +31,7 @@ import type { RuleContext } from '../context.js';
 import { indentAt } from '../../core/text.js';
 import { CURSOR_BUILDERS } from '../../presets/motor.js';
 import { callbackShape, isInlineFn, paramName, type DriverCall, type FnPath, type Shape } from './calls.js';
-import {
-  asyncContext,
-  fixReturn,
-  hasMultilineTemplate,
-  isPure,
-  namesFit,
-  ownReturns,
-  reindent,
-  semiOf,
-  tailInfo,
-  usesThisOrArguments,
-  type ConvertState,
-  type Decision,
-} from './convert.js';
+import { asyncContext, fixReturn, hasMultilineTemplate, isPure, namesFit, ownReturns, reindent, semiOf, tailInfo, usesThisOrArguments, type ConvertState, type Decision } from './convert.js';
 
 type Guard = Extract<Shape, { t: 'guard' }>;
 
@@ -154,7 +141,8 @@ function plan(ctx: RuleContext, dc: DriverCall): EachPlan | Flag {
   if (ctx.isTypeScript && fn.node.params.some((p) => (p as t.Identifier).typeAnnotation)) return flag('its callback parameters carry type annotations');
   if (usesThisOrArguments(fn) || hasMultilineTemplate(fn)) return flag('its callback uses this/arguments or a multi-line template');
   // A `var` of the callback was fresh at every call; in a loop body it would keep its value from one document to the next.
-  if (Object.values(fn.scope.bindings).some((b) => b.kind === 'var' || b.kind === 'hoisted')) return flag('its callback declares var or function bindings, which a loop body would share between documents');
+  if (Object.values(fn.scope.bindings).some((b) => b.kind === 'var' || b.kind === 'hoisted'))
+    return flag('its callback declares var or function bindings, which a loop body would share between documents');
   const shape = callbackShape(fn);
   if (shape.t !== 'guard') return flag('its callback does not start with `if (err)`, so an error would reach the per-document code');
   if (!shape.exits || shape.elseBlock) return flag('the error branch of its callback does not end with return or throw');
@@ -354,15 +342,7 @@ export function applyEach(ctx: RuleContext, d: Decision): void {
     const captured = (docBinding?.referencePaths ?? []).some((r) => r.getFunctionParent()?.node !== p.fn.node);
     const read = ctx.isTypeScript && reassigned && captured ? loopName(ctx, p, d.stmt, 'next', [cursor]) : p.doc;
     const perDoc = renderStatements(ctx, perDocList, ind + unit);
-    const body = [
-      `let ${read}${semi}`,
-      `try {`,
-      `${unit}${read} = await ${cursor}.next()${semi}`,
-      `} catch (${p.err}) {`,
-      ...handler.map((x) => unit + x),
-      `}`,
-      `if (${read} === null) break${semi}`,
-    ];
+    const body = [`let ${read}${semi}`, `try {`, `${unit}${read} = await ${cursor}.next()${semi}`, `} catch (${p.err}) {`, ...handler.map((x) => unit + x), `}`, `if (${read} === null) break${semi}`];
     if (read !== p.doc) body.push(`let ${p.doc} = ${read}${semi}`);
     if (perDoc) body.push(perDoc);
     lines.push([`for (;;) {`, ...body.map((x) => unit + x), '}'].join(eol + ind));

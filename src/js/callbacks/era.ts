@@ -115,7 +115,7 @@ export function driverMajor(options: EngineOptions, absPath: string, legacy: boo
   if (from !== undefined) return from;
   const stop = options.cwd ? path.resolve(options.cwd) : path.parse(absPath).root;
   const era = readEra(path.dirname(absPath), stop);
-  if (legacy) return era.legacy !== undefined ? LEGACY_DRIVER_MAJOR[era.legacy] ?? era.legacy : undefined;
+  if (legacy) return era.legacy !== undefined ? (LEGACY_DRIVER_MAJOR[era.legacy] ?? era.legacy) : undefined;
   return era.mongodb;
 }
 

@@ -23,9 +23,33 @@ export { UNTRACKED_COLLECTION_SHAPE } from '../prefilter.js';
 
 /** Method names distinctive enough that a call passing a callback is a driver call even on an untracked receiver. */
 const DISTINCTIVE = new Set([
-  'toArray', 'findOne', 'insertOne', 'insertMany', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'replaceOne', 'countDocuments',
-  'estimatedDocumentCount', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'bulkWrite', 'createIndex', 'createIndexes',
-  'ensureIndex', 'dropIndex', 'findAndModify', 'findAndRemove', 'dropCollection', 'dropDatabase', 'createCollection', 'hasNext', 'nextObject', 'collection',
+  'toArray',
+  'findOne',
+  'insertOne',
+  'insertMany',
+  'updateOne',
+  'updateMany',
+  'deleteOne',
+  'deleteMany',
+  'replaceOne',
+  'countDocuments',
+  'estimatedDocumentCount',
+  'findOneAndUpdate',
+  'findOneAndDelete',
+  'findOneAndReplace',
+  'bulkWrite',
+  'createIndex',
+  'createIndexes',
+  'ensureIndex',
+  'dropIndex',
+  'findAndModify',
+  'findAndRemove',
+  'dropCollection',
+  'dropDatabase',
+  'createCollection',
+  'hasNext',
+  'nextObject',
+  'collection',
 ]);
 
 /**
@@ -115,7 +139,8 @@ function reportUntrackedCallback(ctx: RuleContext, callee: t.MemberExpression, n
 export function untrackedCollectionCalls(ctx: RuleContext, absPath: string): void {
   if (!callbackPresetApplies(ctx.options.preset) || !dependsOnDriver(ctx.options, absPath)) return;
   for (const c of ctx.tracker.collected.calls) {
-    if (c.node.type === 'CallExpression' && isCollectionLiteralCall(c)) reportUntrackedCallback(ctx, c.node.callee as t.MemberExpression, (c.node.callee as t.MemberExpression & { property: t.Identifier }).property.name, true);
+    if (c.node.type === 'CallExpression' && isCollectionLiteralCall(c))
+      reportUntrackedCallback(ctx, c.node.callee as t.MemberExpression, (c.node.callee as t.MemberExpression & { property: t.Identifier }).property.name, true);
   }
   reportUntracked(ctx, absPath, new Set());
 }
@@ -174,7 +199,11 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
     }
     // mongodb-legacy 6 ran on driver 6, whose drop() of a missing collection failed; driver 7 resolves false.
     if (env.target >= 7 && legacySites.length > 0 && dc.cbIndex < 0 && ((dc.kind === 'collection' && dc.method === 'drop') || (dc.kind === 'db' && dc.method === 'dropCollection'))) {
-      ctx.report('mongodb-callbacks/drop-missing', dc.callee.node.property, `${dc.method}() of a collection that does not exist was rejected with NamespaceNotFound by mongodb-legacy's driver (servers before 7.0); mongodb 7 resolves false instead.`);
+      ctx.report(
+        'mongodb-callbacks/drop-missing',
+        dc.callee.node.property,
+        `${dc.method}() of a collection that does not exist was rejected with NamespaceNotFound by mongodb-legacy's driver (servers before 7.0); mongodb 7 resolves false instead.`,
+      );
     }
     const method = rewriteMethod(ctx, dc, env);
     if (method === undefined) continue;
@@ -275,14 +304,22 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
       // v2 connect: only when the Db parameter is not also used as a client
     }
     if (env.target >= 7 && ((dc.kind === 'collection' && dc.method === 'drop') || (dc.kind === 'db' && dc.method === 'dropCollection')) && d.shape.t !== 'ignore') {
-      ctx.report('mongodb-callbacks/drop-missing', dc.callee.node.property, `${dc.method}() of a collection that does not exist failed with NamespaceNotFound (servers before 7.0); mongodb 7 resolves false instead, so that case no longer reaches the error branch.`);
+      ctx.report(
+        'mongodb-callbacks/drop-missing',
+        dc.callee.node.property,
+        `${dc.method}() of a collection that does not exist failed with NamespaceNotFound (servers before 7.0); mongodb 7 resolves false instead, so that case no longer reaches the error branch.`,
+      );
     }
     if (d.style !== 'adapter' && dc.cb) {
       state.inlined.set(dc.cb.node, d);
       if (d.shape.t === 'guard') state.guards.add(d.shape.ifStmt.node);
     }
     if (ctx.options.mode !== 'check' && d.style === 'each' && (d.each as { loopReturns: { to: string }[] }).loopReturns.some((r) => r.to === 'break')) {
-      ctx.report('mongodb-callbacks/each-return-false', dc.callee.node.property, "The each() callback returned false to stop; mongodb 2/3 honoured it only between batches (documents already buffered were still delivered), the loop now stops at once with `break`.");
+      ctx.report(
+        'mongodb-callbacks/each-return-false',
+        dc.callee.node.property,
+        'The each() callback returned false to stop; mongodb 2/3 honoured it only between batches (documents already buffered were still delivered), the loop now stops at once with `break`.',
+      );
     }
     decisions.push(d);
   }
@@ -303,7 +340,12 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
   // mongodb-legacy -> mongodb, unless a callback was left in place (mongodb would silently ignore it).
   for (const site of legacySites) {
     if (unconverted > 0) {
-      ctx.report('mongodb-legacy/legacy-import', site.source, `'${site.specifier}' was kept: ${unconverted} callback call site(s) could not be converted, and mongodb would silently ignore their callbacks.`, 'Convert the flagged callbacks by hand, then run again.');
+      ctx.report(
+        'mongodb-legacy/legacy-import',
+        site.source,
+        `'${site.specifier}' was kept: ${unconverted} callback call site(s) could not be converted, and mongodb would silently ignore their callbacks.`,
+        'Convert the flagged callbacks by hand, then run again.',
+      );
       continue;
     }
     if (ctx.options.mode === 'check') ctx.report('mongodb-legacy/legacy-import', site.source, `'${site.specifier}' can be replaced by 'mongodb'.`);
@@ -313,10 +355,12 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
   }
 
   // The generic native checks (motor rules) do not report what this preset handled or flagged.
-  const at = new Set([...env.handled].map((o) => {
-    const p = ctx.lines.position(o);
-    return `${p.line}:${p.column}`;
-  }));
+  const at = new Set(
+    [...env.handled].map((o) => {
+      const p = ctx.lines.position(o);
+      return `${p.line}:${p.column}`;
+    }),
+  );
   for (let i = ctx.findings.length - 1; i >= 0; i--) {
     const f = ctx.findings[i]!;
     if ((f.ruleId === 'native/unknown-method' || f.ruleId === 'native/client-option') && at.has(`${f.line}:${f.column}`)) ctx.findings.splice(i, 1);

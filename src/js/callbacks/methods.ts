@@ -167,7 +167,8 @@ const COLLECTION_REWRITES: Record<string, (m: MethodSite) => string | undefined>
     const multiProp = lit ? prop(lit.node, 'multi') : undefined;
     const multi = multiProp ? boolValue(multiProp.value) : false;
     if (multi === undefined) return flag('mongodb-callbacks/update-document', 'update() with a `multi` option that is not a literal.');
-    if (uk === 'unknown') return flag('mongodb-callbacks/update-document', 'update() whose update document is not a literal: updateOne/updateMany (operators) and replaceOne (replacement) cannot be chosen.');
+    if (uk === 'unknown')
+      return flag('mongodb-callbacks/update-document', 'update() whose update document is not a literal: updateOne/updateMany (operators) and replaceOne (replacement) cannot be chosen.');
     let to: string;
     if (uk === 'replacement') {
       if (multi) return flag('mongodb-callbacks/update-document', 'update() with a replacement document and multi: true (the server rejects it).');
@@ -184,12 +185,13 @@ const COLLECTION_REWRITES: Record<string, (m: MethodSite) => string | undefined>
     const opts = args[1];
     const lit = opts ? (opts.isObjectExpression() ? opts : undefined) : undefined;
     if (opts && !lit) return flag('mongodb-callbacks/remove-options', 'remove() with options that are not a literal: deleteOne or deleteMany cannot be chosen.');
-    const singleProp = lit ? prop(lit.node, 'single') ?? prop(lit.node, 'justOne') : undefined;
+    const singleProp = lit ? (prop(lit.node, 'single') ?? prop(lit.node, 'justOne')) : undefined;
     const single = singleProp ? boolValue(singleProp.value) : false;
     if (single === undefined) return flag('mongodb-callbacks/remove-options', 'remove() with a `single` option that is not a literal.');
     let to = 'deleteMany';
     if (single) {
-      if (env.era === undefined) return flag('mongodb-callbacks/remove-era', 'remove() with single: true deleted one document on mongodb 2/3 and every match on mongodb 4; the driver version is unknown.');
+      if (env.era === undefined)
+        return flag('mongodb-callbacks/remove-era', 'remove() with single: true deleted one document on mongodb 2/3 and every match on mongodb 4; the driver version is unknown.');
       to = env.era <= 3 ? 'deleteOne' : 'deleteMany';
     }
     renameCallee(ctx, dc, to);
@@ -205,7 +207,8 @@ const COLLECTION_REWRITES: Record<string, (m: MethodSite) => string | undefined>
     const doc = args[0];
     const recv = dc.callee.get('object') as NodePath;
     const simple = (n: t.Node): boolean => n.type === 'Identifier' || n.type === 'ThisExpression' || (n.type === 'MemberExpression' && !n.computed && simple(n.object));
-    if (!doc || !doc.isIdentifier() || args.length !== 1 || !simple(recv.node)) return flag('mongodb-callbacks/save', 'save() whose document or collection is not a plain name (it would be evaluated twice), or with options.');
+    if (!doc || !doc.isIdentifier() || args.length !== 1 || !simple(recv.node))
+      return flag('mongodb-callbacks/save', 'save() whose document or collection is not a plain name (it would be evaluated twice), or with options.');
     const d = doc.node.name;
     const r = ctx.slice(recv.node);
     ctx.edit(dc.call.node.start!, dc.call.node.start!, `(${d}._id != null ? `);
@@ -282,7 +285,12 @@ export function rewriteMethod(ctx: RuleContext, dc: DriverCall, env: MethodEnv):
       ctx.edit(a0.start!, args[1] ? args[1].node.start! : a0.end!, '');
       return 'count';
     }
-    ctx.report('mongodb-callbacks/cursor-count', at, 'cursor.count(applySkipLimit) applied skip and limit only when asked before 4.0; it now always applies them.', 'Use `await coll.countDocuments(filter)` for a count without skip/limit, or `await cursor.count()` when they should apply.');
+    ctx.report(
+      'mongodb-callbacks/cursor-count',
+      at,
+      'cursor.count(applySkipLimit) applied skip and limit only when asked before 4.0; it now always applies them.',
+      'Use `await coll.countDocuments(filter)` for a count without skip/limit, or `await cursor.count()` when they should apply.',
+    );
     return undefined;
   }
   if ((kind === 'cursor' || kind === 'commandCursor') && method === 'close' && args.length === 1 && args[0]!.isObjectExpression()) {
@@ -327,8 +335,19 @@ export function rewriteMethod(ctx: RuleContext, dc: DriverCall, env: MethodEnv):
   }
   if (flagged) {
     if (dc.cbIndex >= 0 || method === 'each') env.blocked++;
-    const rule = flagged.rule ? flagged.rule : method === 'each' ? 'mongodb-callbacks/cursor-each' : method === 'pipe' || method === 'on' ? (kind === 'cursor' ? 'mongodb-callbacks/cursor-stream' : 'mongodb-callbacks/removed-method') : 'mongodb-callbacks/removed-method';
-    const msg = rule === 'mongodb-callbacks/cursor-stream' ? `The cursor is no longer a Node stream (4.0): ${method}() ${method === 'pipe' ? 'does not exist' : "never sees 'data' or 'end' events"}, and this cursor is used in more than one place.` : `${method}() no longer exists on the native ${kind}.`;
+    const rule = flagged.rule
+      ? flagged.rule
+      : method === 'each'
+        ? 'mongodb-callbacks/cursor-each'
+        : method === 'pipe' || method === 'on'
+          ? kind === 'cursor'
+            ? 'mongodb-callbacks/cursor-stream'
+            : 'mongodb-callbacks/removed-method'
+          : 'mongodb-callbacks/removed-method';
+    const msg =
+      rule === 'mongodb-callbacks/cursor-stream'
+        ? `The cursor is no longer a Node stream (4.0): ${method}() ${method === 'pipe' ? 'does not exist' : "never sees 'data' or 'end' events"}, and this cursor is used in more than one place.`
+        : `${method}() no longer exists on the native ${kind}.`;
     return flag(rule, msg, flagged.fix);
   }
   return method;
@@ -497,7 +516,12 @@ export function rewriteResults(ctx: RuleContext, dc: DriverCall, method: string,
       return m?.isMemberExpression() && m.node.object === r.node && ['value', 'lastErrorObject', 'ok'].includes(memberName(m.node) ?? '');
     });
     if (old === undefined) {
-      if (reads.length) ctx.report('mongodb-callbacks/modify-result', reads[0]!.parentPath!.node, `The result of ${method}() is read through .${memberName(reads[0]!.parentPath!.node as t.MemberExpression)}; whether that is the old { value } shape depends on the driver version, which is unknown.`);
+      if (reads.length)
+        ctx.report(
+          'mongodb-callbacks/modify-result',
+          reads[0]!.parentPath!.node,
+          `The result of ${method}() is read through .${memberName(reads[0]!.parentPath!.node as t.MemberExpression)}; whether that is the old { value } shape depends on the driver version, which is unknown.`,
+        );
       return;
     }
     if (!old || !reads.length) return;
@@ -517,7 +541,16 @@ export function rewriteResults(ctx: RuleContext, dc: DriverCall, method: string,
     if (f === 'ops') {
       // ops[0]._id -> insertedId needs no document argument
       // (with a document variable, `doc._id` as before: the driver sets it on the document)
-      const idRead = !docArg && method === 'insertOne' && m2?.isMemberExpression() && m2.node.computed && m2.node.property.type === 'NumericLiteral' && m2.node.property.value === 0 && m2.parentPath?.isMemberExpression() && memberName(m2.parentPath.node as t.MemberExpression) === '_id' && !(m2.parentPath.node as t.MemberExpression).computed;
+      const idRead =
+        !docArg &&
+        method === 'insertOne' &&
+        m2?.isMemberExpression() &&
+        m2.node.computed &&
+        m2.node.property.type === 'NumericLiteral' &&
+        m2.node.property.value === 0 &&
+        m2.parentPath?.isMemberExpression() &&
+        memberName(m2.parentPath.node as t.MemberExpression) === '_id' &&
+        !(m2.parentPath.node as t.MemberExpression).computed;
       if (idRead) {
         const m3 = m2!.parentPath!;
         ctx.edit(m3.node.start!, m3.node.end!, `${name}.insertedId`);
@@ -527,7 +560,8 @@ export function rewriteResults(ctx: RuleContext, dc: DriverCall, method: string,
         flag();
         continue;
       }
-      if (method === 'insertOne' && m2?.isMemberExpression() && m2.node.computed && m2.node.property.type === 'NumericLiteral' && m2.node.property.value === 0) ctx.edit(m2.node.start!, m2.node.end!, docArg);
+      if (method === 'insertOne' && m2?.isMemberExpression() && m2.node.computed && m2.node.property.type === 'NumericLiteral' && m2.node.property.value === 0)
+        ctx.edit(m2.node.start!, m2.node.end!, docArg);
       else if (method === 'insertMany') ctx.edit(m.node.start!, m.node.end!, docArg);
       else flag();
       continue;
@@ -538,7 +572,8 @@ export function rewriteResults(ctx: RuleContext, dc: DriverCall, method: string,
     }
     // insert() of one document, now insertOne(): its result has insertedId, not insertedIds ({ 0: id } before).
     if (f === 'insertedIds' && method === 'insertOne' && dc.method === 'insert') {
-      if (m2?.isMemberExpression() && m2.node.object === m.node && m2.node.computed && m2.node.property.type === 'NumericLiteral' && m2.node.property.value === 0) ctx.edit(m2.node.start!, m2.node.end!, `${name}.insertedId`);
+      if (m2?.isMemberExpression() && m2.node.object === m.node && m2.node.computed && m2.node.property.type === 'NumericLiteral' && m2.node.property.value === 0)
+        ctx.edit(m2.node.start!, m2.node.end!, `${name}.insertedId`);
       else flag();
       continue;
     }
@@ -619,7 +654,10 @@ export function rewriteOptions(ctx: RuleContext, dc: DriverCall, method: string,
   const obj = lit.node;
   if ((method === 'find' || method === 'findOne') && optPath.isObjectExpression()) {
     const keys = obj.properties.map((p) => keyOf(p));
-    const projectionLike = keys.length > 0 && keys.every((k) => k !== undefined && !V2_FIND_OPTION_KEYS.has(k)) && obj.properties.every((p) => p.type === 'ObjectProperty' && (p.value.type === 'NumericLiteral' || p.value.type === 'BooleanLiteral'));
+    const projectionLike =
+      keys.length > 0 &&
+      keys.every((k) => k !== undefined && !V2_FIND_OPTION_KEYS.has(k)) &&
+      obj.properties.every((p) => p.type === 'ObjectProperty' && (p.value.type === 'NumericLiteral' || p.value.type === 'BooleanLiteral'));
     if (projectionLike) {
       if (env.era === 2) ctx.edit(obj.start!, obj.end!, `{ projection: ${ctx.slice(obj)} }`);
       else ctx.report('mongodb-callbacks/projection-argument', obj, `The second argument of ${method}() looks like a projection; mongodb 3+ read it as options and ignored it.`);
@@ -642,15 +680,28 @@ export function rewriteOptions(ctx: RuleContext, dc: DriverCall, method: string,
       ctx.edit(p.start!, p.end!, `returnDocument: ${value}`);
       // mongodb 4+ did not read returnOriginal: the old call returned the original document whatever it said.
       if (v !== true && env.era !== undefined && env.era >= 4)
-        ctx.report('mongodb-callbacks/return-original-ignored', p, `mongodb ${env.era} ignored returnOriginal: this ${method}() returned the document before the update; with returnDocument it now returns the updated one.`);
+        ctx.report(
+          'mongodb-callbacks/return-original-ignored',
+          p,
+          `mongodb ${env.era} ignored returnOriginal: this ${method}() returned the document before the update; with returnDocument it now returns the updated one.`,
+        );
     }
   }
 }
 
 /** Where write methods take their options (by the name after any rename). */
 const WRITE_OPTIONS_INDEX: Record<string, number> = {
-  insertOne: 1, insertMany: 1, updateOne: 2, updateMany: 2, replaceOne: 2, deleteOne: 1, deleteMany: 1,
-  findOneAndUpdate: 2, findOneAndReplace: 2, findOneAndDelete: 1, bulkWrite: 1,
+  insertOne: 1,
+  insertMany: 1,
+  updateOne: 2,
+  updateMany: 2,
+  replaceOne: 2,
+  deleteOne: 1,
+  deleteMany: 1,
+  findOneAndUpdate: 2,
+  findOneAndReplace: 2,
+  findOneAndDelete: 1,
+  bulkWrite: 1,
 };
 /** Operation-level write-concern options (silently ignored since 4.0) and their place in `writeConcern`. */
 const WRITE_CONCERN_KEYS: Record<string, string> = { w: 'w', j: 'j', wtimeout: 'wtimeoutMS', wtimeoutMS: 'wtimeoutMS', fsync: 'fsync' };

@@ -28,7 +28,8 @@ export function authRules(ctx: RuleContext, args: NodePath[], env: MethodEnv): v
   if (env.target < 7) return;
   const uri = args[0]?.node;
   const s = staticString(uri);
-  const fix = 'Remove the credentials from the URI and options; provide them through the AWS environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, or an instance/task role) and install @aws-sdk/credential-providers.';
+  const fix =
+    'Remove the credentials from the URI and options; provide them through the AWS environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, or an instance/task role) and install @aws-sdk/credential-providers.';
   if (s !== undefined && uri) {
     const mech = /[?&]authMechanism=([^&]+)/i.exec(s)?.[1]?.toUpperCase();
     if (mech === 'MONGODB-AWS' && (/^mongodb(\+srv)?:\/\/[^/@]+@/.test(s) || /AWS_SESSION_TOKEN/i.test(s))) {
@@ -44,10 +45,22 @@ export function authRules(ctx: RuleContext, args: NodePath[], env: MethodEnv): v
   const mechProp = props.find((p) => key(p) === 'authMechanism') as t.ObjectProperty | undefined;
   const mech = staticString(mechProp?.value)?.toUpperCase();
   if (mech === 'MONGODB-AWS') {
-    const creds = props.find((p) => key(p) === 'auth') ?? props.find((p) => key(p) === 'authMechanismProperties' && (p as t.ObjectProperty).value.type === 'ObjectExpression' && ((p as t.ObjectProperty).value as t.ObjectExpression).properties.some((q) => key(q) === 'AWS_SESSION_TOKEN'));
+    const creds =
+      props.find((p) => key(p) === 'auth') ??
+      props.find(
+        (p) =>
+          key(p) === 'authMechanismProperties' &&
+          (p as t.ObjectProperty).value.type === 'ObjectExpression' &&
+          ((p as t.ObjectProperty).value as t.ObjectExpression).properties.some((q) => key(q) === 'AWS_SESSION_TOKEN'),
+      );
     if (creds) ctx.report('mongodb-callbacks/auth-mechanism', creds, 'MONGODB-AWS credentials passed as options are rejected by mongodb 7.', fix);
   } else if (mech === 'MONGODB-CR' && mechProp) {
-    ctx.report('mongodb-callbacks/auth-mechanism', mechProp, 'The MONGODB-CR mechanism was removed in mongodb 7.', 'Use SCRAM-SHA-256 (or SCRAM-SHA-1): drop authMechanism and let the driver negotiate.');
+    ctx.report(
+      'mongodb-callbacks/auth-mechanism',
+      mechProp,
+      'The MONGODB-CR mechanism was removed in mongodb 7.',
+      'Use SCRAM-SHA-256 (or SCRAM-SHA-1): drop authMechanism and let the driver negotiate.',
+    );
   }
 }
 
@@ -86,7 +99,11 @@ export function sessionAndStreamRules(ctx: RuleContext, calls: DriverCall[], env
       let p: NodePath = dc.call;
       if (p.parentPath?.isAwaitExpression()) p = p.parentPath;
       if (!p.parentPath?.isExpressionStatement()) {
-        ctx.report('mongodb-callbacks/with-transaction', dc.callee.node.property, 'The result of withTransaction() is used: before 6.0 it was the commit command result (undefined when the callback aborted), since 6.0 it is what the callback returns.');
+        ctx.report(
+          'mongodb-callbacks/with-transaction',
+          dc.callee.node.property,
+          'The result of withTransaction() is used: before 6.0 it was the commit command result (undefined when the callback aborted), since 6.0 it is what the callback returns.',
+        );
       }
     }
     if (dc.kind === 'changeStream') {
@@ -106,7 +123,11 @@ export function sessionAndStreamRules(ctx: RuleContext, calls: DriverCall[], env
     }
     if (!m.iterator) continue;
     const second = m.iterator.start! > m.emitter.start! ? m.iterator : m.emitter;
-    ctx.report('mongodb-callbacks/change-stream-mode', second, `The change stream '${b.identifier.name}' is used both as an iterator (next/hasNext/tryNext/for await) and as an event emitter ('change' listener); since 4.0 that throws.`);
+    ctx.report(
+      'mongodb-callbacks/change-stream-mode',
+      second,
+      `The change stream '${b.identifier.name}' is used both as an iterator (next/hasNext/tryNext/for await) and as an event emitter ('change' listener); since 4.0 that throws.`,
+    );
   }
 }
 
@@ -162,7 +183,12 @@ export function adminAndBulk(ctx: RuleContext, tracked: Set<t.Node>): number {
     if (!last || !isCallbackArg(last, args.length - 1, 0)) continue;
     if (kind === 'admin' ? !ADMIN_METHODS.has(name) : name !== 'execute') continue;
     left++;
-    ctx.report('mongodb-callbacks/callback-not-converted', callee.node.property, `${kind === 'admin' ? 'admin()' : 'bulk'}.${name}() is passed a callback; mongodb 5+ ignores it (this call was not converted).`, `Await it: \`const result = await ${kind === 'admin' ? 'db.admin()' : 'bulk'}.${name}(...)\` (errors in try/catch), or \`.then((result) => cb(null, result), (err) => cb(err))\`.`);
+    ctx.report(
+      'mongodb-callbacks/callback-not-converted',
+      callee.node.property,
+      `${kind === 'admin' ? 'admin()' : 'bulk'}.${name}() is passed a callback; mongodb 5+ ignores it (this call was not converted).`,
+      `Await it: \`const result = await ${kind === 'admin' ? 'db.admin()' : 'bulk'}.${name}(...)\` (errors in try/catch), or \`.then((result) => cb(null, result), (err) => cb(err))\`.`,
+    );
   }
   return left;
 }
@@ -201,4 +227,3 @@ export function promisifiedMethods(ctx: RuleContext): number {
   }
   return n;
 }
-

@@ -11,7 +11,20 @@ import { memberName } from '../../tracking/tracker.js';
 import type { HandleKind } from '../../presets/kinds.js';
 import { driverCall, isInlineFn, paramName } from './calls.js';
 
-const DB_ONLY = new Set(['collection', 'createCollection', 'dropDatabase', 'listCollections', 'collections', 'dropCollection', 'renameCollection', 'ensureIndex', 'eval', 'addUser', 'authenticate', 'stats']);
+const DB_ONLY = new Set([
+  'collection',
+  'createCollection',
+  'dropDatabase',
+  'listCollections',
+  'collections',
+  'dropCollection',
+  'renameCollection',
+  'ensureIndex',
+  'eval',
+  'addUser',
+  'authenticate',
+  'stats',
+]);
 
 /** How a connect-callback parameter is used: as a Db (v2), as a client, both, or neither. */
 export function connectParamUse(binding: Binding): 'db' | 'client' | 'both' | 'none' {

@@ -27,10 +27,39 @@ const CALLBACK_NAMES = new Set([...CALLBACK_ON_COLLECTION, 'toArray', 'hasNext',
  * `callback`) marks a callback-era call, and their results' old fields are reported whatever the arguments.
  */
 const DRIVER_NAMES = new Set([
-  'insertOne', 'insertMany', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'replaceOne', 'findOne', 'countDocuments',
-  'estimatedDocumentCount', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'bulkWrite', 'createIndex', 'createIndexes',
-  'dropIndex', 'dropIndexes', 'indexExists', 'indexInformation', 'toArray', 'hasNext', 'nextObject', 'listDatabases', 'serverStatus',
-  'dropDatabase', 'dropCollection', 'createCollection', 'listCollections', 'distinct', 'findAndModify', 'findAndRemove', 'ensureIndex',
+  'insertOne',
+  'insertMany',
+  'updateOne',
+  'updateMany',
+  'deleteOne',
+  'deleteMany',
+  'replaceOne',
+  'findOne',
+  'countDocuments',
+  'estimatedDocumentCount',
+  'findOneAndUpdate',
+  'findOneAndDelete',
+  'findOneAndReplace',
+  'bulkWrite',
+  'createIndex',
+  'createIndexes',
+  'dropIndex',
+  'dropIndexes',
+  'indexExists',
+  'indexInformation',
+  'toArray',
+  'hasNext',
+  'nextObject',
+  'listDatabases',
+  'serverStatus',
+  'dropDatabase',
+  'dropCollection',
+  'createCollection',
+  'listCollections',
+  'distinct',
+  'findAndModify',
+  'findAndRemove',
+  'ensureIndex',
 ]);
 /** Generic names that took an err-first callback on driver objects: only an inline `(err, …) =>` marks them. */
 const GENERIC_CALLBACK_NAMES = new Set(['each', 'next', 'stats', 'command', 'explain', 'execute', 'collections', 'indexes', 'aggregate', 'rename', 'drop', 'count', 'connect']);
@@ -362,12 +391,22 @@ function oldOptions(ctx: RuleContext, call: NodePath<t.CallExpression>, method: 
       if (!k || !Object.hasOwn(table, k)) continue;
       if (!suspect && !(k === 'fields' && p.type === 'ObjectProperty' && p.value.type === 'ObjectExpression')) continue;
       n++;
-      ctx.report('mongodb-callbacks/untracked-option', p, `The '${k}' option of ${method}() is gone since mongodb 4 (its receiver could not be followed to a mongodb handle, so it was left unchanged).`, table[k]);
+      ctx.report(
+        'mongodb-callbacks/untracked-option',
+        p,
+        `The '${k}' option of ${method}() is gone since mongodb 4 (its receiver could not be followed to a mongodb handle, so it was left unchanged).`,
+        table[k],
+      );
     }
   }
   if (method === 'findAndModify' && args[1]?.type === 'ArrayExpression') {
     n++;
-    ctx.report('mongodb-callbacks/untracked-option', args[1], 'The positional sort argument of findAndModify() has no place in findOneAndUpdate(); it was left unchanged.', 'Move it into the options: `{ sort: [...] }`.');
+    ctx.report(
+      'mongodb-callbacks/untracked-option',
+      args[1],
+      'The positional sort argument of findAndModify() has no place in findOneAndUpdate(); it was left unchanged.',
+      'Move it into the options: `{ sort: [...] }`.',
+    );
   }
   return n;
 }
@@ -402,7 +441,7 @@ function fastifyPlugin(ctx: RuleContext, call: NodePath<t.CallExpression>): numb
     ctx.report(
       'mongodb-callbacks/fastify-plugin',
       callee.property,
-      "fastify-mongodb bundles its own mongodb driver (3.x/4.x): its handles (fastify.mongo.db, .client) stay on that driver whatever package.json says about mongodb.",
+      'fastify-mongodb bundles its own mongodb driver (3.x/4.x): its handles (fastify.mongo.db, .client) stay on that driver whatever package.json says about mongodb.',
       'Move to @fastify/mongodb 10 (mongodb 7; it needs fastify 5), or 8-9 (mongodb 6; fastify 4), then migrate the code that uses fastify.mongo.',
     );
   }
@@ -437,7 +476,9 @@ function uriOptions(ctx: RuleContext): number {
           'mongodb-callbacks/connection-string-option',
           { start: at, end: at + part.length },
           `The connection string option '${key}' is not supported by mongodb 6/7.`,
-          /^use(?:NewUrlParser|UnifiedTopology|CreateIndex|FindAndModify)$/.test(key) ? `Remove \`${part}\` from the connection string (it has no effect since mongodb 4).` : `Remove or rename \`${key}\` (see the driver's connection string options).`,
+          /^use(?:NewUrlParser|UnifiedTopology|CreateIndex|FindAndModify)$/.test(key)
+            ? `Remove \`${part}\` from the connection string (it has no effect since mongodb 4).`
+            : `Remove or rename \`${key}\` (see the driver's connection string options).`,
         );
       }
       at += part.length + 1;
@@ -556,7 +597,13 @@ export function reportUntracked(ctx: RuleContext, absPath: string, tracked: Set<
       n++;
       // On a receiver of the collection shape, or with an err-first callback written out (`(err, doc) => ...`), the
       // callback is what mongodb 5+ ignores: legacy code `check` must fail on. A bare callback name stays a warning.
-      ctx.report('mongodb-callbacks/untracked-callback', callee.property, `${name}() is passed a callback, but its receiver could not be followed to a mongodb handle; it was left unchanged.`, undefined, cls === 'collection' || errFirst(last) ? 'error' : undefined);
+      ctx.report(
+        'mongodb-callbacks/untracked-callback',
+        callee.property,
+        `${name}() is passed a callback, but its receiver could not be followed to a mongodb handle; it was left unchanged.`,
+        undefined,
+        cls === 'collection' || errFirst(last) ? 'error' : undefined,
+      );
     }
     if (shaped && (flagged || looksMongo || (driverName && cls === 'unknown'))) n += resultReads(ctx, c, name, era, seenReads);
   }

@@ -8,7 +8,10 @@ import { propertyKey } from '../../tracking/ast.js';
 
 /** `'name -password'` -> `{ name: 1, password: 0 }` (monk's fields), `'-date name'` -> `{ date: -1, name: 1 }` (sort). */
 export function fieldList(text: string, negative: 0 | -1, signed = true): string | undefined {
-  const parts = text.trim().split(/[\s,]+/).filter(Boolean);
+  const parts = text
+    .trim()
+    .split(/[\s,]+/)
+    .filter(Boolean);
   if (!parts.length) return undefined;
   const out: string[] = [];
   for (const p of parts) {
@@ -43,7 +46,9 @@ export function plainObject(obj: t.ObjectExpression): boolean {
 export function isRouteParam(node: t.Node): boolean {
   if (node.type !== 'MemberExpression') return false;
   const o = node.object;
-  return o.type === 'MemberExpression' && !o.computed && o.property.type === 'Identifier' && o.property.name === 'params' && o.object.type === 'Identifier' && /^(req|request|ctx)$/.test(o.object.name);
+  return (
+    o.type === 'MemberExpression' && !o.computed && o.property.type === 'Identifier' && o.property.name === 'params' && o.object.type === 'Identifier' && /^(req|request|ctx)$/.test(o.object.name)
+  );
 }
 
 /** Values that are already ObjectIds (or not strings): `new ObjectId(x)`, `monk.id(x)`, numbers, `null`. */

@@ -191,8 +191,27 @@ function uriText(ctx: RuleContext, c: ClientPreset, arg: t.Node): { text: string
 }
 
 /** Options of MongoClient 6/7 that the clients passed through unchanged (anything else is reported, not guessed). */
-const DRIVER_OPTIONS = new Set(['maxPoolSize', 'minPoolSize', 'maxIdleTimeMS', 'serverSelectionTimeoutMS', 'connectTimeoutMS', 'socketTimeoutMS', 'appName', 'authSource', 'retryWrites', 'retryReads', 'tls', 'readPreference', 'replicaSet', 'directConnection', 'heartbeatFrequencyMS', 'compressors', 'writeConcern', 'readConcern', 'auth']);
-
+const DRIVER_OPTIONS = new Set([
+  'maxPoolSize',
+  'minPoolSize',
+  'maxIdleTimeMS',
+  'serverSelectionTimeoutMS',
+  'connectTimeoutMS',
+  'socketTimeoutMS',
+  'appName',
+  'authSource',
+  'retryWrites',
+  'retryReads',
+  'tls',
+  'readPreference',
+  'replicaSet',
+  'directConnection',
+  'heartbeatFrequencyMS',
+  'compressors',
+  'writeConcern',
+  'readConcern',
+  'auth',
+]);
 
 /** Why this connection cannot be rewritten (undefined: it can). */
 function connectFailure(ctx: RuleContext, state: FileState, c: ClientPreset, call: t.CallExpression): string | undefined {
@@ -222,7 +241,13 @@ function connectSite(ctx: RuleContext, state: FileState, c: ClientPreset, call: 
   // an error: the client's own keys (collectionOptions, castIds) and the removed driver options make MongoClient throw.
   const passed = opts && !driverOptions && opts.type !== 'ArrayExpression' ? opts : undefined;
   const uri = uriText(ctx, c, args[0] as t.Expression)!;
-  const kept = driverOptions ? (opts as t.ObjectExpression).properties.map((p) => ctx.slice(p)) : passed ? (passed.type === 'ObjectExpression' ? passed.properties.map((p) => ctx.slice(p)) : [`...${ctx.slice(passed)}`]) : [];
+  const kept = driverOptions
+    ? (opts as t.ObjectExpression).properties.map((p) => ctx.slice(p))
+    : passed
+      ? passed.type === 'ObjectExpression'
+        ? passed.properties.map((p) => ctx.slice(p))
+        : [`...${ctx.slice(passed)}`]
+      : [];
   if (c.writeConcernW1 && !kept.some((p) => /^writeConcern\b/.test(p))) kept.push('writeConcern: { w: 1 }');
   const options = kept.length ? `, { ${kept.join(', ')} }` : '';
   const ctor = ref ? 'MongoClient' : `(require('mongodb').MongoClient)`;
@@ -233,7 +258,16 @@ function connectSite(ctx: RuleContext, state: FileState, c: ClientPreset, call: 
   }
   state.migrated.add(c);
   if (uri.warn) ctx.report(clientRule(c, 'uri-scheme'), args[0]!, uri.warn);
-  if (passed) leave(ctx, state, c, 'options', passed, `These ${c.info.name} options were passed to MongoClient as they are: the client's own keys and removed driver options (useNewUrlParser, poolSize, ...) make it throw.`, 'Keep only MongoClient 6/7 options (maxPoolSize, appName, tls, ...).');
+  if (passed)
+    leave(
+      ctx,
+      state,
+      c,
+      'options',
+      passed,
+      `These ${c.info.name} options were passed to MongoClient as they are: the client's own keys and removed driver options (useNewUrlParser, poolSize, ...) make it throw.`,
+      'Keep only MongoClient 6/7 options (maxPoolSize, appName, tls, ...).',
+    );
   if (c.writeConcernW1) ctx.report(clientRule(c, 'write-concern'), call.node, `${c.info.name} wrote with { w: 1 }; the client keeps it (writeConcern).`);
 }
 
@@ -265,11 +299,7 @@ function lastArgIsFunction(call: t.CallExpression): boolean {
 }
 
 /** Applies edits to an options object literal: keys to drop, keys to rename, values to replace, keys to add. */
-function rewriteObject(
-  ctx: RuleContext,
-  obj: t.ObjectExpression,
-  change: { drop?: string[]; rename?: Record<string, string>; values?: Record<string, string>; add?: string[] },
-): string {
+function rewriteObject(ctx: RuleContext, obj: t.ObjectExpression, change: { drop?: string[]; rename?: Record<string, string>; values?: Record<string, string>; add?: string[] }): string {
   const parts: string[] = [];
   for (const p of obj.properties) {
     if (p.type !== 'ObjectProperty' || p.computed) {
@@ -311,7 +341,16 @@ function methodSite(
     // A native method of the same name behaves the same (cursor builders, toArray, next, ...); where the client's
     // sites are only reported, it needs a finding only when it passes a callback.
     if (nativeHas(kind, name) && !(flagOnly(state, c) && lastArgIsFunction(node))) return;
-    if (nativeHas(kind, name)) leave(ctx, state, c, 'call', node, `${where} of ${c.info.name}: not rewritten (${c.style === 'callback' ? `${c.info.name} callbacks are not converted yet` : `the ${c.info.name} connection in this file stays`}).`, 'Await the native call instead of passing a callback.');
+    if (nativeHas(kind, name))
+      leave(
+        ctx,
+        state,
+        c,
+        'call',
+        node,
+        `${where} of ${c.info.name}: not rewritten (${c.style === 'callback' ? `${c.info.name} callbacks are not converted yet` : `the ${c.info.name} connection in this file stays`}).`,
+        'Await the native call instead of passing a callback.',
+      );
     else leave(ctx, state, c, 'call', node, `${where} of ${c.info.name} has no known native form.`, 'Look the method up in the mongodb 6/7 API and rewrite it by hand.');
     return;
   }
@@ -323,7 +362,15 @@ function methodSite(
     // A call that only gives a handle (db.collection('x'), a cursor without callback or projection) is reported at
     // the call made on that handle.
     if (row.returns && !lastArgIsFunction(node) && (row.returns !== 'cursor' || node.arguments.length < 2)) return;
-    leave(ctx, state, c, 'call', node, `${where} of ${c.info.name}: not rewritten (${c.style === 'callback' ? `${c.info.name} callbacks are not converted yet` : `the ${c.info.name} connection in this file stays`}).`, row.fix);
+    leave(
+      ctx,
+      state,
+      c,
+      'call',
+      node,
+      `${where} of ${c.info.name}: not rewritten (${c.style === 'callback' ? `${c.info.name} callbacks are not converted yet` : `the ${c.info.name} connection in this file stays`}).`,
+      row.fix,
+    );
     return;
   }
   if (kind !== 'cursor' && lastArgIsFunction(node)) {
@@ -344,7 +391,15 @@ function methodSite(
   }
   const plan = planMethod(ctx, state, c, name, row, call);
   if (typeof plan === 'string') {
-    leave(ctx, state, c, plan.startsWith('result:') ? 'result-shape' : plan.startsWith('cast:') ? 'cast-ids' : plan.startsWith('options:') ? 'options' : plan.startsWith('arity:') ? 'insert-arity' : 'call', node, `${where}: ${plan.replace(/^\w+: /, '')}.`, plan.startsWith('cast:') ? MONK_CAST_IDS : row.fix);
+    leave(
+      ctx,
+      state,
+      c,
+      plan.startsWith('result:') ? 'result-shape' : plan.startsWith('cast:') ? 'cast-ids' : plan.startsWith('options:') ? 'options' : plan.startsWith('arity:') ? 'insert-arity' : 'call',
+      node,
+      `${where}: ${plan.replace(/^\w+: /, '')}.`,
+      plan.startsWith('cast:') ? MONK_CAST_IDS : row.fix,
+    );
     return;
   }
   for (const e of plan.edits) ctx.edit(e.start, e.end, e.text);
@@ -549,7 +604,11 @@ function planMethod(ctx: RuleContext, state: FileState, c: ClientPreset, name: s
     }
     case 'close': {
       if (args.length) return 'options: close() arguments';
-      plan.edits.push({ start: node.callee.start!, end: node.callee.end!, text: `${ctx.render((node.callee as t.MemberExpression).object.start!, (node.callee as t.MemberExpression).object.end!)}.client.close` });
+      plan.edits.push({
+        start: node.callee.start!,
+        end: node.callee.end!,
+        text: `${ctx.render((node.callee as t.MemberExpression).object.start!, (node.callee as t.MemberExpression).object.end!)}.client.close`,
+      });
       break;
     }
     case 'indexFields': {
@@ -690,7 +749,7 @@ function isRequireDecl(s: t.Statement): boolean {
 }
 
 function importText(names: string[], esm: boolean, source: t.StringLiteral | undefined, semi = true): string {
-  const q = source && /^"/.test(source.extra?.raw as string ?? '') ? '"' : "'";
+  const q = source && /^"/.test((source.extra?.raw as string) ?? '') ? '"' : "'";
   const list = names.sort().join(', ');
   const end = semi ? ';' : '';
   return esm ? `import { ${list} } from ${q}mongodb${q}${end}` : `const { ${list} } = require(${q}mongodb${q})${end}`;
@@ -775,14 +834,28 @@ function namedIdImport(ctx: RuleContext, state: FileState, site: ImportSite, c: 
     }
   }
   if (flagOnly(state, c) || !stmt || state.blocked.has('ObjectId')) {
-    for (const call of calls) leave(ctx, state, c, 'call', call, `${ctx.slice(call.callee)}() without new: the ObjectId of mongodb 6/7 (bson 5+) throws when called without new.`, 'new ObjectId(x), imported from mongodb once the calls of this client are migrated.');
+    for (const call of calls)
+      leave(
+        ctx,
+        state,
+        c,
+        'call',
+        call,
+        `${ctx.slice(call.callee)}() without new: the ObjectId of mongodb 6/7 (bson 5+) throws when called without new.`,
+        'new ObjectId(x), imported from mongodb once the calls of this client are migrated.',
+      );
     return false;
   }
   for (const call of calls) ctx.edit(call.start!, call.start!, 'new ');
   const q = /^"/.test((site.source.extra?.raw as string | undefined) ?? '') ? '"' : "'";
   const list = names.map((n) => (n.local === 'ObjectId' ? 'ObjectId' : `ObjectId as ${n.local}`));
   if (site.form === 'esm') ctx.edit(stmt.start!, stmt.end!, `import { ${list.join(', ')} } from ${q}mongodb${q}${ctx.slice(stmt).endsWith(';') ? ';' : ''}`);
-  else ctx.edit(site.path.parentPath!.node.start!, site.path.parentPath!.node.end!, `{ ${names.map((n) => (n.local === 'ObjectId' ? 'ObjectId' : `ObjectId: ${n.local}`)).join(', ')} } = require(${q}mongodb${q})`);
+  else
+    ctx.edit(
+      site.path.parentPath!.node.start!,
+      site.path.parentPath!.node.end!,
+      `{ ${names.map((n) => (n.local === 'ObjectId' ? 'ObjectId' : `ObjectId: ${n.local}`)).join(', ')} } = require(${q}mongodb${q})`,
+    );
   ctx.replacedPackages.add(c.module);
   state.migrated.add(c);
   return true;

@@ -41,10 +41,46 @@ function namesCollection(ctx: RuleContext, recv: t.Node, first: t.Node | undefin
 }
 
 /** Names that other objects use too often for a name alone to count (events, promises, Express). */
-const TOO_COMMON = new Set(['on', 'once', 'then', 'get', 'close', 'open', 'map', 'next', 'size', 'bind', 'id', 'oid', 'cast', 'index', 'stats', 'explain', 'destroy', 'connect', 'command', 'collection', 'col']);
+const TOO_COMMON = new Set([
+  'on',
+  'once',
+  'then',
+  'get',
+  'close',
+  'open',
+  'map',
+  'next',
+  'size',
+  'bind',
+  'id',
+  'oid',
+  'cast',
+  'index',
+  'stats',
+  'explain',
+  'destroy',
+  'connect',
+  'command',
+  'collection',
+  'col',
+]);
 
 /** Method names no other common library uses: an err-first callback is evidence enough. */
-const DISTINCTIVE = new Set(['findAndModify', 'findAndRemove', 'findById', 'updateById', 'removeById', 'findItems', 'findEach', 'ensureIndex', 'findAsCursor', 'aggregateAsCursor', 'getIndexes', 'runCommand', 'getCollectionNames']);
+const DISTINCTIVE = new Set([
+  'findAndModify',
+  'findAndRemove',
+  'findById',
+  'updateById',
+  'removeById',
+  'findItems',
+  'findEach',
+  'ensureIndex',
+  'findAsCursor',
+  'aggregateAsCursor',
+  'getIndexes',
+  'runCommand',
+  'getCollectionNames',
+]);
 
 /** The row of this method in one of the client's tables, with the kind it belongs to. */
 function rowOf(c: ClientPreset, name: string): { kind: string; row: ClientMethod } | undefined {
@@ -61,7 +97,8 @@ function rowOf(c: ClientPreset, name: string): { kind: string; row: ClientMethod
  */
 function handleEvidence(ctx: RuleContext, recv: t.Node): 'shape' | 'name' | undefined {
   let r = recv;
-  while (r.type === 'TSNonNullExpression' || r.type === 'TSAsExpression' || r.type === 'ParenthesizedExpression' || r.type === 'AwaitExpression') r = r.type === 'AwaitExpression' ? r.argument : r.expression;
+  while (r.type === 'TSNonNullExpression' || r.type === 'TSAsExpression' || r.type === 'ParenthesizedExpression' || r.type === 'AwaitExpression')
+    r = r.type === 'AwaitExpression' ? r.argument : r.expression;
   const squash = (n: t.Node) => ctx.slice(n).replace(/\s+/g, '');
   // db.articles, db['a.b'], this.db.users: a proxy collection of a db-like object
   if (r.type === 'MemberExpression' && (!r.computed || r.property.type === 'StringLiteral') && DB_LIKE.test(squash(r.object))) return 'shape';

@@ -75,12 +75,7 @@ export function clientRule(ctx: RuleContext): void {
     if (rule) continue; // handled by another rule (renames, toList...)
     if (nativeHas(recv.kind, canonical) || NATIVE_CURSOR_BUILDERS.includes(canonical)) continue;
     const hint = METHOD_HINTS[canonical];
-    ctx.report(
-      'motor/unknown-method',
-      callee.node.property,
-      `${name}() has no counterpart on the native ${recv.kind}; it was left unchanged.`,
-      hint ? `Use ${hint}.` : undefined,
-    );
+    ctx.report('motor/unknown-method', callee.node.property, `${name}() has no counterpart on the native ${recv.kind}; it was left unchanged.`, hint ? `Use ${hint}.` : undefined);
   }
 
   for (const n of tracker.collected.news) {

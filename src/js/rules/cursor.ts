@@ -37,7 +37,7 @@ function singular(name: string): string | undefined {
 }
 
 function freshName(path: NodePath, preferred: string[], avoid: Set<string>): string {
-  const base = preferred.find((n) => n && !avoid.has(n) && !path.scope.hasBinding(n)) ;
+  const base = preferred.find((n) => n && !avoid.has(n) && !path.scope.hasBinding(n));
   if (base) return base;
   const stem = preferred[preferred.length - 1]!;
   for (let i = 2; ; i++) {
@@ -227,7 +227,7 @@ function rewriteToList(ctx: RuleContext, site: ToListSite): void {
   }
   // Remove any edits left inside the statement (already rendered into `recv`), then replace it.
   ctx.render(stmt.node.start!, stmt.node.end!);
-  const text = lines.map((l, i) => (i === 0 ? l : (l.startsWith(ctx.indentUnit) ? inner + l.slice(ctx.indentUnit.length) : indent + l))).join(eol);
+  const text = lines.map((l, i) => (i === 0 ? l : l.startsWith(ctx.indentUnit) ? inner + l.slice(ctx.indentUnit.length) : indent + l)).join(eol);
   ctx.edit(stmt.node.start!, stmt.node.end!, text);
 }
 

@@ -35,11 +35,7 @@ export function handlesRule(ctx: RuleContext): void {
       ctx.edit(callee.node.property.start!, callee.node.property.end!, 'db');
       const from = recv.from as t.NewExpression | undefined;
       if (!uriNamesDatabase(from?.arguments[0] as t.Node | undefined)) {
-        ctx.report(
-          'motor/default-database',
-          call.node,
-          'getDefaultDatabase() raised when the URI named no database; client.db() now silently falls back to `test`.',
-        );
+        ctx.report('motor/default-database', call.node, 'getDefaultDatabase() raised when the URI named no database; client.db() now silently falls back to `test`.');
       }
       continue;
     }
@@ -87,10 +83,7 @@ function destructuredHandles(ctx: RuleContext): void {
     const k = tracker.kindOf(d.get('init') as NodePath);
     if (k?.t !== 'handle' || k.origin !== 'wrapper' || (k.kind !== 'client' && k.kind !== 'db')) continue;
     const method = k.kind === 'client' ? 'db' : 'collection';
-    const simpleSource =
-      init.type === 'Identifier' ||
-      (init.type === 'MemberExpression' && init.object.type === 'ThisExpression' && !init.computed) ||
-      id.properties.length === 1; // evaluated once either way
+    const simpleSource = init.type === 'Identifier' || (init.type === 'MemberExpression' && init.object.type === 'ThisExpression' && !init.computed) || id.properties.length === 1; // evaluated once either way
     const parts: string[] = [];
     let source: string | undefined;
     let ok = simpleSource && !id.typeAnnotation;
@@ -105,7 +98,7 @@ function destructuredHandles(ctx: RuleContext): void {
         ok = false;
         break;
       }
-      parts.push(`${prop.value.name} = ${source ??= ctx.render(init.start!, init.end!)}.${method}('${key}')`);
+      parts.push(`${prop.value.name} = ${(source ??= ctx.render(init.start!, init.end!))}.${method}('${key}')`);
     }
     if (!ok || parts.length === 0) {
       ctx.report('motor/destructured-handle', d.node, 'Sub-handles destructured from a wrapper handle: the native object has no such properties.');

@@ -57,13 +57,7 @@ function removeStatement(ctx: RuleContext, node: t.Node): void {
   }
 }
 
-const TYPE_PARENTS = new Set([
-  'TSTypeReference',
-  'TSTypeQuery',
-  'TSExpressionWithTypeArguments',
-  'TSClassImplements',
-  'TSInterfaceHeritage',
-]);
+const TYPE_PARENTS = new Set(['TSTypeReference', 'TSTypeQuery', 'TSExpressionWithTypeArguments', 'TSClassImplements', 'TSInterfaceHeritage']);
 
 /** Every reference to a binding, value and type positions, without duplicates. */
 function referencesOf(ctx: RuleContext, binding: Binding): NodePath<t.Identifier>[] {
@@ -171,7 +165,14 @@ function mapFactory(ctx: RuleContext, imported: string, binding: Binding | undef
   const program = ctx.tracker.programPath;
   const top = program.scope.getBinding('MongoClient');
   const local = top && !isNativeImportOf(top, 'MongoClient') ? undefined : 'MongoClient';
-  if (!local || refs.some((r) => { const b = r.scope.getBinding('MongoClient'); return b && b !== top; })) return undefined;
+  if (
+    !local ||
+    refs.some((r) => {
+      const b = r.scope.getBinding('MongoClient');
+      return b && b !== top;
+    })
+  )
+    return undefined;
   for (const r of refs) ctx.edit(r.node.start!, r.node.end!, f.async ? 'MongoClient.connect' : 'new MongoClient');
   return { imported: 'MongoClient', local: 'MongoClient', type: false };
 }
@@ -321,9 +322,7 @@ export function importsRule(ctx: RuleContext): void {
       const kw = declType ? 'import type' : 'import';
       const q = quoteOf(ctx, decl.source);
       const semi = ctx.text[decl.end! - 1] === ';' ? ';' : '';
-      (site as ImportSite & { nsText?: string }).nsText = namespaceLocals
-        .map((l) => `${kw} * as ${l} from ${q}${NATIVE_MODULE}${q}${semi}`)
-        .join(ctx.eol + (ctx.lineIndentBefore(decl.start!) ?? ''));
+      (site as ImportSite & { nsText?: string }).nsText = namespaceLocals.map((l) => `${kw} * as ${l} from ${q}${NATIVE_MODULE}${q}${semi}`).join(ctx.eol + (ctx.lineIndentBefore(decl.start!) ?? ''));
     }
   }
   if (!target) {
@@ -365,7 +364,16 @@ export function importsRule(ctx: RuleContext): void {
         if (res) parts.push(residualText(ctx, decl, res));
         ctx.edit(decl.start!, decl.end!, parts.join(ctx.eol + (ctx.lineIndentBefore(decl.start!) ?? '')));
       } else {
-        ctx.edit(range[0], range[1] + 1, renderList(ctx, range[0], range[1], merged.map((s) => specText(s, true, typeOnlyTarget))));
+        ctx.edit(
+          range[0],
+          range[1] + 1,
+          renderList(
+            ctx,
+            range[0],
+            range[1],
+            merged.map((s) => specText(s, true, typeOnlyTarget)),
+          ),
+        );
         if (decl.importKind === 'type' && !typeOnlyTarget) {
           const kwEnd = ctx.text.indexOf('type', decl.start!);
           ctx.edit(kwEnd, kwEnd + 'type '.length, '');
@@ -378,7 +386,8 @@ export function importsRule(ctx: RuleContext): void {
       if (res) parts.push(residualText(ctx, decl, res));
       if (parts.length) ctx.edit(decl.start!, decl.end!, parts.join(ctx.eol + (ctx.lineIndentBefore(decl.start!) ?? '')));
       else if (hasNamed || decl.specifiers.length === 0) {
-        if (decl.specifiers.length === 0) replaceSource(ctx, decl.source); // side-effect import
+        if (decl.specifiers.length === 0)
+          replaceSource(ctx, decl.source); // side-effect import
         else removeStatement(ctx, decl);
       }
     }
@@ -388,7 +397,17 @@ export function importsRule(ctx: RuleContext): void {
   if (target?.existing && merged.length > existingSpecs.length) {
     const decl = target.decl;
     const range = braceRange(ctx, decl, decl.specifiers[0]);
-    if (range) ctx.edit(range[0], range[1] + 1, renderList(ctx, range[0], range[1], merged.map((s) => specText(s, true, false))));
+    if (range)
+      ctx.edit(
+        range[0],
+        range[1] + 1,
+        renderList(
+          ctx,
+          range[0],
+          range[1],
+          merged.map((s) => specText(s, true, false)),
+        ),
+      );
   }
 
   for (const site of sites) {

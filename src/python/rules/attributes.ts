@@ -19,12 +19,7 @@ export function attributeRules(ctx: Ctx, attr: Node, consumed: Set<number>): voi
         attr,
         'async-property',
         `AsyncMongoClient.${name}`,
-        note(
-          'await-added',
-          'info',
-          attr,
-          `AsyncMongoClient.${name} is an async property in PyMongo; added \`await\` (without it the value is a coroutine, which is always truthy).`,
-        ),
+        note('await-added', 'info', attr, `AsyncMongoClient.${name} is an async property in PyMongo; added \`await\` (without it the value is a coroutine, which is always truthy).`),
         `Read it inside an async function: \`await client.${name}\`.`,
       );
     }

@@ -1,17 +1,6 @@
 /** Call-site rules: methods whose sync/async nature changed, keyword renames, constructors, to_list. */
 import type { Node } from '../parse.js';
-import {
-  field,
-  named,
-  unparen,
-  logicalParent,
-  awaitedBy,
-  keywordArgs,
-  positionalArgs,
-  hasToken,
-  awaitAllowed,
-  dottedName,
-} from '../ast.js';
+import { field, named, unparen, logicalParent, awaitedBy, keywordArgs, positionalArgs, hasToken, awaitAllowed, dottedName } from '../ast.js';
 import { addAwait, removeAwait, finding, note, edit, type Ctx } from '../context.js';
 import { NOW_COROUTINE_METHODS, CURSORISH, type PyKind } from '../../presets/motor-python.js';
 import { motorClassOf } from '../imports.js';
@@ -132,7 +121,7 @@ export function callRules(ctx: Ctx, call: Node): void {
           'warning',
           call,
           '`await ….start_session()` is Motor style, but the receiver could not be proven to be a Motor client, so it was not rewritten.',
-          'If this is a Motor client, drop the `await`: PyMongo\'s AsyncMongoClient.start_session() is synchronous (`async with client.start_session() as s:`).',
+          "If this is a Motor client, drop the `await`: PyMongo's AsyncMongoClient.start_session() is synchronous (`async with client.start_session() as s:`).",
         );
       return;
     }
@@ -190,14 +179,7 @@ export function callRules(ctx: Ctx, call: Node): void {
       return;
     case 'each': {
       if (t.is(recv, 'cursor', 'commandCursor', 'gridOutCursor'))
-        finding(
-          ctx,
-          'callback-api',
-          'error',
-          call,
-          'cursor.each(callback) does not exist in PyMongo\'s async API.',
-          'Rewrite as `async for doc in cursor: ...` (call the callback in the loop body).',
-        );
+        finding(ctx, 'callback-api', 'error', call, "cursor.each(callback) does not exist in PyMongo's async API.", 'Rewrite as `async for doc in cursor: ...` (call the callback in the loop body).');
       return;
     }
     case 'stream_to_handler': {
@@ -207,7 +189,7 @@ export function callRules(ctx: Ctx, call: Node): void {
           'gridfs-handler',
           'error',
           call,
-          'AsyncGridOut has no stream_to_handler(): Motor\'s Tornado/aiohttp GridFS helpers have no PyMongo counterpart.',
+          "AsyncGridOut has no stream_to_handler(): Motor's Tornado/aiohttp GridFS helpers have no PyMongo counterpart.",
           'Stream by hand: `async for chunk in grid_out: await response.write(chunk)` (or readchunk() in a loop), setting headers yourself.',
         );
       return;
@@ -224,10 +206,7 @@ function nowCoroutineRule(ctx: Ctx, call: Node, recv: Node, m: string, kinds: re
   const k = ctx.tracker.is(recv, ...kinds);
   if (!k) {
     if (!unverified(ctx, recv) || (CURSOR_COROUTINES.has(m) && ctx.tracker.kindOf(recv) === null)) return;
-    const motorish =
-      (site === 'async-for') ||
-      (site === 'async-with' && isWithAsync(call)) ||
-      (site === 'receiver' && awaitedBy(logicalParent(call).parent!.parent ?? call) !== null);
+    const motorish = site === 'async-for' || (site === 'async-with' && isWithAsync(call)) || (site === 'receiver' && awaitedBy(logicalParent(call).parent!.parent ?? call) !== null);
     if (motorish)
       finding(
         ctx,
@@ -256,14 +235,7 @@ function nowCoroutineRule(ctx: Ctx, call: Node, recv: Node, m: string, kinds: re
     finding(ctx, 'now-coroutine', 'error', call, `${what} is a coroutine in PyMongo's async API; a plain \`with\` cannot use it.`, 'Use `async with await ...` inside an async function.');
     return;
   }
-  addAwait(
-    ctx,
-    call,
-    'now-coroutine',
-    what,
-    note('await-added', 'info', call, `${what} is a coroutine in PyMongo (Motor returned a lazy cursor/stream); added \`await\`.`),
-    fix,
-  );
+  addAwait(ctx, call, 'now-coroutine', what, note('await-added', 'info', call, `${what} is a coroutine in PyMongo (Motor returned a lazy cursor/stream); added \`await\`.`), fix);
 }
 
 function toListRule(ctx: Ctx, call: Node, recv: Node): void {
@@ -336,7 +308,13 @@ function constructorRules(ctx: Ctx, call: Node, kind: PyKind): void {
         if (stmt) {
           const indent = indentAt(ctx.text, stmt.stmt.startIndex);
           const eol = detectEol(ctx.text);
-          const group = removeArgs(ctx, call, drop, 'client-kwargs', note('connect-dropped', 'info', connect, '`connect=True` is not supported by AsyncMongoClient; dropped it and added `await <client>.aconnect()` to connect eagerly.'));
+          const group = removeArgs(
+            ctx,
+            call,
+            drop,
+            'client-kwargs',
+            note('connect-dropped', 'info', connect, '`connect=True` is not supported by AsyncMongoClient; dropped it and added `await <client>.aconnect()` to connect eagerly.'),
+          );
           edit(ctx, 'client-kwargs', stmt.stmt.endIndex, stmt.stmt.endIndex, `${eol}${indent}await ${stmt.target}.aconnect()`, undefined, group);
           return;
         }

@@ -8,7 +8,8 @@ import type { Node } from '../parse.js';
 import { field, named, nodesOfType, dottedName } from '../ast.js';
 import { finding, type Ctx } from '../context.js';
 
-const FIX = 'Create the client inside the loop that uses it (one client per loop: in the task/test/fixture, or the app lifespan), or give every test and fixture the same loop (pytest-asyncio `loop_scope="session"` on both).';
+const FIX =
+  'Create the client inside the loop that uses it (one client per loop: in the task/test/fixture, or the app lifespan), or give every test and fixture the same loop (pytest-asyncio `loop_scope="session"` on both).';
 
 /** Module-level names bound to handles (not factories). */
 function moduleHandleNames(ctx: Ctx): Set<string> {

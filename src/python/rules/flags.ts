@@ -27,7 +27,14 @@ export function importFlags(ctx: Ctx): void {
         }
       }
       if (isMotorModule(mod) && hasWildcard(stmt))
-        finding(ctx, 'star-import', 'error', stmt, `\`from ${mod} import *\` cannot be migrated automatically: the names it binds are not visible.`, 'Import the names you use explicitly, then re-run the codemod.');
+        finding(
+          ctx,
+          'star-import',
+          'error',
+          stmt,
+          `\`from ${mod} import *\` cannot be migrated automatically: the names it binds are not visible.`,
+          'Import the names you use explicitly, then re-run the codemod.',
+        );
     }
     for (const { mod, node } of modules) {
       const flag = isMotorModule(mod) ? moduleFlag(mod) : null;
@@ -37,7 +44,7 @@ export function importFlags(ctx: Ctx): void {
           'tornado',
           'error',
           node,
-          'motor.motor_tornado has no PyMongo counterpart: PyMongo\'s async API is asyncio-only.',
+          "motor.motor_tornado has no PyMongo counterpart: PyMongo's async API is asyncio-only.",
           'On Tornado >= 5 (which runs on asyncio) use pymongo.AsyncMongoClient and native `async def`/`await`; remove `gen.coroutine`, callbacks and IOLoop-specific code.',
         );
       else if (flag === 'gridfs-handler')
@@ -57,7 +64,7 @@ export function importFlags(ctx: Ctx): void {
           'mongomock-motor',
           'warning',
           node,
-          'mongomock_motor fakes Motor classes; tests that use it will not exercise PyMongo\'s async API (and it patches Motor, not AsyncMongoClient).',
+          "mongomock_motor fakes Motor classes; tests that use it will not exercise PyMongo's async API (and it patches Motor, not AsyncMongoClient).",
           'Test against a real mongod (e.g. testcontainers / a CI service) or a mock that supports pymongo.AsyncMongoClient.',
         );
       else if (ODM.test(mod) && !/^beanie(\.|$)/.test(mod))
@@ -70,7 +77,7 @@ export function importFlags(ctx: Ctx): void {
           ctx.keepMotor
             ? `${mod.split('.')[0]} still runs on Motor (it calls Motor-only APIs on the client it is given), so this file keeps Motor and was not rewritten.`
             : `${mod.split('.')[0]} still runs on Motor: it needs a Motor client/database (AsyncIOMotorClient), not a PyMongo async one.`,
-          'Keep `motor` in the dependencies and a Motor client for this ODM until it supports PyMongo\'s async API, or move the models to an ODM that does (Beanie >= 2.0); then re-run the codemod.',
+          "Keep `motor` in the dependencies and a Motor client for this ODM until it supports PyMongo's async API, or move the models to an ODM that does (Beanie >= 2.0); then re-run the codemod.",
         );
     }
     // names imported from a mapped motor module that have no mapping
@@ -80,7 +87,14 @@ export function importFlags(ctx: Ctx): void {
         for (const n of stmt.childrenForFieldName('name')) {
           const d = n ? splitAliased(n).dotted : null;
           if (d && !MOTOR_CLASSES[mod][d])
-            finding(ctx, 'unmapped-name', 'error', n!, `${mod}.${d} has no PyMongo counterpart known to this codemod; the import was left as is.`, 'Replace it by hand with the matching pymongo.asynchronous / gridfs name.');
+            finding(
+              ctx,
+              'unmapped-name',
+              'error',
+              n!,
+              `${mod}.${d} has no PyMongo counterpart known to this codemod; the import was left as is.`,
+              'Replace it by hand with the matching pymongo.asynchronous / gridfs name.',
+            );
         }
       }
     }
@@ -110,7 +124,11 @@ export function stringFlags(ctx: Ctx): void {
     const t = v.trim();
     if (!t || /\s/.test(t) || t.length > 200) continue;
     const mentions =
-      /(^|[.:])motor(\.|:|$)/.test(t) || /AsyncIOMotor\w*/.test(t) || /mongomock_motor/.test(t) || /(^|\.)motor_(asyncio|tornado|gridfs)\b/.test(t) || /(^|\.)Agnostic(Client|Database|Collection|Cursor)/.test(t);
+      /(^|[.:])motor(\.|:|$)/.test(t) ||
+      /AsyncIOMotor\w*/.test(t) ||
+      /mongomock_motor/.test(t) ||
+      /(^|\.)motor_(asyncio|tornado|gridfs)\b/.test(t) ||
+      /(^|\.)Agnostic(Client|Database|Collection|Cursor)/.test(t);
     if (!mentions) continue;
     if (t === 'motor' && !isCallArgument(s)) continue;
     if (!/^[\w.:*]+$/.test(t)) continue;

@@ -49,7 +49,12 @@ export function fetchNextLoop(ctx: Ctx, loop: Node, consumed: Set<number>): void
     loop.startIndex,
     colon.endIndex,
     `async for ${left.text} in ${recvText}:`,
-    note('fetch-next-loop', 'info', loop, 'Rewrote the deprecated `while await cursor.fetch_next: doc = cursor.next_object()` loop as `async for doc in cursor:` (fetch_next/next_object do not exist in PyMongo).'),
+    note(
+      'fetch-next-loop',
+      'info',
+      loop,
+      'Rewrote the deprecated `while await cursor.fetch_next: doc = cursor.next_object()` loop as `async for doc in cursor:` (fetch_next/next_object do not exist in PyMongo).',
+    ),
     group,
   );
   if (stmts.length > 1) edit(ctx, 'fetch-next-loop', lineStart, lineEnd, '', undefined, group);

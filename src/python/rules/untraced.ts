@@ -128,8 +128,7 @@ function motorConsumption(ctx: Ctx, call: Node): { site: 'to-list' | 'async-for'
     if ((name === 'to_list' || name === 'next' || name === 'try_next') && c && c.type === 'call' && awaitedBy(c)) return { site: 'to-list' };
     return null;
   }
-  if ((parent.type === 'for_statement' || parent.type === 'for_in_clause') && field(parent, 'right')?.id === outer.id && hasToken(parent, 'async'))
-    return { site: 'async-for' };
+  if ((parent.type === 'for_statement' || parent.type === 'for_in_clause') && field(parent, 'right')?.id === outer.id && hasToken(parent, 'async')) return { site: 'async-for' };
   if (parent.type === 'assignment' && field(parent, 'right')?.id === outer.id) {
     const left = field(parent, 'left');
     if (!left || left.type !== 'identifier') return null;
@@ -242,7 +241,14 @@ export function motorOnlyNames(ctx: Ctx): void {
       // a call, or a patch of it (`client.get_io_loop = asyncio.get_event_loop` in test setups)
       const recv = field(p, 'object');
       if (recv && ctx.tracker.kindOf(recv) === null)
-        finding(ctx, 'removed-attribute', 'error', p.parent?.type === 'call' ? p.parent : p, '`get_io_loop` is Motor-only: PyMongo\'s async objects have no event-loop accessor (attribute access on a client/database even returns a database/collection named "get_io_loop").', 'Use asyncio.get_running_loop() instead; drop patches of get_io_loop.');
+        finding(
+          ctx,
+          'removed-attribute',
+          'error',
+          p.parent?.type === 'call' ? p.parent : p,
+          '`get_io_loop` is Motor-only: PyMongo\'s async objects have no event-loop accessor (attribute access on a client/database even returns a database/collection named "get_io_loop").',
+          'Use asyncio.get_running_loop() instead; drop patches of get_io_loop.',
+        );
       continue;
     }
     if (!MOTOR_ONLY_NAME.test(name)) continue;
@@ -305,7 +311,14 @@ export function beanieRules(ctx: Ctx): void {
       continue;
     }
     if (ctx.checkMode) {
-      finding(ctx, 'beanie-motor-collection', 'error', id, 'Beanie 2.0 removed Document.get_motor_collection() (no alias).', 'Call get_pymongo_collection() instead (it returns a pymongo AsyncCollection).');
+      finding(
+        ctx,
+        'beanie-motor-collection',
+        'error',
+        id,
+        'Beanie 2.0 removed Document.get_motor_collection() (no alias).',
+        'Call get_pymongo_collection() instead (it returns a pymongo AsyncCollection).',
+      );
       continue;
     }
     ctx.edits.push({
@@ -333,7 +346,7 @@ function ownMethodNotes(ctx: Ctx): void {
         'motor-collection-override',
         'warning',
         name,
-        "This Beanie document class overrides get_motor_collection(); Beanie 2.0 (PyMongo async) no longer has that method and calls get_pymongo_collection() instead, so its own operations (insert, find, ...) bypass this override. Calls to it were not renamed.",
+        'This Beanie document class overrides get_motor_collection(); Beanie 2.0 (PyMongo async) no longer has that method and calls get_pymongo_collection() instead, so its own operations (insert, find, ...) bypass this override. Calls to it were not renamed.',
         'Rename the override (and its calls) to get_pymongo_collection(), returning a pymongo AsyncCollection.',
       );
     } else if (!ctx.checkMode)
