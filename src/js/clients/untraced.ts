@@ -10,11 +10,12 @@
 import type { NodePath } from '@babel/traverse';
 import type * as t from '@babel/types';
 import type { RuleContext } from '../context.js';
-import { clientOfOrigin } from '../../presets/index.js';
+import { clientOfOrigin, clientOfSpecifier } from '../../presets/index.js';
+import { isBareSpecifier } from '../modules.js';
 import { clientRule, type ClientMethod, type ClientPreset } from '../../presets/client.js';
 import { memberName } from '../../tracking/tracker.js';
-import { clientsOfPackage, dependsOnDriver, dependsOnMongoose } from '../callbacks/era.js';
-import { classify, DRIVERISH_RECEIVER, errFirst, isCallbackNode, mongoArgs } from '../callbacks/untracked.js';
+import { clientsOfPackage, dependsOnDriver, dependsOnMongoose, DRIVER_PACKAGES } from '../callbacks/era.js';
+import { chainOf, classify, DRIVERISH_RECEIVER, errFirst, isCallbackNode, mongoArgs } from '../callbacks/untracked.js';
 
 /** A db-like object (`db`, `this._db`, `mongo`, `database`, `conn`): its members are proxy collections on mongojs/mongoist. */
 const DB_LIKE = /(?:^|\.)(?:_*db|\w*Db|database|_*mongo\w*|conn(?:ection)?)$/i;
@@ -119,6 +120,16 @@ function madeHere(recv: NodePath): boolean {
   return !!maker && (maker.kind === 'hoisted' || maker.path.isClassDeclaration());
 }
 
+/**
+ * Rooted at the driver, a wrapper module or a client module itself: the tracker followed that import, and whatever it
+ * could not make of it is the tracked rules' to report (`--wrapper-module monk` reports `monk(url)` as a wrapper call).
+ */
+function fromTrackedModule(ctx: RuleContext, recv: NodePath): boolean {
+  const src = chainOf(recv.node, recv.scope).source;
+  if (!src || !isBareSpecifier(src)) return false;
+  return DRIVER_PACKAGES.includes(src) || (ctx.options.wrapperModules ?? []).includes(src) || !!clientOfSpecifier(src);
+}
+
 /** Reports the untraced calls of the file's package's clients; returns how many it reported. */
 export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): number {
   const names = clientsOfPackage(ctx.options, absPath);
@@ -147,7 +158,7 @@ export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): nu
     const text = ctx.slice(recv.node).replace(/\s+/g, '');
     const cls = classify(ctx, recv, mongoose);
     // `new MemoryStore()`, `makeCache()`: an object of the file's own making is not a client's.
-    if (cls === 'foreign' || madeHere(recv)) continue;
+    if (cls === 'foreign' || madeHere(recv) || fromTrackedModule(ctx, recv)) continue;
     const args = call.node.arguments as t.Node[];
     const last = args[args.length - 1];
     // `db.collection(name)` gives a collection on every client and on the driver; in a package that also lists the
