@@ -75,9 +75,9 @@ export function renamePhase(ctx: Ctx): void {
         break;
       }
     }
-    const alias = hit ? info.modules.find((a) => a.local === hit!.local) : undefined;
-    if (hit && alias?.fromImport && bareAllowed(hit.target, taken, renames)) {
-      // `from motor import motor_asyncio`: the project imports with from-lines, so the use becomes a bare name
+    if (hit && bareAllowed(hit.target, taken, renames)) {
+      // `motor_asyncio.AsyncIOMotorClient`, `motor.motor_asyncio.AsyncIOMotorClient`: the use becomes the bare name,
+      // imported with a from-line from the module that defines it (merged into the file's own from-lines)
       edit(ctx, 'rename', hit.node.startIndex, hit.node.endIndex, hit.target.name);
       const names = neededNames.get(hit.local) ?? new Map<string, Set<string>>();
       names.set(hit.target.module, (names.get(hit.target.module) ?? new Set<string>()).add(hit.target.name));
@@ -132,10 +132,11 @@ export function renamePhase(ctx: Ctx): void {
   const existing = plainImports(root);
   const fromLines = existingFromLines(root, info);
   const assigned = new Set<string>();
+  const emitted = new Map<string, Set<string>>();
   const eol = detectEol(text);
   for (const stmt of info.motorStatements) {
-    if (stmt.type === 'import_from_statement') rewriteFrom(ctx, stmt, { renames, keepLocal, neededModules, neededNames, unmappedUse, existing, fromLines, assigned, eol });
-    else rewriteImport(ctx, stmt, { renames, keepLocal, neededModules, neededNames, unmappedUse, existing, fromLines, assigned, eol });
+    if (stmt.type === 'import_from_statement') rewriteFrom(ctx, stmt, { renames, keepLocal, neededModules, neededNames, unmappedUse, existing, fromLines, assigned, emitted, eol });
+    else rewriteImport(ctx, stmt, { renames, keepLocal, neededModules, neededNames, unmappedUse, existing, fromLines, assigned, emitted, eol });
   }
 }
 
@@ -149,7 +150,18 @@ interface Plan {
   unmappedUse: Set<string>;
   existing: Set<string>;
   assigned: Set<string>;
+  /** Names the rewritten import statements already import, by module (two Motor imports give one from-line each name). */
+  emitted: Map<string, Set<string>>;
   eol: string;
+}
+
+/** The names of `ns` not yet imported from `m` by a rewritten statement; records them as imported. */
+function fresh(plan: Plan, m: string, ns: string[]): string[] {
+  const done = plan.emitted.get(m) ?? new Set<string>();
+  plan.emitted.set(m, done);
+  const out = ns.filter((n) => !done.has(n));
+  for (const n of out) done.add(n);
+  return out;
 }
 
 /** Modules to import for a module alias; each alias local's modules are emitted once. */
@@ -225,7 +237,9 @@ function rewriteFrom(ctx: Ctx, stmt: Node, plan: Plan): void {
   for (const m of merged) groups.delete(m);
   // in place when one target module covers everything: keeps layout and comments
   const dup = new Set(classes.map((c) => `${c.target.name}|${c.local}`)).size !== classes.length;
-  if (!keep.length && !moduleEntries && !moduleImports.length && groups.size === 1 && !dup && !merged.size && !classes.some((c) => c.bare)) {
+  const already = [...groups].some(([m, cs]) => names(cs).some((n) => plan.emitted.get(m)?.has(n)));
+  if (!keep.length && !moduleEntries && !moduleImports.length && groups.size === 1 && !dup && !merged.size && !already && !classes.some((c) => c.bare)) {
+    for (const [m, cs] of groups) fresh(plan, m, names(cs));
     const modNode = field(stmt, 'module_name')!;
     edit(ctx, 'imports', modNode.startIndex, modNode.endIndex, classes[0].target.module);
     for (const c of classes) {
@@ -245,7 +259,10 @@ function rewriteFrom(ctx: Ctx, stmt: Node, plan: Plan): void {
         keep.map((k) => k.text.replace(/\s+/g, ' ')),
       ),
     );
-  for (const [m, cs] of groups) lines.push(fromLine(ctx, stmt, m, names(cs)));
+  for (const [m, cs] of groups) {
+    const ns = fresh(plan, m, names(cs));
+    if (ns.length) lines.push(fromLine(ctx, stmt, m, ns));
+  }
   for (const m of moduleImports) lines.push(`import ${m}`);
   replaceStatement(ctx, stmt, lines, plan.eol);
 }
@@ -254,33 +271,51 @@ function rewriteImport(ctx: Ctx, stmt: Node, plan: Plan): void {
   const items = stmt.childrenForFieldName('name').filter((n): n is Node => n !== null);
   const replaced = new Map<number, string[]>();
   const extra: string[] = [];
+  const names = new Map<string, Set<string>>();
   for (const n of items) {
     const { dotted, alias } = splitAliased(n);
     if (!dotted || !isMotorModule(dotted) || moduleFlag(dotted)) continue;
     const local = alias ?? 'motor';
+    // the bare names its uses became (`from pymongo import AsyncMongoClient`), once per alias
+    for (const [m, ns] of plan.assigned.has(local) ? [] : (plan.neededNames.get(local) ?? [])) for (const x of ns) names.set(m, (names.get(m) ?? new Set<string>()).add(x));
     // a module alias with uses we cannot map keeps its motor import; the mapped uses still need their modules
     if (plan.unmappedUse.has(local)) extra.push(...modulesFor(local, plan));
     else replaced.set(n.id, modulesFor(local, plan));
   }
-  if (!replaced.size && !extra.length) return;
+  if (!replaced.size && !extra.length && !names.size) return;
+  const fromLines = namesLines(ctx, stmt, plan, names);
   if (!replaced.size) {
-    replaceStatement(ctx, stmt, [stmt.text, ...[...new Set(extra)].map((m) => `import ${m}`)], plan.eol);
+    replaceStatement(ctx, stmt, [stmt.text, ...[...new Set(extra)].map((m) => `import ${m}`), ...fromLines], plan.eol);
     return;
   }
+  const mods = [...new Set([...replaced.values(), extra].flat())];
   if (replaced.size === items.length) {
-    const mods = [...new Set([...replaced.values(), extra].flat())];
-    replaceStatement(
-      ctx,
-      stmt,
-      mods.map((m) => `import ${m}`),
-      plan.eol,
-    );
+    replaceStatement(ctx, stmt, [...mods.map((m) => `import ${m}`), ...fromLines], plan.eol);
     return;
   }
   // mixed `import os, motor.motor_asyncio as m`: rewrite only the motor parts
   const kept = items.filter((n) => !replaced.has(n.id)).map((n) => n.text);
-  const mods = [...new Set([...replaced.values(), extra].flat())];
-  replaceStatement(ctx, stmt, [`import ${[...kept, ...mods].join(', ')}`], plan.eol);
+  replaceStatement(ctx, stmt, [`import ${[...kept, ...mods].join(', ')}`, ...fromLines], plan.eol);
+}
+
+/** From-lines for these names by module; names of a module the file already imports from join that line instead. */
+function namesLines(ctx: Ctx, stmt: Node, plan: Plan, names: Map<string, Set<string>>): string[] {
+  const out: string[] = [];
+  for (const [m, set] of [...names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const line = plan.fromLines.get(m);
+    if (line) {
+      const add = [...set].filter((n) => !line.names.has(n));
+      if (add.length) {
+        const last = importedNames(line.stmt).pop()!;
+        edit(ctx, 'imports', last.endIndex, last.endIndex, add.map((n) => `, ${n}`).join(''));
+        for (const n of add) line.names.add(n);
+      }
+      continue;
+    }
+    const ns = fresh(plan, m, [...set]);
+    if (ns.length) out.push(fromLine(ctx, stmt, m, ns));
+  }
+  return out;
 }
 
 /** May a module-alias use become the bare name? (not bound otherwise, not a rename target of another name) */
