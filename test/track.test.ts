@@ -151,3 +151,21 @@ test('fastify: handles from fastify-mongodb registered in another file', async (
   assert.equal(read(bare, 'routes/todos.js'), ROUTE);
   fs.rmSync(bare, { recursive: true, force: true });
 });
+
+test('a class extended in another file: its super(...) calls are call sites of the base class (a subclass without a constructor is not followed)', async () => {
+  const BASE = 'class Base {\n  constructor(collection) {\n    this._collection = collection;\n  }\n  list() {\n    return this._collection.find({ active: true });\n  }\n}\nmodule.exports = Base;\n';
+  const SUB = "const Base = require('./base');\nclass Sub extends Base {\n  constructor(collection, options = {}) {\n    super(collection, options);\n  }\n}\nmodule.exports = Sub;\n";
+  const APP = "const monk = require('monk');\nconst Sub = require('./sub');\nconst db = monk('mongodb://localhost/shop');\nmodule.exports = () => new Sub(db.get('users'));\n";
+  const pkg = '{ "name": "shop", "private": true, "dependencies": { "monk": "^7.3.4" } }\n';
+  const dir = project({ 'package.json': pkg, 'base.js': BASE, 'sub.js': SUB, 'app.js': APP });
+  await run(dir);
+  assert.equal(read(dir, 'base.js'), BASE.replace('.find({ active: true })', '.find({ active: true }).toArray()'));
+  fs.rmSync(dir, { recursive: true, force: true });
+
+  // Sub without a constructor of its own: Base's parameter is not proven, and its call is reported as untraced.
+  const bare = project({ 'package.json': pkg, 'base.js': BASE, 'sub.js': "const Base = require('./base');\nclass Sub extends Base {}\nmodule.exports = Sub;\n", 'app.js': APP });
+  const r = await run(bare);
+  assert.equal(read(bare, 'base.js'), BASE);
+  assert.ok(r.findings.some((f) => f.file === 'base.js' && f.ruleId === 'monk/untraced-call'));
+  fs.rmSync(bare, { recursive: true, force: true });
+});

@@ -122,6 +122,16 @@ function localCallFacts(s: TrackerState): CallFact[] {
       out.push({ target: key, name, args: argsOf(rp) });
       return;
     }
+    // `class Sub extends Base { constructor(c, o) { super(c, o) } }`: each super(...) call is a call of Base; a
+    // subclass without its own constructor passes its callers' arguments on (not followed: an escape).
+    if ((rp.isClassDeclaration() || rp.isClassExpression()) && rp.node.superClass === ref.node) {
+      const cls = rp.node;
+      const ctor = cls.body.body.some((m) => m.type === 'ClassMethod' && m.kind === 'constructor');
+      const supers = ctor ? s.collected.calls.filter((c) => c.node.callee.type === 'Super' && c.findParent((p) => p.isClass())?.node === cls) : [];
+      if (!supers.length) return void out.push({ target: key, name, args: null });
+      for (const c of supers) out.push({ target: key, name, args: argsOf(c) });
+      return;
+    }
     if (whole && isMemberLike(rp) && rp.node.object === ref.node) {
       const member = memberName(rp.node);
       if (!member) return void out.push({ target: key, name: '*', args: null });
