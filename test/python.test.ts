@@ -21,6 +21,7 @@ import { pythonEngine, transformPython, prefilterPython, pythonModuleHandles } f
 import { parsePython, firstSyntaxProblem } from '../src/python/parse.js';
 import { selectEdits, OffsetMap } from '../src/python/passes.js';
 import { migratePythonDependencyFile, isPythonDependencyFile, isPythonLockfile, pythonLockfileFinding, raiseSpec } from '../src/python/deps.js';
+import { sortsImports } from '../src/python/project.js';
 import { applyEdits, OverlapError } from '../src/core/text.js';
 import type { EngineOptions, EngineFinding } from '../src/core/types.js';
 
@@ -521,4 +522,43 @@ describe('Beanie 2.0 rename: the project is Beanie itself', () => {
 before(async () => {
   // parser init is lazy; warm it once so per-test timings are not skewed
   await transformPython('import motor\n');
+});
+
+test('new from-lines go to their isort place in a sorted block, and stay in place otherwise', async () => {
+  // two from-lines in order: the block is sorted, pymongo.* goes after pydantic
+  const sorted = 'from bson import ObjectId\nfrom motor.motor_asyncio import AsyncIOMotorDatabase\nfrom pydantic import BaseModel\n\n\ndef f(db: AsyncIOMotorDatabase) -> None: ...\n';
+  assert.equal(
+    (await run(sorted)).output,
+    'from bson import ObjectId\nfrom pydantic import BaseModel\nfrom pymongo.asynchronous.database import AsyncDatabase\n\n\ndef f(db: AsyncDatabase) -> None: ...\n',
+  );
+  // not sorted: the new line takes the Motor line's place
+  const unsorted = 'from pydantic import BaseModel\nfrom motor.motor_asyncio import AsyncIOMotorDatabase\nfrom bson import ObjectId\n\n\ndef f(db: AsyncIOMotorDatabase) -> None: ...\n';
+  assert.equal(
+    (await run(unsorted)).output,
+    unsorted.replace('from motor.motor_asyncio import AsyncIOMotorDatabase', 'from pymongo.asynchronous.database import AsyncDatabase').replace('db: AsyncIOMotorDatabase', 'db: AsyncDatabase'),
+  );
+  // one neighbour: sorted only when the project says so (isort / ruff's I rules)
+  const one = 'from motor.motor_asyncio import AsyncIOMotorDatabase\nfrom pydantic import BaseModel\n\n\ndef f(db: AsyncIOMotorDatabase) -> None: ...\n';
+  assert.equal((await run(one)).output, 'from pymongo.asynchronous.database import AsyncDatabase\nfrom pydantic import BaseModel\n\n\ndef f(db: AsyncDatabase) -> None: ...\n');
+  const configured = await transformPython(one, { ...options('run'), pythonSortsImports: true } as Parameters<typeof transformPython>[1]);
+  assert.equal(configured.output, 'from pydantic import BaseModel\nfrom pymongo.asynchronous.database import AsyncDatabase\n\n\ndef f(db: AsyncDatabase) -> None: ...\n');
+});
+
+test('a project sorts its imports when isort or ruff says so (pyproject, ruff.toml, setup.cfg, .isort.cfg)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mc-isort-'));
+  const cases: [string, string, boolean][] = [
+    ['pyproject.toml', '[tool.ruff.lint]\nextend-select = ["I001"]\n', true],
+    ['pyproject.toml', '[tool.ruff.lint]\nselect = ["E", "F", "I"]\n', true],
+    ['pyproject.toml', '[tool.isort]\nprofile = "black"\n', true],
+    ['setup.cfg', '[isort]\nline_length = 100\n', true],
+    ['.isort.cfg', '[settings]\n', true],
+    ['pyproject.toml', '[tool.ruff.lint]\nselect = ["E", "F"]\n', false],
+  ];
+  cases.forEach(([name, text, want], i) => {
+    const d = join(dir, String(i));
+    mkdirSync(join(d, '.git'), { recursive: true });
+    writeFileSync(join(d, name), text);
+    assert.equal(sortsImports(d), want, `${name}: ${text.trim()}`);
+  });
+  rmSync(dir, { recursive: true, force: true });
 });

@@ -40,6 +40,8 @@ export interface Ctx {
   project: boolean;
   /** The file imports an ODM that still runs on Motor, and Motor: it keeps Motor (no rewrite, findings only). */
   keepMotor: boolean;
+  /** The project sorts its imports (isort, ruff's I rules): a new from-line goes to its sorted place. */
+  sortsImports?: boolean;
   /**
    * Third-party method names the project defines itself (`def get_motor_collection` in a file of the run, in this
    * file, or the project is Beanie): calls to them are not renamed.

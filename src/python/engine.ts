@@ -10,7 +10,7 @@ import { callRules, projectCallRules } from './rules/calls.js';
 import { eventLoopRules } from './rules/event-loops.js';
 import { keptMotorNotes, motorOnlyNames, beanieRules, odmClientRule, MOTOR_ODMS } from './rules/untraced.js';
 import { moduleNameOf } from './imports.js';
-import { projectDeps, projectName, releaseProjectDeps } from './project.js';
+import { projectDeps, projectName, releaseProjectDeps, sortsImports } from './project.js';
 import path from 'node:path';
 import { attributeRules, genericRuntimeRule } from './rules/attributes.js';
 import { fetchNextLoop } from './rules/loops.js';
@@ -45,6 +45,8 @@ interface TransformOptions {
   pythonPackage?: string[];
   /** The project is Beanie itself: its get_motor_collection() is its own API. */
   pythonBeanieItself?: boolean;
+  /** The project sorts its imports (isort, ruff's I rules): new import lines go to their sorted place. */
+  pythonSortsImports?: boolean;
 }
 
 /** The renamed methods a tree defines (`def get_motor_collection(...)` anywhere in it). */
@@ -137,6 +139,7 @@ export async function transformPython(text: string, options: Partial<EngineOptio
     let analysed: { tree: Tree; ctx: Ctx } | undefined;
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       const ctx = makeCtx(current, tree.rootNode, injected, facts, undefined, project, checkMode);
+      ctx.sortsImports = options.pythonSortsImports === true;
       analysed = { tree, ctx };
       if (pass === 0 && onModuleHandles && noInjection) onModuleHandles(ctx.tracker.moduleHandles());
       runCallSiteRules(ctx, pass === 0);
@@ -163,6 +166,7 @@ export async function transformPython(text: string, options: Partial<EngineOptio
 
     // Phase B: imports and names.
     const ctx = makeCtx(current, tree.rootNode, injected, facts, analysed?.tree === tree ? analysed.ctx : undefined, project, checkMode);
+    ctx.sortsImports = options.pythonSortsImports === true;
     if (!ctx.keepMotor) renamePhase(ctx);
     for (const f of ctx.findings) record(f);
     const { accepted, deferred } = selectEdits(ctx.edits);
@@ -335,10 +339,11 @@ async function processPython(file: FileInput, options: EngineOptions, onModuleHa
 }
 
 /** Where the file sits: its package (relative imports), and whether it belongs to Beanie's own source tree. */
-function fileContext(file: FileInput): Pick<TransformOptions, 'pythonPackage' | 'pythonBeanieItself'> {
+function fileContext(file: FileInput): Pick<TransformOptions, 'pythonPackage' | 'pythonBeanieItself' | 'pythonSortsImports'> {
   const rel = file.relPath.split(/[\\/]/);
   rel.pop();
-  return { pythonPackage: rel.filter((p) => p && p !== '.'), pythonBeanieItself: projectName(path.dirname(file.absPath)) === 'beanie' };
+  const dir = path.dirname(file.absPath);
+  return { pythonPackage: rel.filter((p) => p && p !== '.'), pythonBeanieItself: projectName(dir) === 'beanie', pythonSortsImports: sortsImports(dir) };
 }
 
 /**

@@ -101,3 +101,33 @@ export function projectName(dir: string): string | null {
   names.set(dir, res);
   return res;
 }
+
+const sorters = new Map<string, boolean>();
+
+/** isort's or ruff's import sorting switched on in a config file's text. */
+const SORTS_IMPORTS = /^\[(?:tool\.)?isort\]|^\s*(?:extend-)?select\s*=\s*\[[^\]]*["']I(?:00\d)?["']/m;
+
+/**
+ * Does the project keep its imports sorted with isort or ruff (a `[tool.isort]` / `[isort]` section, `.isort.cfg`,
+ * or `I` / `I001` among ruff's selected rules, in the nearest folder up to a repository root that has one)? New
+ * import lines then go to their sorted place. Cached per folder; only read.
+ */
+export function sortsImports(dir: string): boolean {
+  const hit = sorters.get(dir);
+  if (hit !== undefined) return hit;
+  let own: boolean | undefined;
+  for (const name of ['pyproject.toml', 'ruff.toml', '.ruff.toml', 'setup.cfg', '.isort.cfg', 'tox.ini']) {
+    const f = path.join(dir, name);
+    try {
+      if (!lstatSync(f).isFile()) continue;
+      if (name === '.isort.cfg' || SORTS_IMPORTS.test(readFileSync(f, 'utf8'))) own = true;
+      else own ??= name === 'pyproject.toml' ? false : undefined;
+    } catch {
+      /* none or unreadable */
+    }
+  }
+  const parent = path.dirname(dir);
+  const res = own ?? (parent === dir || existsSync(path.join(dir, '.git')) ? false : sortsImports(parent));
+  sorters.set(dir, res);
+  return res;
+}

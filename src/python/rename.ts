@@ -133,10 +133,11 @@ export function renamePhase(ctx: Ctx): void {
   const fromLines = existingFromLines(root, info);
   const assigned = new Set<string>();
   const emitted = new Map<string, Set<string>>();
+  const slots = new Set<number>();
   const eol = detectEol(text);
   for (const stmt of info.motorStatements) {
-    if (stmt.type === 'import_from_statement') rewriteFrom(ctx, stmt, { renames, keepLocal, neededModules, neededNames, unmappedUse, existing, fromLines, assigned, emitted, eol });
-    else rewriteImport(ctx, stmt, { renames, keepLocal, neededModules, neededNames, unmappedUse, existing, fromLines, assigned, emitted, eol });
+    if (stmt.type === 'import_from_statement') rewriteFrom(ctx, stmt, { renames, keepLocal, neededModules, neededNames, unmappedUse, existing, fromLines, assigned, emitted, slots, eol });
+    else rewriteImport(ctx, stmt, { renames, keepLocal, neededModules, neededNames, unmappedUse, existing, fromLines, assigned, emitted, slots, eol });
   }
 }
 
@@ -152,6 +153,8 @@ interface Plan {
   assigned: Set<string>;
   /** Names the rewritten import statements already import, by module (two Motor imports give one from-line each name). */
   emitted: Map<string, Set<string>>;
+  /** Offsets where a moved from-line is inserted (one line per place). */
+  slots: Set<number>;
   eol: string;
 }
 
@@ -238,6 +241,20 @@ function rewriteFrom(ctx: Ctx, stmt: Node, plan: Plan): void {
   // in place when one target module covers everything: keeps layout and comments
   const dup = new Set(classes.map((c) => `${c.target.name}|${c.local}`)).size !== classes.length;
   const already = [...groups].some(([m, cs]) => names(cs).some((n) => plan.emitted.get(m)?.has(n)));
+  // From-lines in an isort-sorted block: they move to their sorted place (ruff's I001 stays quiet), when they all
+  // go to the same place.
+  if (!keep.length && !moduleEntries && !moduleImports.length && groups.size && !dup && !already && !classes.some((c) => c.bare) && !nodesOfType(stmt, 'comment').length) {
+    const mods = [...groups.keys()].sort();
+    const at = mods.map((m) => sortedSlot(ctx, stmt, m));
+    const slot = at[0];
+    if (slot !== undefined && at.every((x) => x === slot) && !plan.slots.has(slot)) {
+      plan.slots.add(slot);
+      const lines = mods.map((m) => fromLine(ctx, stmt, m, fresh(plan, m, names(groups.get(m)!))));
+      replaceStatement(ctx, stmt, [], plan.eol);
+      edit(ctx, 'imports', slot, slot, lines.map((l) => l + plan.eol).join(''));
+      return;
+    }
+  }
   if (!keep.length && !moduleEntries && !moduleImports.length && groups.size === 1 && !dup && !merged.size && !already && !classes.some((c) => c.bare)) {
     for (const [m, cs] of groups) fresh(plan, m, names(cs));
     const modNode = field(stmt, 'module_name')!;
@@ -316,6 +333,45 @@ function namesLines(ctx: Ctx, stmt: Node, plan: Plan, names: Map<string, Set<str
     if (ns.length) out.push(fromLine(ctx, stmt, m, ns));
   }
   return out;
+}
+
+/**
+ * Where a new `from <module> import ...` line goes when the statement it replaces sits in a block of import lines
+ * (consecutive, top level) whose from-lines are sorted by module, isort's way: the start of the line of the first
+ * from-line that sorts after it, or the line after the block's last from-line. Undefined when the block is not
+ * sorted (or too small to tell), or when the replaced statement's own place is already right.
+ */
+function sortedSlot(ctx: Ctx, stmt: Node, module: string): number | undefined {
+  const parent = stmt.parent;
+  if (!parent || parent.type !== 'module') return undefined;
+  const sibs = named(parent);
+  const i = sibs.findIndex((n) => n.id === stmt.id);
+  const isImport = (n: Node | undefined) => !!n && (n.type === 'import_statement' || n.type === 'import_from_statement');
+  let a = i;
+  let b = i;
+  while (isImport(sibs[a - 1]) && sibs[a - 1]!.endPosition.row + 1 === sibs[a]!.startPosition.row) a--;
+  while (isImport(sibs[b + 1]) && sibs[b]!.endPosition.row + 1 === sibs[b + 1]!.startPosition.row) b++;
+  const key = (n: Node) => (moduleNameOf(n) ?? '').toLowerCase();
+  const froms = sibs.slice(a, b + 1).filter((n) => n.type === 'import_from_statement' && n.id !== stmt.id && !isMotorModule(moduleNameOf(n) ?? '') && !(moduleNameOf(n) ?? '.').startsWith('.'));
+  // Sorted by the project's own tools, or (two or more from-lines in order) by hand.
+  if (froms.length < (ctx.sortsImports ? 1 : 2)) return undefined;
+  for (let k = 1; k < froms.length; k++) if (key(froms[k - 1]!) > key(froms[k]!)) return undefined;
+  const want = module.toLowerCase();
+  const before = froms.filter((n) => n.startIndex < stmt.startIndex);
+  const after = froms.filter((n) => n.startIndex > stmt.startIndex);
+  // already in order where it stands
+  if ((!before.length || key(before[before.length - 1]!) <= want) && (!after.length || key(after[0]!) >= want)) return undefined;
+  const next = froms.find((n) => key(n) > want);
+  const text = ctx.text;
+  let at: number;
+  if (next) at = text.lastIndexOf('\n', next.startIndex - 1) + 1;
+  else {
+    const last = froms[froms.length - 1]!;
+    const nl = text.indexOf('\n', last.endIndex);
+    if (nl === -1) return undefined;
+    at = nl + 1;
+  }
+  return at;
 }
 
 /** May a module-alias use become the bare name? (not bound otherwise, not a rename target of another name) */
