@@ -169,3 +169,13 @@ test('a class extended in another file: its super(...) calls are call sites of t
   assert.ok(r.findings.some((f) => f.file === 'base.js' && f.ruleId === 'monk/untraced-call'));
   fs.rmSync(bare, { recursive: true, force: true });
 });
+
+test("a class's own static members used in its file do not hide its callers' arguments (Service.compare(a, b) constructs nothing)", async () => {
+  const SERVICE =
+    'class Service {\n  constructor(collection) {\n    this.c = collection;\n  }\n  static same(a, b) {\n    return a === b;\n  }\n  list(x) {\n    return Service.same(x, 1) ? this.c.find({}) : [];\n  }\n}\nmodule.exports = Service;\n';
+  const APP = "const monk = require('monk');\nconst Service = require('./service');\nconst db = monk('mongodb://localhost/shop');\nmodule.exports = new Service(db.get('users'));\n";
+  const dir = project({ 'package.json': '{ "name": "shop", "private": true, "dependencies": { "monk": "^7.3.4" } }\n', 'service.js': SERVICE, 'app.js': APP });
+  await run(dir);
+  assert.equal(read(dir, 'service.js'), SERVICE.replace('this.c.find({})', 'this.c.find({}).toArray()'));
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -252,6 +252,11 @@ function usesOf(s: TrackerState, value: NodePath, isClass: boolean): { calls: No
         exports.push(rp.node.exported.type === 'Identifier' ? (rp.node.exported.name === 'default' ? '=' : rp.node.exported.name) : rp.node.exported.value);
         continue;
       }
+      // `Service._deepCompare(a, b)`, `Service.VERSION`: a static member of a class constructs nothing.
+      if (isClass && rp.isMemberExpression() && rp.node.object === ref.node && !rp.node.computed && !['bind', 'apply', 'call'].includes(memberName(rp.node) ?? '')) {
+        const up = rp.parentPath;
+        if (!(up?.isAssignmentExpression() && up.node.left === rp.node)) continue;
+      }
       if (rp.isExportDefaultDeclaration()) {
         exports.push('=');
         continue;
