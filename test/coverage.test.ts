@@ -1,5 +1,5 @@
 /**
- * The README's coverage tables of the callback presets are checked against the fixtures, so the inventory of
+ * The coverage tables of the callback presets (docs/presets.md) are checked against the fixtures, so the inventory of
  * reference rows cannot drift from what the code does:
  * - each FLAG row names a rule and a fixture whose findings report that rule on a line of the input that holds the
  *   row's token;
@@ -15,14 +15,14 @@ import path from 'node:path';
 import { ROOT, loadCases, type Case } from './helpers/fixtures.js';
 import { allRules } from '../src/rules/registry.js';
 
-const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const README = fs.readFileSync(path.join(ROOT, 'docs', 'presets.md'), 'utf8');
 const cases = new Map<string, Case>();
 for (const preset of ['mongodb-legacy', 'mongodb-callbacks']) for (const c of loadCases(preset)) cases.set(`${preset}/${c.name}`, c);
 
 /** Rows of the table between `<!-- coverage:<name> -->` markers, as cells without their backticks. */
 function rows(name: string): string[][] {
   const m = new RegExp(`<!-- coverage:${name} -->([\\s\\S]*?)<!-- /coverage:${name} -->`).exec(README);
-  assert.ok(m, `README has no coverage:${name} table`);
+  assert.ok(m, `docs/presets.md has no coverage:${name} table`);
   return m[1]!
     .split('\n')
     .filter((l) => l.startsWith('|') && !/^\|\s*(§|---)/.test(l))
@@ -38,7 +38,7 @@ function count(text: string, token: string): number {
   return text.split(token).length - 1;
 }
 
-describe('README coverage tables of the callback presets', () => {
+describe('coverage tables of the callback presets (docs/presets.md)', () => {
   const flag = rows('flag');
   test('the FLAG table has its rows', () => assert.ok(flag.length >= 20, `only ${flag.length} rows`));
   for (const [section, row, rule, fixture, token] of flag) {
