@@ -226,24 +226,15 @@ function rewriteFrom(ctx: Ctx, stmt: Node, plan: Plan): void {
 
   // names for a module the file already imports from (`from pymongo import ASCENDING`) join that line
   const merged = new Set<string>();
-  for (const [m, cs] of groups) {
-    const line = plan.fromLines.get(m);
-    if (!line) continue;
-    const add = names(cs).filter((n) => !line.names.has(n));
-    if (add.length) {
-      const last = importedNames(line.stmt).pop()!;
-      edit(ctx, 'imports', last.endIndex, last.endIndex, add.map((n) => `, ${n}`).join(''));
-      for (const n of add) line.names.add(n);
-    }
-    merged.add(m);
-  }
+  for (const [m, cs] of groups) if (joinExisting(ctx, plan, m, names(cs))) merged.add(m);
   for (const m of merged) groups.delete(m);
-  // in place when one target module covers everything: keeps layout and comments
   const dup = new Set(classes.map((c) => `${c.target.name}|${c.local}`)).size !== classes.length;
   const already = [...groups].some(([m, cs]) => names(cs).some((n) => plan.emitted.get(m)?.has(n)));
+  // Only Motor classes, each imported once, none of them yet: the statement can move, or change in place.
+  const classesOnly = !keep.length && !moduleEntries && !moduleImports.length && !dup && !already && !classes.some((c) => c.bare);
   // From-lines in an isort-sorted block: they move to their sorted place (ruff's I001 stays quiet), when they all
   // go to the same place.
-  if (!keep.length && !moduleEntries && !moduleImports.length && groups.size && !dup && !already && !classes.some((c) => c.bare) && !nodesOfType(stmt, 'comment').length) {
+  if (classesOnly && groups.size && !nodesOfType(stmt, 'comment').length) {
     const mods = [...groups.keys()].sort();
     const at = mods.map((m) => sortedSlot(ctx, stmt, m));
     const slot = at[0];
@@ -255,7 +246,8 @@ function rewriteFrom(ctx: Ctx, stmt: Node, plan: Plan): void {
       return;
     }
   }
-  if (!keep.length && !moduleEntries && !moduleImports.length && groups.size === 1 && !dup && !merged.size && !already && !classes.some((c) => c.bare)) {
+  // in place when one target module covers everything: keeps layout and comments
+  if (classesOnly && groups.size === 1 && !merged.size) {
     for (const [m, cs] of groups) fresh(plan, m, names(cs));
     const modNode = field(stmt, 'module_name')!;
     edit(ctx, 'imports', modNode.startIndex, modNode.endIndex, classes[0].target.module);
@@ -315,20 +307,24 @@ function rewriteImport(ctx: Ctx, stmt: Node, plan: Plan): void {
   replaceStatement(ctx, stmt, [`import ${[...kept, ...mods].join(', ')}`, ...fromLines], plan.eol);
 }
 
+/** Names for a module the file already imports from join that from-line; false when the file has none for it. */
+function joinExisting(ctx: Ctx, plan: Plan, m: string, ns: string[]): boolean {
+  const line = plan.fromLines.get(m);
+  if (!line) return false;
+  const add = ns.filter((n) => !line.names.has(n));
+  if (add.length) {
+    const last = importedNames(line.stmt).pop()!;
+    edit(ctx, 'imports', last.endIndex, last.endIndex, add.map((n) => `, ${n}`).join(''));
+    for (const n of add) line.names.add(n);
+  }
+  return true;
+}
+
 /** From-lines for these names by module; names of a module the file already imports from join that line instead. */
 function namesLines(ctx: Ctx, stmt: Node, plan: Plan, names: Map<string, Set<string>>): string[] {
   const out: string[] = [];
   for (const [m, set] of [...names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const line = plan.fromLines.get(m);
-    if (line) {
-      const add = [...set].filter((n) => !line.names.has(n));
-      if (add.length) {
-        const last = importedNames(line.stmt).pop()!;
-        edit(ctx, 'imports', last.endIndex, last.endIndex, add.map((n) => `, ${n}`).join(''));
-        for (const n of add) line.names.add(n);
-      }
-      continue;
-    }
+    if (joinExisting(ctx, plan, m, [...set])) continue;
     const ns = fresh(plan, m, [...set]);
     if (ns.length) out.push(fromLine(ctx, stmt, m, ns));
   }

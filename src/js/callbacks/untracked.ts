@@ -113,7 +113,7 @@ export function mongoArgs(args: t.Node[]): boolean {
   return false;
 }
 
-interface Chain {
+export interface Chain {
   /** A bare or relative module specifier the chain starts from (`require('knex')(…)`, an import), or '#local' for a local function or class. */
   source?: string;
   /** The receiver is that binding itself (no property read, no call on the way). */
@@ -246,8 +246,7 @@ function isDriverSpecifier(ctx: RuleContext, spec: string): boolean {
   return DRIVER_PACKAGES.includes(spec) || spec.startsWith('mongodb/') || spec.startsWith('mongodb-legacy/') || (ctx.options.wrapperModules ?? []).includes(spec);
 }
 
-export function classify(ctx: RuleContext, recv: NodePath, mongoose: boolean): ReceiverClass {
-  const c = chainOf(recv.node, recv.scope);
+export function classify(ctx: RuleContext, recv: NodePath, mongoose: boolean, c: Chain = chainOf(recv.node, recv.scope)): ReceiverClass {
   const src = c.source;
   if (src === '#literal' || src === '#typed') return 'foreign';
   if (src !== undefined && src !== '#local' && isBareSpecifier(src) && !isDriverSpecifier(ctx, src)) {

@@ -224,6 +224,11 @@ function connectFailure(ctx: RuleContext, state: FileState, c: ClientPreset, cal
   return undefined;
 }
 
+/** The message of a site left because the file's sites of this client are only reported (see flagOnly). */
+function notRewritten(c: ClientPreset, where: string): string {
+  return `${where} of ${c.info.name}: not rewritten (${c.style === 'callback' ? `${c.info.name} callbacks are not converted yet` : `the ${c.info.name} connection in this file stays`}).`;
+}
+
 /** Sites of this client are only reported in this file (a callback client, or a connection here that stays). */
 function flagOnly(state: FileState, c: ClientPreset): boolean {
   return c.style === 'callback' || state.frozen.has(c);
@@ -340,18 +345,8 @@ function methodSite(
   if (!row) {
     // A native method of the same name behaves the same (cursor builders, toArray, next, ...); where the client's
     // sites are only reported, it needs a finding only when it passes a callback.
-    if (nativeHas(kind, name) && !(flagOnly(state, c) && lastArgIsFunction(node))) return;
-    if (nativeHas(kind, name))
-      leave(
-        ctx,
-        state,
-        c,
-        'call',
-        node,
-        `${where} of ${c.info.name}: not rewritten (${c.style === 'callback' ? `${c.info.name} callbacks are not converted yet` : `the ${c.info.name} connection in this file stays`}).`,
-        'Await the native call instead of passing a callback.',
-      );
-    else leave(ctx, state, c, 'call', node, `${where} of ${c.info.name} has no known native form.`, 'Look the method up in the mongodb 6/7 API and rewrite it by hand.');
+    if (!nativeHas(kind, name)) leave(ctx, state, c, 'call', node, `${where} of ${c.info.name} has no known native form.`, 'Look the method up in the mongodb 6/7 API and rewrite it by hand.');
+    else if (flagOnly(state, c) && lastArgIsFunction(node)) leave(ctx, state, c, 'call', node, notRewritten(c, where), 'Await the native call instead of passing a callback.');
     return;
   }
   if (row.verdict === 'FLAG') {
@@ -362,15 +357,7 @@ function methodSite(
     // A call that only gives a handle (db.collection('x'), a cursor without callback or projection) is reported at
     // the call made on that handle.
     if (row.returns && !lastArgIsFunction(node) && (row.returns !== 'cursor' || node.arguments.length < 2)) return;
-    leave(
-      ctx,
-      state,
-      c,
-      'call',
-      node,
-      `${where} of ${c.info.name}: not rewritten (${c.style === 'callback' ? `${c.info.name} callbacks are not converted yet` : `the ${c.info.name} connection in this file stays`}).`,
-      row.fix,
-    );
+    leave(ctx, state, c, 'call', node, notRewritten(c, where), row.fix);
     return;
   }
   if (kind !== 'cursor' && lastArgIsFunction(node)) {

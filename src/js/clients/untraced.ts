@@ -33,8 +33,8 @@ const COLLECTION_NAME = /(?:col|coll|collection|name|code|table)s?$/i;
  * `db.find(col, query)`, `db.count('users', q)`: a collection method called on a db-like object with a collection
  * name first is the app's own wrapper (a client's db has no such method), not a client call.
  */
-function namesCollection(ctx: RuleContext, recv: t.Node, first: t.Node | undefined): boolean {
-  if (!first || !DB_LIKE.test(ctx.slice(recv).replace(/\s+/g, ''))) return false;
+function namesCollection(recvText: string, first: t.Node | undefined): boolean {
+  if (!first || !DB_LIKE.test(recvText)) return false;
   if (first.type === 'StringLiteral' || first.type === 'TemplateLiteral' || (first.type === 'BinaryExpression' && first.operator === '+')) return true;
   if (first.type === 'Identifier') return COLLECTION_NAME.test(first.name);
   if (first.type === 'MemberExpression' && !first.computed && first.property.type === 'Identifier') return COLLECTION_NAME.test(first.property.name);
@@ -124,8 +124,7 @@ function madeHere(recv: NodePath): boolean {
  * Rooted at the driver, a wrapper module or a client module itself: the tracker followed that import, and whatever it
  * could not make of it is the tracked rules' to report (`--wrapper-module monk` reports `monk(url)` as a wrapper call).
  */
-function fromTrackedModule(ctx: RuleContext, recv: NodePath): boolean {
-  const src = chainOf(recv.node, recv.scope).source;
+function fromTrackedModule(ctx: RuleContext, src: string | undefined): boolean {
   if (!src || !isBareSpecifier(src)) return false;
   return DRIVER_PACKAGES.includes(src) || (ctx.options.wrapperModules ?? []).includes(src) || !!clientOfSpecifier(src);
 }
@@ -156,9 +155,10 @@ export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): nu
     // `this.find(q)`: the class's own method; a tracked handle (client or native): its rules own it.
     if (recv.node.type === 'ThisExpression' || ctx.tracker.kindOf(recv)) continue;
     const text = ctx.slice(recv.node).replace(/\s+/g, '');
-    const cls = classify(ctx, recv, mongoose);
+    const chain = chainOf(recv.node, recv.scope);
+    const cls = classify(ctx, recv, mongoose, chain);
     // `new MemoryStore()`, `makeCache()`: an object of the file's own making is not a client's.
-    if (cls === 'foreign' || madeHere(recv) || fromTrackedModule(ctx, recv)) continue;
+    if (cls === 'foreign' || madeHere(recv) || fromTrackedModule(ctx, chain.source)) continue;
     const args = call.node.arguments as t.Node[];
     const last = args[args.length - 1];
     // `db.collection(name)` gives a collection on every client and on the driver; in a package that also lists the
@@ -173,7 +173,7 @@ export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): nu
     const capitalised = recv.node.type === 'Identifier' && /^[A-Z]/.test(recv.node.name);
     const evidence =
       hit.kind === 'collection'
-        ? !namesCollection(ctx, recv.node, args[0]) && (handleLike || mongo || (cls === 'unknown' && !capitalised && errFirst(last) && DISTINCTIVE.has(name)))
+        ? !namesCollection(text, args[0]) && (handleLike || mongo || (cls === 'unknown' && !capitalised && errFirst(last) && DISTINCTIVE.has(name)))
         : hit.kind === 'cursor'
           ? CURSOR_LIKE.test(text)
           : DB_LIKE.test(text);
