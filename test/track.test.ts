@@ -179,3 +179,17 @@ test("a class's own static members used in its file do not hide its callers' arg
   assert.equal(read(dir, 'service.js'), SERVICE.replace('this.c.find({})', 'this.c.find({}).toArray()'));
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('untraced client calls are reported only under a preset that includes that client', async () => {
+  const dir = project({
+    'package.json': '{ "name": "shop", "private": true, "dependencies": { "monk": "^7.3.4" } }\n',
+    'repo.js': "module.exports = (db) => db.get('users').update({ _id: 1 }, { $set: { seen: true } });\n",
+  });
+  const rules = async (preset: string) =>
+    (await runFiles({ mode: 'check', preset, wrapperModules: [], wrapperSpecs: [], toList: 'loop', cwd: dir, paths: ['.'], dryRun: false })).findings.map((f) => f.ruleId);
+  assert.ok((await rules('auto')).includes('monk/untraced-call'));
+  assert.ok((await rules('monk')).includes('monk/untraced-call'));
+  assert.ok(!(await rules('motor')).some((r) => r.startsWith('monk/')));
+  assert.ok(!(await rules('mongojs')).some((r) => r.startsWith('monk/')));
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -22,8 +22,7 @@ import { callbackPresetApplies, callbacksRules, seedForFile, untrackedCollection
 import { isLegacySpecifier } from '../presets/mongodb-legacy.js'; // callbacks preset hook
 import { clientOfSpecifier, clientsFor } from '../presets/index.js';
 import { clientsRules } from './clients/index.js';
-import { reportUntracedClientCalls } from './clients/untraced.js';
-import { clientsOfPackage } from './callbacks/era.js';
+import { reportUntracedClientCalls, untracedClients } from './clients/untraced.js';
 
 const vocabCache = new WeakMap<object, Vocabulary>();
 
@@ -145,7 +144,7 @@ function processFile(file: FileInput, options: EngineOptions): EngineResult {
     // callbacks preset hook: `db.collection('x').insert(doc, cb)` on a receiver nothing proves is a Db is reported.
     // client presets hook: in a package listing a legacy client, calls named like its methods on untraced receivers.
     const callbacks = callbackPresetApplies(options.preset);
-    const clients = clientsFor(options.preset).length > 0 && clientsOfPackage(options, file.absPath).length > 0;
+    const clients = untracedClients(options, file.absPath).length > 0;
     if (!callbacks && !clients) return { output: null, findings: [], exports: {}, facts };
     const ctx = new RuleContext(file.text, file.relPath, tracker, options);
     if (callbacks) untrackedCollectionCalls(ctx, file.absPath);

@@ -10,7 +10,8 @@
 import type { NodePath } from '@babel/traverse';
 import type * as t from '@babel/types';
 import type { RuleContext } from '../context.js';
-import { clientOfOrigin, clientOfSpecifier } from '../../presets/index.js';
+import { clientOfOrigin, clientOfSpecifier, clientsFor } from '../../presets/index.js';
+import type { EngineOptions } from '../../core/types.js';
 import { isBareSpecifier } from '../modules.js';
 import { clientRule, type ClientMethod, type ClientPreset } from '../../presets/client.js';
 import { memberName } from '../../tracking/tracker.js';
@@ -129,11 +130,19 @@ function fromTrackedModule(ctx: RuleContext, src: string | undefined): boolean {
   return DRIVER_PACKAGES.includes(src) || (ctx.options.wrapperModules ?? []).includes(src) || !!clientOfSpecifier(src);
 }
 
+/** The clients whose untraced calls this file is checked for: those its package lists, among the run's presets. */
+export function untracedClients(options: EngineOptions, absPath: string): ClientPreset[] {
+  const run = clientsFor(options.preset);
+  if (!run.length) return [];
+  return clientsOfPackage(options, absPath)
+    .map((n) => clientOfOrigin(n))
+    .filter((c): c is ClientPreset => !!c && run.includes(c));
+}
+
 /** Reports the untraced calls of the file's package's clients; returns how many it reported. */
 export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): number {
-  const names = clientsOfPackage(ctx.options, absPath);
-  if (!names.length) return 0;
-  const clients = names.map((n) => clientOfOrigin(n)).filter((c): c is ClientPreset => !!c);
+  const clients = untracedClients(ctx.options, absPath);
+  if (!clients.length) return 0;
   const reportedAt = new Set(ctx.findings.map((f) => `${f.line}:${f.column}`));
   const mongoose = dependsOnMongoose(ctx.options, absPath);
   const driver = dependsOnDriver(ctx.options, absPath);
