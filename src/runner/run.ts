@@ -78,7 +78,7 @@ export async function runFiles(options: RunOptions): Promise<RunResult> {
   /** Do this many candidates go to the pool? */
   const usePool = (count: number): boolean => threads > 1 && count > 0 && (forced || count >= poolThreshold(threads));
   // Scan: read every file once; keep the bytes of candidates only (a byte search, no decoding, no parse).
-  const { candidates, kept, early, earlyFindings, stamps, gone, counts, read } = scanFiles(files, cwd, options);
+  const { candidates, kept, early, earlyFindings, stamps, gone, counts, read } = scanFiles(files, cwd, options, engines);
   if (gone.size) files = files.filter((f) => !gone.has(f));
 
   phase(`scanned, ${candidates.size} candidates`);

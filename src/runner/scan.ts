@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import type { Engine, EngineFinding, EngineOptions } from '../core/types.js';
-import { ENGINES, engineFor } from '../engines.js';
+import { engineFor } from '../engines.js';
 import { MARKER_TAG } from '../report/annotate.js';
 import type { FileReport } from '../report/model.js';
 import { MAX_FILE_BYTES, skippedFindingOfBytes } from './process.js';
@@ -34,7 +34,8 @@ export interface Scan {
   read(abs: string): Buffer | undefined;
 }
 
-export function scanFiles(files: readonly string[], cwd: string, options: EngineOptions): Scan {
+/** `engines`: the engines the run uses (the listed files belong to them, or are files one of them claims). */
+export function scanFiles(files: readonly string[], cwd: string, options: EngineOptions, engines: readonly Engine[]): Scan {
   const early = new Map<string, FileReport>();
   const candidates = new Map<string, Buffer>();
   // The scan reads every file straight into memory it may keep (no allocation, no fstat per file): the free end of
@@ -99,7 +100,7 @@ export function scanFiles(files: readonly string[], cwd: string, options: Engine
   // Per engine: the byte needles of its prefilter (and the review marker), and the files it takes whatever their bytes.
   const needles = new Map<Engine, Buffer[]>();
   const always = new Map<Engine, ((abs: string) => boolean) | undefined>();
-  for (const e of ENGINES) {
+  for (const e of engines) {
     needles.set(
       e,
       [...e.scanNeedles(options), MARKER_TAG].map((n) => Buffer.from(n)),
