@@ -26,11 +26,17 @@ describe('legacy client presets fixtures', () => {
     });
     test(`${c.info.name}: every case has its files and no stray files`, () => assertNoStrayFiles(c.info.name, all));
   }
-  test('promise clients are rewritten; callback clients are reported site by site, never silently', () => {
+  test('promise clients are rewritten; callback clients are converted all or nothing, else reported site by site, never silently', () => {
     for (const x of all) {
       if (x.name.startsWith('decoy-')) continue;
       const client = CLIENTS.find((c) => c.info.name === x.preset)!;
-      if (client.style === 'callback') assert.equal(x.expected, x.input, `${x.preset}/${x.name}: a callback client's file was rewritten`);
+      if (client.style === 'callback' && !client.convertsCallbacks) assert.equal(x.expected, x.input, `${x.preset}/${x.name}: a callback client's file was rewritten`);
+      // All or nothing: a converted file keeps no site of the client (its import is gone), and no finding of it but notes.
+      if (client.convertsCallbacks && x.expected !== x.input) {
+        assert.ok(!new RegExp(`['"]${client.module}['"]`).test(x.expected), `${x.preset}/${x.name}: converted, and ${client.module} still imported`);
+        const left = x.findings.filter((f) => f.ruleId.startsWith(`${client.info.name}/`) && f.severity === 'error');
+        assert.deepEqual(left, [], `${x.preset}/${x.name}: converted, and ${client.info.name} sites reported`);
+      }
       // Reported: an error, or (handles the tracker could not follow) the untraced-call warning.
       assert.ok(x.expected !== x.input || x.findings.some((f) => f.severity === 'error' || f.ruleId.endsWith('/untraced-call')), `${x.preset}/${x.name}: neither rewritten nor reported`);
     }

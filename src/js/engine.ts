@@ -21,7 +21,8 @@ import { importsRule } from './rules/imports.js';
 import { callbackPresetApplies, callbacksRules, seedForFile, untrackedCollectionCalls } from './callbacks/index.js'; // callbacks preset hook
 import { isLegacySpecifier } from '../presets/mongodb-legacy.js'; // callbacks preset hook
 import { clientOfSpecifier, clientsFor } from '../presets/index.js';
-import { clientsRules } from './clients/index.js';
+import { clientKey, clientsRules } from './clients/index.js';
+import type { ClientPreset } from '../presets/client.js';
 import { reportUntracedClientCalls, untracedClients } from './clients/untraced.js';
 
 const vocabCache = new WeakMap<object, Vocabulary>();
@@ -148,7 +149,7 @@ function processFile(file: FileInput, options: EngineOptions): EngineResult {
     if (!callbacks && !clients) return { output: null, findings: [], exports: {}, facts };
     const ctx = new RuleContext(file.text, file.relPath, tracker, options);
     if (callbacks) untrackedCollectionCalls(ctx, file.absPath);
-    if (clients) reportUntracedClientCalls(ctx, file.absPath);
+    if (clients) clientHolds(facts, ctx, reportUntracedClientCalls(ctx, file.absPath), file.absPath);
     return { output: null, findings: ctx.findings, exports: {}, facts };
   }
   const ctx = new RuleContext(file.text, file.relPath, tracker, options);
@@ -164,8 +165,12 @@ function processFile(file: FileInput, options: EngineOptions): EngineResult {
   const facts = tracker.fileFacts() as Record<string, unknown>;
   // Old-API code that was migrated needs a current driver: package.json's `mongodb` is raised to the target major.
   if (ctx.edits.length > editsBefore && tracker.mayHoldDriverHandles()) ctx.replacedPackages.add('mongodb');
-  clientsRules(ctx);
-  reportUntracedClientCalls(ctx, file.absPath);
+  // Untraced client calls first: in a file with one, a converting client (mongojs) stays as it is.
+  const untraced = reportUntracedClientCalls(ctx, file.absPath);
+  const converted = clientsRules(ctx, file.absPath, untraced);
+  if (converted.uses.length) facts.uses = converted.uses;
+  if (converted.holds.length) facts.holds = converted.holds;
+  clientHolds(facts, ctx, untraced, file.absPath);
   // A file left as it is can still name a package (a legacy client's sites left): the manifest pass holds it then.
   if (ctx.edits.length === 0) return { output: null, findings: ctx.findings, exports, facts, replacedPackages: [...ctx.replacedPackages] };
   let output: string;
@@ -186,4 +191,16 @@ function processFile(file: FileInput, options: EngineOptions): EngineResult {
     throw err;
   }
   return { output, findings: ctx.findings, replacedPackages: [...ctx.replacedPackages], exports, facts };
+}
+
+/**
+ * Calls of a converting callback client (mongojs) that the tracker could not follow hold the client in the package:
+ * one of them may be made on a handle that would become native, and would then ignore its callback.
+ */
+function clientHolds(facts: Record<string, unknown>, ctx: RuleContext, reported: readonly ClientPreset[], absPath: string): void {
+  const keys = reported.filter((c) => c.convertsCallbacks).map((c) => clientKey(ctx, c, absPath));
+  if (!keys.length) return;
+  const holds = (facts.holds as string[] | undefined) ?? [];
+  for (const k of keys) if (!holds.includes(k)) holds.push(k);
+  facts.holds = holds;
 }

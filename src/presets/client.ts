@@ -28,7 +28,8 @@ export interface ClientMethod {
     | 'count' /* countDocuments, or estimatedDocumentCount for { estimate: true } */
     | 'close' /* db.close() closes the client: db.client.close() */
     | 'indexFields' /* 'a b' / ['a', 'b'] index specs become { a: 1, b: 1 } */
-    | 'id'; /* db.id(x): new ObjectId(x) */
+    | 'id' /* db.id(x): new ObjectId(x) */
+    | 'findAndModify'; /* mongojs findAndModify({ query, update, remove, new, upsert, sort, fields }, cb(err, doc, lastErrorObject)) */
   /** The native method of the same name takes the same arguments and does the same (nothing to rewrite but a rename). */
   same?: true;
   /** The result differs from the native one (described here): rewritten only where the result is not read. */
@@ -45,6 +46,10 @@ export interface ClientPreset {
   module: string;
   /** `promise`: calls return promises (an optional callback at most); `callback`: err-first callbacks only. */
   style: 'promise' | 'callback';
+  /** A callback client whose callbacks are converted to promises (all its sites of a package, or none). */
+  convertsCallbacks?: true;
+  /** mongojs's argument conventions (mongoist's too): `find(query, projection, options)`, `remove(query, justOne)`. */
+  mongojsSignatures?: true;
   /** How a db is obtained: the module called (`monk(url)`), or a member of it called (`mongoskin.db(url)`). */
   connect: { call: 'module' | string; fix: string };
   /** Connection strings without a scheme: `prefix` (monk: `host/db` -> `mongodb://host/db`), `short` (mongojs: `'mydb'` -> `mongodb://localhost:27017/mydb`). */

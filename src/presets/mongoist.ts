@@ -17,6 +17,7 @@ export const MONGOIST: ClientPreset = {
   },
   module: 'mongoist',
   style: 'promise',
+  mongojsSignatures: true,
   connect: { call: 'module', fix: "const db = new MongoClient(url, { writeConcern: { w: 1 } }).db(); ('mydb' meant mongodb://localhost:27017/mydb)" },
   uri: 'short',
   writeConcernW1: true,

@@ -135,7 +135,9 @@ export async function jsFactRounds(
   const seen = new Map<string, string>();
   const view = (abs: string, run: RunFacts, facts: FileFacts | undefined): string => {
     const reads = facts?.reads ?? [];
-    return JSON.stringify([run.params[normalisePath(abs)] ?? null, reads.map((k) => (k === 'mongo' ? run.plugins : (run.slots[k] ?? null)))]);
+    // A callback client this file converts, held since by another file of its package: done again, flag-only.
+    const held = (facts?.uses ?? []).filter((k) => run.holds.includes(k));
+    return JSON.stringify([run.params[normalisePath(abs)] ?? null, reads.map((k) => (k === 'mongo' ? run.plugins : (run.slots[k] ?? null))), held]);
   };
   const none = emptyFacts();
   let run: RunFacts | undefined;

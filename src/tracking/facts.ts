@@ -27,6 +27,13 @@ export interface FileFacts {
   calls?: CallFact[];
   /** fastify mongo plugin packages this file registers. */
   plugins?: string[];
+  /**
+   * Callback clients (mongojs, ...) by `<client>@<package dir>`: `uses`, the ones whose sites this file converts
+   * (or would, were none held); `holds`, the ones with a site here that cannot be converted (its callbacks stay, so
+   * no handle of that client in that package may become native).
+   */
+  uses?: string[];
+  holds?: string[];
 }
 
 export interface RunFacts {
@@ -34,10 +41,12 @@ export interface RunFacts {
   /** Target file -> export name -> agreed kind per parameter (null: not agreed), or null when the export escapes. */
   params: Record<string, Record<string, (Kind | null)[] | null>>;
   plugins: string[];
+  /** Callback clients held in their package (see FileFacts.holds). */
+  holds: string[];
 }
 
 export function emptyFacts(): RunFacts {
-  return { slots: {}, params: {}, plugins: [] };
+  return { slots: {}, params: {}, plugins: [], holds: [] };
 }
 
 function agree(a: Kind | null | undefined, b: Kind | null | undefined): Kind | null {
@@ -65,11 +74,12 @@ export function mergeFacts(run: RunFacts, file: FileFacts | undefined): void {
     byName[c.name] = out;
   }
   for (const p of file.plugins ?? []) if (!run.plugins.includes(p)) run.plugins.push(p);
+  for (const h of file.holds ?? []) if (!run.holds.includes(h)) run.holds.push(h);
 }
 
 /** Does the run hold anything the facts could change (a slot storing a handle, a handle passed across files, a plugin)? */
 export function factsMatter(run: RunFacts): boolean {
-  if (run.plugins.length) return true;
+  if (run.plugins.length || run.holds.length) return true;
   if (Object.values(run.slots).some((k) => k)) return true;
   return Object.values(run.params).some((byName) => Object.values(byName).some((args) => args?.some((k) => k)));
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { jsModuleIndex, processJs } from '../../src/js/engine.js';
-import { emptyFacts, factsMatter, mergeFacts } from '../../src/tracking/facts.js';
+import { emptyFacts, factsMatter, mergeFacts, type FileFacts } from '../../src/tracking/facts.js';
 import { normalisePath } from '../../src/js/modules.js';
 import type { EngineOptions } from '../../src/core/types.js';
 import { loadWrapperSpec } from '../../src/presets/spec.js';
@@ -53,9 +53,10 @@ function moduleIndex(c: Case, options: EngineOptions, which: 'input' | 'expected
       const m = cases.find((x) => x.name === name);
       if (!m) throw new Error(`${c.preset}/${c.name}: module case ${name} not found`);
       const abs = virtualPath(m);
-      const r = jsModuleIndex({ absPath: abs, relPath: path.relative(dir, abs), text: which === 'input' ? m.input : m.expected }, opts);
-      if (Object.keys(r.exports).length) next[normalisePath(abs)] = r.exports;
-      mergeFacts(run, r.facts);
+      // Processed, as the runner does: the facts of a file include its rules' (a callback client it holds).
+      const r = processJs({ absPath: abs, relPath: path.relative(dir, abs), text: which === 'input' ? m.input : m.expected }, opts);
+      if (r.exports && Object.keys(r.exports).length) next[normalisePath(abs)] = r.exports;
+      mergeFacts(run, r.facts as FileFacts | undefined);
     }
     mergeFacts(run, jsModuleIndex({ absPath: self, relPath: path.relative(dir, self), text }, { ...opts, jsModuleExports: next }).facts);
     index = next;

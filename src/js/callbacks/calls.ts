@@ -24,6 +24,8 @@ export interface DriverCall {
   /** The callback argument, when the call passes one. */
   cb?: NodePath;
   cbIndex: number;
+  /** Text the promise form of the call needs after it (a legacy client's `find(q, cb)` resolves with `.toArray()`). */
+  suffix?: string;
 }
 
 const CB_NAME = /^(cb|callback|next|done|fn|cont|continuation|resolve|reject|handler|callback\w*|\w*Callback|\w*Cb|on\w+)$/;

@@ -266,13 +266,14 @@ export function semiOf(ctx: RuleContext, node: t.Node): string {
 function renderOp(ctx: RuleContext, dc: DriverCall): string {
   const args = dc.call.node.arguments;
   const kept = args.slice(0, dc.cbIndex);
+  const suffix = dc.suffix ?? '';
   if (kept.length > 0) {
     const end = kept[kept.length - 1]!.end!;
     // Edits zero-width at the end of the last kept argument (an added options argument) belong to the call.
-    return ctx.render(dc.call.node.start!, end) + ')';
+    return ctx.render(dc.call.node.start!, end) + ')' + suffix;
   }
   const open = ctx.text.indexOf('(', dc.callee.node.end!);
-  return ctx.render(dc.call.node.start!, open + 1) + ')';
+  return ctx.render(dc.call.node.start!, open + 1) + ')' + suffix;
 }
 
 /** Rewrite a return of the inlined callback so it no longer returns a value from the enclosing function. */

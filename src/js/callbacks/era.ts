@@ -147,3 +147,14 @@ export function clientsOfPackage(options: EngineOptions, absPath: string): reado
   const stop = options.cwd ? path.resolve(options.cwd) : path.parse(absPath).root;
   return readEra(path.dirname(absPath), stop).clients ?? [];
 }
+
+/** The directory of the nearest package.json (not above the working directory), or the working directory. */
+export function packageDirOf(options: EngineOptions, absPath: string): string {
+  const stop = options.cwd ? path.resolve(options.cwd) : path.parse(absPath).root;
+  let d = path.dirname(absPath);
+  for (;;) {
+    if (stampOf(path.join(d, 'package.json')) !== '-') return d;
+    if (d === stop || d === path.dirname(d)) return stop;
+    d = path.dirname(d);
+  }
+}

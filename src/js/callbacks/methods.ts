@@ -122,7 +122,7 @@ function dollarKeys(obj: t.ObjectExpression): 'ops' | 'replacement' | 'mixed' | 
   return d === keys.length ? 'ops' : d === 0 ? 'replacement' : 'mixed';
 }
 
-function updateKind(path: NodePath | undefined): 'ops' | 'replacement' | 'unknown' {
+export function updateKind(path: NodePath | undefined): 'ops' | 'replacement' | 'unknown' {
   if (!path) return 'unknown';
   if (path.isArrayExpression()) return 'ops';
   const obj = objectLiteral(path);

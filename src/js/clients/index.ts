@@ -1,20 +1,29 @@
 /**
  * The legacy JS clients (monk, mongojs, mongoist, mongoskin; one data file each under src/presets): every call
  * site on a handle followed from the client's import is rewritten to mongodb 6/7 where the preset's row and the
- * call's shape allow it, and reported with its native form otherwise. Callback clients (mongojs, mongoskin) are
- * reported site by site (their callbacks are not converted yet, and a half-converted connection would break them);
- * promise clients (monk, mongoist) are rewritten.
+ * call's shape allow it, and reported with its native form otherwise. Promise clients (monk, mongoist) are rewritten
+ * site by site. A callback client (mongojs) is converted all or nothing, per file and per package: its sites become
+ * native calls and their callbacks promises (./callbacks.ts) only when every one of them in the file can be, and no
+ * file of the package holds one that cannot (the run's facts, src/tracking/facts.ts); otherwise they are reported
+ * (a native handle given a callback would ignore it). Callback clients without a conversion (mongoskin) are reported.
  */
 import type { NodePath, Binding } from '@babel/traverse';
 import type * as t from '@babel/types';
 import type { RuleContext } from '../context.js';
+import type { EngineFinding } from '../../core/types.js';
 import { isMemberLike, memberName, unwrapExpression, type ImportSite } from '../../tracking/tracker.js';
 import { clientOfOrigin, clientsFor } from '../../presets/index.js';
 import { clientRule, type ClientMethod, type ClientPreset } from '../../presets/client.js';
 import { MONK_CAST_IDS } from '../../presets/monk.js';
 import { nativeHas } from '../../presets/native-surface.js';
+import { CURSOR_BUILDERS } from '../../presets/motor.js';
 import type { HandleKind, Kind } from '../../presets/kinds.js';
+import type { RunFacts } from '../../tracking/facts.js';
+import type { DriverCall } from '../callbacks/calls.js';
+import { packageDirOf } from '../callbacks/era.js';
 import { castIds, fieldList, isRouteParam, plainObject, prop, resultUnused, stringValue } from './args.js';
+import { callbackIndex, callbackResultUnused, clientCall, convertClientCallbacks } from './callbacks.js';
+import { updateKind } from '../callbacks/methods.js';
 import { propertyKey } from '../../tracking/ast.js';
 
 interface FileState {
@@ -30,6 +39,16 @@ interface FileState {
   blocked: Set<string>;
   /** Promise clients whose connection in this file stays: none of their sites here is rewritten (all are reported). */
   frozen: Set<ClientPreset>;
+  /** Callback clients converted in this file (all their sites, or the file is rolled back). */
+  convert: Set<ClientPreset>;
+  /** Why a callback client's sites are only reported here (its package holds it, or this file's own sites). */
+  held: Map<ClientPreset, string>;
+  /** Calls of converted callback clients whose callbacks become promises. */
+  callbacks: { c: ClientPreset; dc: DriverCall }[];
+  /** The findings of the sites left (why a converted client's file is rolled back). */
+  reasons: EngineFinding[];
+  /** Edits made after every site was seen (they render the edits inside them). */
+  late: (() => void)[];
 }
 
 /** Is this (possibly mongodb) binding the driver's export of that name? */
@@ -48,11 +67,73 @@ function isDriverBinding(b: Binding, name: string): boolean {
   return false;
 }
 
-export function clientsRules(ctx: RuleContext): void {
+/** What the file tells the run about its callback clients (see FileFacts.uses / holds). */
+export interface ClientFacts {
+  uses: string[];
+  holds: string[];
+}
+
+/** The run-wide key of a client in the package of this file. */
+export function clientKey(ctx: RuleContext, c: ClientPreset, absPath: string): string {
+  return `${c.info.name}@${packageDirOf(ctx.options, absPath)}`;
+}
+
+/** Callback clients with a conversion (their preset says `converts`). */
+function converts(c: ClientPreset): boolean {
+  return c.style === 'callback' && c.convertsCallbacks === true;
+}
+
+export function clientsRules(ctx: RuleContext, absPath: string, untraced: readonly ClientPreset[] = []): ClientFacts {
   const clients = clientsFor(ctx.options.preset);
-  if (!clients.length) return;
+  const out: ClientFacts = { uses: [], holds: [] };
+  if (!clients.length) return out;
+  const runHolds = (ctx.options.jsRunFacts as RunFacts | undefined)?.holds ?? [];
+  const held = new Map<ClientPreset, string>();
+  const heldByRun: ClientPreset[] = [];
+  for (const c of clients) {
+    if (!converts(c)) continue;
+    if (untraced.includes(c)) held.set(c, `calls in this file look like ${c.info.name} calls on receivers that could not be followed, and a converted handle would ignore their callbacks`);
+    else if (runHolds.includes(clientKey(ctx, c, absPath))) heldByRun.push(c);
+  }
+  // Optimistic first: every convertible callback client not held here is tried, even one the run holds (whether this
+  // file holds it too must not depend on the others: the run's holds would come and go). A client with a site left,
+  // or held by the run, is rolled back and the file done again with that client reported (the findings of the
+  // attempt kept for a client this file holds: they say why).
+  const snapshot = { edits: [...ctx.edits], findings: ctx.findings.length, replaced: new Set(ctx.replacedPackages) };
+  let state = clientsPass(ctx, clients, held);
+  const failed = [...state.convert].filter((c) => state.left.has(c));
+  if (failed.length || heldByRun.length) {
+    const reasons = state.reasons.filter((f) => failed.some((c) => f.ruleId.startsWith(`${c.info.name}/`)));
+    ctx.edits.length = 0;
+    ctx.edits.push(...snapshot.edits);
+    ctx.findings.length = snapshot.findings;
+    ctx.replacedPackages.clear();
+    for (const p of snapshot.replaced) ctx.replacedPackages.add(p);
+    for (const c of failed) held.set(c, `some ${c.info.name} sites of this file cannot be converted (see the other findings), and a converted handle would ignore the callbacks left`);
+    for (const c of heldByRun) if (!held.has(c)) held.set(c, `a ${c.info.name} site elsewhere in this package cannot be converted, and a converted handle would ignore its callbacks`);
+    for (const f of reasons) if (!ctx.findings.some((x) => x.ruleId === f.ruleId && x.line === f.line && x.column === f.column)) ctx.findings.push(f);
+    state = clientsPass(ctx, clients, held);
+    out.holds = failed.map((c) => clientKey(ctx, c, absPath));
+  }
+  for (const c of clients) if (converts(c) && (state.migrated.has(c) || state.left.has(c))) out.uses.push(clientKey(ctx, c, absPath));
+  return out;
+}
+
+function clientsPass(ctx: RuleContext, clients: readonly ClientPreset[], held: Map<ClientPreset, string>): FileState {
   const tracker = ctx.tracker;
-  const state: FileState = { needs: new Set(), consumed: new Set(), left: new Set(), migrated: new Set(), blocked: new Set(), frozen: new Set() };
+  const state: FileState = {
+    needs: new Set(),
+    consumed: new Set(),
+    left: new Set(),
+    migrated: new Set(),
+    blocked: new Set(),
+    frozen: new Set(),
+    convert: new Set(clients.filter((c) => converts(c) && !held.has(c))),
+    held,
+    callbacks: [],
+    reasons: [],
+    late: [],
+  };
   const program = tracker.programPath;
   for (const name of ['MongoClient', 'ObjectId']) {
     const b = program.scope.getBinding(name);
@@ -63,11 +144,29 @@ export function clientsRules(ctx: RuleContext): void {
   // rewritten into native calls (a native call on a client handle breaks), so the client's sites here are reported.
   for (const call of tracker.collected.calls) {
     const c = connectOf(ctx, call);
-    if (c && c.style === 'promise' && connectFailure(ctx, state, c, call.node)) state.frozen.add(c);
+    if (c && (c.style === 'promise' || state.convert.has(c)) && connectFailure(ctx, state, c, call.node)) state.frozen.add(c);
   }
   for (const call of tracker.collected.calls) callSite(ctx, state, call);
   for (const m of tracker.collected.members) memberSite(ctx, state, m);
+  // Inner sites first: an edit renders those inside it.
+  for (const late of state.late.reverse()) late();
+  for (const c of state.convert) {
+    const calls = state.callbacks.filter((x) => x.c === c).map((x) => x.dc);
+    if (!state.left.has(c))
+      convertClientCallbacks(ctx, calls, (dc, why) =>
+        leave(
+          ctx,
+          state,
+          c,
+          'callback',
+          dc.callee.node.property,
+          `${dc.kind}.${dc.method}(): the callback cannot be converted: ${why}.`,
+          'Convert it by hand (await the native call), then run again.',
+        ),
+      );
+  }
   importSites(ctx, state);
+  return state;
 }
 
 /** The client whose connection this call makes (`monk(url)`, `mongoskin.db(url)`), if it is one. */
@@ -86,7 +185,9 @@ function connectOf(ctx: RuleContext, call: NodePath<t.CallExpression>): ClientPr
 /** A finding for a site left on the client. */
 function leave(ctx: RuleContext, state: FileState, c: ClientPreset, what: string, node: t.Node, message: string, fix?: string): void {
   state.left.add(c);
+  const before = ctx.findings.length;
   ctx.report(clientRule(c, what), node, message, fix);
+  if (ctx.findings.length > before) state.reasons.push(ctx.findings[ctx.findings.length - 1]!);
 }
 
 function callSite(ctx: RuleContext, state: FileState, call: NodePath<t.CallExpression>): void {
@@ -216,7 +317,7 @@ const DRIVER_OPTIONS = new Set([
 /** Why this connection cannot be rewritten (undefined: it can). */
 function connectFailure(ctx: RuleContext, state: FileState, c: ClientPreset, call: t.CallExpression): string | undefined {
   const args = call.arguments;
-  if (c.style === 'callback') return `${c.info.name} code is reported site by site until its callbacks can be converted`;
+  if (c.style === 'callback' && !state.convert.has(c)) return state.held.get(c) ?? `${c.info.name} code is reported site by site (its callbacks are not converted)`;
   if (state.blocked.has('MongoClient')) return "'MongoClient' already names something else in this file";
   if (args.length === 0) return 'no connection string';
   if (args.length > 2 || args.some((a) => a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression' || a.type === 'SpreadElement')) return 'it passes a callback or more arguments';
@@ -225,13 +326,14 @@ function connectFailure(ctx: RuleContext, state: FileState, c: ClientPreset, cal
 }
 
 /** The message of a site left because the file's sites of this client are only reported (see flagOnly). */
-function notRewritten(c: ClientPreset, where: string): string {
-  return `${where} of ${c.info.name}: not rewritten (${c.style === 'callback' ? `${c.info.name} callbacks are not converted yet` : `the ${c.info.name} connection in this file stays`}).`;
+function notRewritten(state: FileState, c: ClientPreset, where: string): string {
+  const why = state.frozen.has(c) ? `the ${c.info.name} connection in this file stays` : (state.held.get(c) ?? `${c.info.name} callbacks are not converted`);
+  return `${where} of ${c.info.name}: not rewritten (${why}).`;
 }
 
-/** Sites of this client are only reported in this file (a callback client, or a connection here that stays). */
+/** Sites of this client are only reported in this file (a callback client not converted here, or a connection here that stays). */
 function flagOnly(state: FileState, c: ClientPreset): boolean {
-  return c.style === 'callback' || state.frozen.has(c);
+  return (c.style === 'callback' && !state.convert.has(c)) || state.frozen.has(c);
 }
 
 function connectSite(ctx: RuleContext, state: FileState, c: ClientPreset, call: NodePath<t.CallExpression>, ref: t.Identifier | undefined): void {
@@ -345,8 +447,16 @@ function methodSite(
   if (!row) {
     // A native method of the same name behaves the same (cursor builders, toArray, next, ...); where the client's
     // sites are only reported, it needs a finding only when it passes a callback.
+    const cbAt = state.convert.has(c) ? callbackIndex(call) : -1;
+    if (kind === 'cursor' && cbAt === 1 && node.arguments.length === 2 && CURSOR_BUILDERS.includes(name)) {
+      // mongojs `find(q).sort(s, (err, docs) => ...)`: the callback got the documents.
+      state.callbacks.push({ c, dc: clientCall(call, callee, name, kind, c.info.name, cbAt, '.toArray()') });
+      state.migrated.add(c);
+      return;
+    }
     if (!nativeHas(kind, name)) leave(ctx, state, c, 'call', node, `${where} of ${c.info.name} has no known native form.`, 'Look the method up in the mongodb 6/7 API and rewrite it by hand.');
-    else if (flagOnly(state, c) && lastArgIsFunction(node)) leave(ctx, state, c, 'call', node, notRewritten(c, where), 'Await the native call instead of passing a callback.');
+    else if ((flagOnly(state, c) || state.convert.has(c)) && lastArgIsFunction(node))
+      leave(ctx, state, c, 'call', node, notRewritten(state, c, where), 'Await the native call instead of passing a callback.');
     return;
   }
   if (row.verdict === 'FLAG') {
@@ -357,11 +467,17 @@ function methodSite(
     // A call that only gives a handle (db.collection('x'), a cursor without callback or projection) is reported at
     // the call made on that handle.
     if (row.returns && !lastArgIsFunction(node) && (row.returns !== 'cursor' || node.arguments.length < 2)) return;
-    leave(ctx, state, c, 'call', node, notRewritten(c, where), row.fix);
+    leave(ctx, state, c, 'call', node, notRewritten(state, c, where), row.fix);
     return;
   }
-  if (kind !== 'cursor' && lastArgIsFunction(node)) {
+  const converting = state.convert.has(c);
+  const cbIndex = converting ? callbackIndex(call) : -1;
+  if (!converting && kind !== 'cursor' && lastArgIsFunction(node)) {
     leave(ctx, state, c, 'callback', node, `${where} passes a callback; mongodb 6/7 would ignore it.`, row.fix);
+    return;
+  }
+  if (converting && cbIndex < 0 && !row.returns && !resultUnused(call)) {
+    leave(ctx, state, c, 'call', node, `${where} is called without a callback and its value is used (the client returned nothing).`, row.fix);
     return;
   }
   if (node.arguments.some((a) => a.type === 'SpreadElement')) {
@@ -376,7 +492,7 @@ function methodSite(
     idHelper(ctx, state, c, call, undefined);
     return;
   }
-  const plan = planMethod(ctx, state, c, name, row, call);
+  const plan = planMethod(ctx, state, c, name, row, call, cbIndex);
   if (typeof plan === 'string') {
     leave(
       ctx,
@@ -390,9 +506,18 @@ function methodSite(
     return;
   }
   for (const e of plan.edits) ctx.edit(e.start, e.end, e.text);
+  if (plan.late) state.late.push(plan.late);
   const target = plan.method ?? row.native;
   if (target && target !== name) ctx.edit(callee.node.property.start!, callee.node.property.end!, target);
-  if (plan.after) ctx.edit(node.end!, node.end!, plan.after);
+  if (cbIndex >= 0) {
+    // The callback becomes a promise (./callbacks.ts); what the client handed it is what the promise resolves to.
+    const suffix = plan.after ?? (row.returns === 'cursor' ? '.toArray()' : '');
+    state.callbacks.push({ c, dc: clientCall(call, callee, target ?? name, kind, c.info.name, cbIndex, suffix) });
+  } else if (plan.after) ctx.edit(node.end!, node.end!, plan.after);
+  else if (converting && !row.returns && row.shape !== 'close') {
+    // No callback: the client dropped the outcome, errors included; a native rejection left unhandled ends the process.
+    ctx.edit(node.end!, node.end!, '.catch(() => undefined)');
+  }
   if (plan.needsObjectId) state.needs.add('ObjectId');
   state.migrated.add(c);
   if (plan.castNote) leave(ctx, state, c, 'cast-ids', node, `${where}: ${plan.castNote}.`, MONK_CAST_IDS);
@@ -408,15 +533,20 @@ interface Plan {
   resultNote?: string;
   /** Text appended after the call (`.toArray()`, `.then(() => doc)`). */
   after?: string;
+  /** An edit made after every other site of the file (it renders the edits inside it). */
+  late?: () => void;
   needsObjectId?: boolean;
 }
 
 /** How a promise client's call becomes native, or why it cannot (a string: `<kind>: <reason>`). */
-function planMethod(ctx: RuleContext, state: FileState, c: ClientPreset, name: string, row: ClientMethod, call: NodePath<t.CallExpression>): Plan | string {
+function planMethod(ctx: RuleContext, state: FileState, c: ClientPreset, name: string, row: ClientMethod, call: NodePath<t.CallExpression>, cbIndex = -1): Plan | string {
   const node = call.node;
-  const args = node.arguments as t.Expression[];
+  // A callback client's call: the arguments before its callback, whose result parameter is what it resolved to.
+  const args = (cbIndex >= 0 ? node.arguments.slice(0, cbIndex) : node.arguments) as t.Expression[];
   const plan: Plan = { edits: [] };
-  const unused = resultUnused(call);
+  const unused = cbIndex >= 0 ? callbackResultUnused((call.get('arguments') as NodePath[])[cbIndex]!) : resultUnused(call);
+  // mongojs / mongoist `aggregate(stage1, stage2, ...)`: stages one by one, where the driver takes an array.
+  if (c.mongojsSignatures && name === 'aggregate' && args[0]?.type === 'ObjectExpression') return 'options: the stages are passed one by one (the driver takes an array)';
   const monk = c.info.name === 'monk';
 
   // monk's castIds: string _ids in the filter, the update and the documents become ObjectIds.
@@ -463,7 +593,7 @@ function planMethod(ctx: RuleContext, state: FileState, c: ClientPreset, name: s
   const oi = OPTIONS_AT[name];
   const opts = oi !== undefined ? args[oi] : undefined;
   let optsObj: t.ObjectExpression | undefined;
-  if (opts && c.info.name === 'mongoist' && (name === 'find' || name === 'findOne' || name === 'findAsCursor')) {
+  if (opts && c.mongojsSignatures && (name === 'find' || name === 'findOne' || name === 'findAsCursor')) {
     // mongoist find(q, projection, options)
     const more = args[2];
     if (more && more.type !== 'ObjectExpression') return 'options: the options are not an object literal';
@@ -527,7 +657,9 @@ function planMethod(ctx: RuleContext, state: FileState, c: ClientPreset, name: s
       break;
     }
     case 'update': {
-      if (!unused) plan.resultNote = row.result;
+      // mongojs handed its callback the raw { n, nModified, ok }: n and nModified read there become the native counts.
+      const upsert = optsObj && prop(optsObj, 'upsert');
+      if (!unused && !(cbIndex >= 0 && !upsert && resultReads(ctx, call, cbIndex, { n: 'matchedCount', nModified: 'modifiedCount' }, plan))) plan.resultNote = row.result;
       method = 'updateOne';
       if (optsObj) {
         const flag = (k: string): boolean | undefined => {
@@ -546,10 +678,11 @@ function planMethod(ctx: RuleContext, state: FileState, c: ClientPreset, name: s
       break;
     }
     case 'remove': {
-      if (!unused && !deleteResultReads(ctx, call, c, plan)) plan.resultNote = row.result;
+      const read = cbIndex >= 0 ? resultReads(ctx, call, cbIndex, { n: 'deletedCount', deletedCount: 'deletedCount' }, plan) : deleteResultReads(ctx, call, c, plan);
+      if (!unused && !read) plan.resultNote = row.result;
       method = 'deleteMany';
       const just = args[1];
-      if (c.info.name === 'mongoist' && just && just.type !== 'ObjectExpression') {
+      if (c.mongojsSignatures && just && just.type !== 'ObjectExpression') {
         if (just.type !== 'BooleanLiteral') return 'options: justOne is not a literal';
         if (just.value) method = 'deleteOne';
         plan.edits.push({ start: args[0]!.end!, end: just.end!, text: '' });
@@ -614,6 +747,15 @@ function planMethod(ctx: RuleContext, state: FileState, c: ClientPreset, name: s
     }
     case 'id':
       break;
+    case 'findAndModify': {
+      const fam = findAndModify(ctx, call, args, cbIndex);
+      if (typeof fam === 'string') return fam;
+      method = fam.method;
+      // Made once every other site is done: the arguments are rendered with the edits inside them (an ObjectId).
+      const arg = args[0]!;
+      plan.late = () => ctx.edit(arg.start!, arg.end!, fam.args());
+      break;
+    }
     default:
       if (row.result && !unused) plan.resultNote = row.result;
       // A row that needs more than a rename, which this rule does not do: left to the user, with the row's fix.
@@ -899,4 +1041,83 @@ function deleteResultReads(ctx: RuleContext, call: NodePath<t.CallExpression>, c
 function idLike(node: t.Node): boolean {
   const name = node.type === 'Identifier' ? node.name : node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier' ? node.property.name : undefined;
   return !!name && /^(_?id|[a-z][A-Za-z0-9]*Id|[a-z][A-Za-z0-9]*_id)$/.test(name);
+}
+
+/**
+ * A callback's result read only as `res.<field>` for fields of `map` (`res.n`, `res.nModified`): each read becomes
+ * the native field. False when the result is read another way (passed on, destructured, another field).
+ */
+function resultReads(ctx: RuleContext, call: NodePath<t.CallExpression>, cbIndex: number, map: Record<string, string>, plan: Plan): boolean {
+  const cb = (call.get('arguments') as NodePath[])[cbIndex];
+  if (!cb || !(cb.isArrowFunctionExpression() || cb.isFunctionExpression())) return false;
+  const p = cb.node.params[1];
+  if (p?.type !== 'Identifier') return false;
+  const b = cb.scope.getOwnBinding(p.name);
+  if (!b || !b.constant) return false;
+  const edits: Plan['edits'] = [];
+  for (const r of b.referencePaths) {
+    const m = r.parentPath;
+    if (!m?.isMemberExpression() || m.node.object !== r.node || m.node.computed || m.node.property.type !== 'Identifier') return false;
+    const to = Object.prototype.hasOwnProperty.call(map, m.node.property.name) ? map[m.node.property.name] : undefined;
+    if (!to) return false;
+    const parent = m.parentPath;
+    if ((parent?.isAssignmentExpression() && parent.node.left === m.node) || parent?.isUpdateExpression()) return false;
+    if (to !== m.node.property.name) edits.push({ start: m.node.property.start!, end: m.node.property.end!, text: to });
+  }
+  void ctx;
+  plan.edits.push(...edits);
+  return true;
+}
+
+/**
+ * mongojs `findAndModify({ query, update | remove, new, upsert, sort, fields }, cb(err, doc, lastErrorObject))`:
+ * findOneAndUpdate / findOneAndReplace / findOneAndDelete, whose promise resolves to the document as the callback's
+ * second argument was (mongodb 6/7 without includeResultMetadata). The options must be an object literal.
+ */
+function findAndModify(ctx: RuleContext, call: NodePath<t.CallExpression>, args: t.Expression[], cbIndex: number): { method: string; args: () => string } | string {
+  const o = args[0];
+  if (args.length !== 1 || o?.type !== 'ObjectExpression') return 'options: the findAndModify options are not one object literal';
+  if (cbIndex >= 0) {
+    const cb = (call.get('arguments') as NodePath[])[cbIndex]!;
+    if (!(cb.isArrowFunctionExpression() || cb.isFunctionExpression())) return 'result: the callback may read lastErrorObject (its third argument)';
+    const third = cb.node.params[2];
+    if (third && !(third.type === 'Identifier' && !cb.scope.getOwnBinding(third.name)?.referenced))
+      return 'result: the callback reads lastErrorObject (includeResultMetadata: true gives it, under another shape)';
+  }
+  const fields: Record<string, t.ObjectProperty> = {};
+  for (const p of o.properties) {
+    const key = p.type === 'ObjectProperty' && !p.computed ? propertyKey(p) : undefined;
+    if (!key || p.type !== 'ObjectProperty' || !['query', 'update', 'remove', 'new', 'upsert', 'sort', 'fields'].includes(key)) return 'options: a findAndModify option that cannot be read';
+    fields[key] = p;
+  }
+  const val = (k: string) => (fields[k] ? ctx.render(fields[k]!.value.start!, fields[k]!.value.end!) : undefined);
+  const bool = (k: string): boolean | null | undefined => (fields[k] ? (fields[k]!.value.type === 'BooleanLiteral' ? (fields[k]!.value as t.BooleanLiteral).value : null) : undefined);
+  const remove = bool('remove');
+  const isNew = bool('new');
+  if (remove === null || isNew === null) return 'options: remove / new are not literals';
+  const query = () => val('query') ?? '{}';
+  if (remove) {
+    if (fields.update || fields.upsert || isNew) return 'options: remove with update, upsert or new';
+  } else {
+    if (!fields.update) return 'options: neither update nor remove';
+  }
+  const opts = () => {
+    const out: string[] = [];
+    if (isNew) out.push("returnDocument: 'after'");
+    if (fields.upsert) out.push(`upsert: ${val('upsert')}`);
+    if (fields.sort) out.push(`sort: ${val('sort')}`);
+    if (fields.fields) out.push(`projection: ${val('fields')}`);
+    return out;
+  };
+  const text = (update?: string) => {
+    const q = query();
+    const u = update !== undefined ? `, ${val(update)}` : '';
+    const o = opts();
+    return `${q}${u}${o.length ? `, { ${o.join(', ')} }` : ''}`;
+  };
+  if (remove) return { method: 'findOneAndDelete', args: () => text() };
+  const kind = updateKind((call.get('arguments.0.properties') as NodePath[]).find((p) => p.node === fields.update)!.get('value') as NodePath);
+  if (kind === 'unknown') return 'options: the update is not a literal (findOneAndUpdate takes $-operators, findOneAndReplace a replacement)';
+  const method = kind === 'ops' ? 'findOneAndUpdate' : 'findOneAndReplace';
+  return { method, args: () => text('update') };
 }

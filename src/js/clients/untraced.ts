@@ -139,14 +139,14 @@ export function untracedClients(options: EngineOptions, absPath: string): Client
     .filter((c): c is ClientPreset => !!c && run.includes(c));
 }
 
-/** Reports the untraced calls of the file's package's clients; returns how many it reported. */
-export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): number {
+/** Reports the untraced calls of the file's package's clients; returns the clients it reported. */
+export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): ClientPreset[] {
   const clients = untracedClients(ctx.options, absPath);
-  if (!clients.length) return 0;
+  if (!clients.length) return [];
   const reportedAt = new Set(ctx.findings.map((f) => `${f.line}:${f.column}`));
   const mongoose = dependsOnMongoose(ctx.options, absPath);
   const driver = dependsOnDriver(ctx.options, absPath);
-  let n = 0;
+  const reported = new Set<ClientPreset>();
   for (const call of ctx.tracker.collected.calls) {
     const callee = call.node.callee;
     if ((callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') || callee.computed || callee.property.type !== 'Identifier') continue;
@@ -190,8 +190,8 @@ export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): nu
     const at = ctx.lines.position(callee.property.start!);
     if (reportedAt.has(`${at.line}:${at.column}`)) continue;
     reportedAt.add(`${at.line}:${at.column}`);
-    n++;
     const { c, kind, row } = hit;
+    reported.add(c);
     ctx.report(
       clientRule(c, 'untraced-call'),
       // From the proxy collection's name (`db.articles` on one line, `.find(` on the next) to the method's.
@@ -200,5 +200,5 @@ export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): nu
       `If it is a ${c.info.name} ${kind}: ${row.fix}`,
     );
   }
-  return n;
+  return [...reported];
 }
