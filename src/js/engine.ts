@@ -24,6 +24,7 @@ import { clientOfSpecifier, clientsFor } from '../presets/index.js';
 import { clientKey, clientsRules } from './clients/index.js';
 import type { ClientPreset } from '../presets/client.js';
 import { reportUntracedClientCalls, untracedClients } from './clients/untraced.js';
+import { reportClientMocks } from './clients/mocks.js';
 
 const vocabCache = new WeakMap<object, Vocabulary>();
 
@@ -149,7 +150,10 @@ function processFile(file: FileInput, options: EngineOptions): EngineResult {
     if (!callbacks && !clients) return { output: null, findings: [], exports: {}, facts };
     const ctx = new RuleContext(file.text, file.relPath, tracker, options);
     if (callbacks) untrackedCollectionCalls(ctx, file.absPath);
-    if (clients) clientHolds(facts, ctx, reportUntracedClientCalls(ctx, file.absPath), file.absPath);
+    if (clients) {
+      clientHolds(facts, ctx, reportUntracedClientCalls(ctx, file.absPath), file.absPath);
+      reportClientMocks(ctx, file.absPath);
+    }
     return { output: null, findings: ctx.findings, exports: {}, facts };
   }
   const ctx = new RuleContext(file.text, file.relPath, tracker, options);
@@ -171,6 +175,7 @@ function processFile(file: FileInput, options: EngineOptions): EngineResult {
   if (converted.uses.length) facts.uses = converted.uses;
   if (converted.holds.length) facts.holds = converted.holds;
   clientHolds(facts, ctx, untraced, file.absPath);
+  reportClientMocks(ctx, file.absPath);
   // A file left as it is can still name a package (a legacy client's sites left): the manifest pass holds it then.
   if (ctx.edits.length === 0) return { output: null, findings: ctx.findings, exports, facts, replacedPackages: [...ctx.replacedPackages] };
   let output: string;

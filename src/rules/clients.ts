@@ -7,7 +7,7 @@ import { CLIENTS } from '../presets/index.js';
 import type { ClientPreset } from '../presets/client.js';
 
 /** Findings that note a behaviour, not code left on the old client: they do not hold the dependency back. */
-export const CLIENT_NOTES = new Set(['uri-scheme', 'dependency-held', 'write-concern']);
+export const CLIENT_NOTES = new Set(['uri-scheme', 'dependency-held', 'write-concern', 'callback-result', 'test-mock']);
 
 function rulesOf(c: ClientPreset): Record<string, RuleMeta> {
   const n = c.info.name;
@@ -29,6 +29,16 @@ function rulesOf(c: ClientPreset): Record<string, RuleMeta> {
       severity: 'error',
       description: `A ${n} call rewritten to its native form whose result is read: the native result has another shape.`,
       help: 'Read the native result (the finding says which fields), or the input document.',
+    },
+    'callback-result': {
+      severity: 'warning',
+      description: `A ${n} call converted to its native form whose callback is passed on: that callback now receives the native result, of another shape.`,
+      help: 'Check what the callback (and its callers) read of the result: matchedCount / modifiedCount / deletedCount instead of n / nModified.',
+    },
+    'test-mock': {
+      severity: 'warning',
+      description: `A test mocks the '${c.module}' module for the code it loads; migrated code requires 'mongodb', and the mock no longer applies.`,
+      help: 'Mock the module that builds the MongoClient, or the native collection methods the code now calls.',
     },
     'insert-arity': {
       severity: 'error',

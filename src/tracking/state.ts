@@ -158,7 +158,7 @@ export function bindingKindByName(s: TrackerState, scope: Scope, name: string): 
 export function keepKind(k: Kind | undefined): Kind | undefined {
   if (!k) return undefined;
   if (k.t === 'handle') return { t: 'handle', kind: k.kind, origin: k.origin };
-  if (k.t === 'factory' || k.t === 'promise' || k.t === 'object' || k.t === 'helper') return k;
+  if (k.t === 'factory' || k.t === 'promise' || k.t === 'object' || k.t === 'helper' || k.t === 'class') return k;
   return undefined;
 }
 

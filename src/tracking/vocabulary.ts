@@ -38,6 +38,8 @@ export class Vocabulary {
       // `import monk from 'monk'`: the module is the callable; `mongoskin.db(url)`: a member makes the db.
       if (name === 'default' && client.connect.call === 'module') return { t: 'module', origin };
       if (name === client.connect.call) return { t: 'factory', kind: 'db', async: false, origin };
+      // `mongojs.ObjectId`: the client's ObjectId, callable without `new` (followed so that its calls get `new`).
+      if (client.idHelpers.includes(name)) return { t: 'class', name, origin };
       return undefined;
     }
     if (origin === 'native') {

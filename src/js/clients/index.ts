@@ -137,7 +137,8 @@ function clientsPass(ctx: RuleContext, clients: readonly ClientPreset[], held: M
   const program = tracker.programPath;
   for (const name of ['MongoClient', 'ObjectId']) {
     const b = program.scope.getBinding(name);
-    if (b && !isDriverBinding(b, name)) state.blocked.add(name);
+    // `const { ObjectId } = require('mongojs')` is not in the way: that import becomes mongodb's (namedIdImport).
+    if (b && !isDriverBinding(b, name) && !clientImportBinding(ctx, b)) state.blocked.add(name);
   }
 
   // A connection that stays on the client keeps every handle it makes on the client: nothing made from it may be
@@ -200,6 +201,25 @@ function callSite(ctx: RuleContext, state: FileState, call: NodePath<t.CallExpre
     connectSite(ctx, state, connecting, call, ref.type === 'Identifier' ? ref : undefined);
     return;
   }
+  // `ObjectId(x)` where ObjectId is a client's, exported by another module of the run (`ObjectId: mongojs.ObjectId`).
+  const helper = tracker.kindOf(callee);
+  if (helper?.t === 'class' && !(isMemberLike(callee) && tracker.kindOf(callee.get('object') as NodePath)?.t === 'module') && !fromClientImport(ctx, callee)) {
+    const c = clientOfOrigin(helper.origin);
+    if (!c?.idHelpers.includes(helper.name)) return;
+    if (flagOnly(state, c)) {
+      leave(ctx, state, c, 'call', call.node, `${ctx.slice(call.node.callee)}() makes an ObjectId of ${c.info.name}.`, 'new ObjectId(x) (imported from mongodb)');
+      return;
+    }
+    // The module that exports it gives mongodb's ObjectId once converted (see memberSite): the same name, with `new`.
+    const calleeNode = call.node.callee;
+    if (calleeNode.type === 'Identifier') ctx.edit(call.node.start!, call.node.start!, 'new ');
+    else {
+      ctx.edit(calleeNode.start!, calleeNode.start!, 'new (');
+      ctx.edit(calleeNode.end!, calleeNode.end!, ')');
+    }
+    state.migrated.add(c);
+    return;
+  }
   if (!isMemberLike(callee)) return;
   const name = memberName(callee.node);
   if (!name) return;
@@ -227,7 +247,25 @@ function memberSite(ctx: RuleContext, state: FileState, m: NodePath<t.MemberExpr
     // mongo.ObjectID, mongo.helper.toObjectID, mongojs.ObjectId: module members other than the connection.
     const c = clientOfOrigin(obj.origin);
     const name = memberName(m.node);
-    if (!c || !name || name === c.connect.call || (c.idHelpers.includes(name) && !flagOnly(state, c))) return;
+    if (!c || !name || name === c.connect.call) return;
+    if (c.idHelpers.includes(name) && !flagOnly(state, c)) {
+      const parent = m.parentPath;
+      if ((parent?.isCallExpression() || parent?.isNewExpression()) && parent.node.callee === m.node) return; // a call: idHelper
+      // Exported as it is (`module.exports = { ObjectId: mongojs.ObjectId }`, `exports.ObjectId = mongojs.ObjectId`): the
+      // importers' calls are followed and get `new`; anywhere else its calls could not be.
+      if (!exportedValue(m)) {
+        leave(ctx, state, c, 'call', m.node, `${c.module}.${name} is taken as a value: the calls made through it cannot be given \`new\`.`, 'new ObjectId(x), imported from mongodb');
+        return;
+      }
+      const prop = m.parentPath;
+      // `{ ObjectId: mongojs.ObjectId }` -> `{ ObjectId }`
+      if (prop?.isObjectProperty() && !prop.node.computed && prop.node.key.type === 'Identifier' && prop.node.key.name === 'ObjectId') ctx.edit(prop.node.start!, prop.node.end!, 'ObjectId');
+      else ctx.edit(m.node.start!, m.node.end!, 'ObjectId');
+      if (m.node.object.type === 'Identifier') state.consumed.add(m.node.object);
+      state.needs.add('ObjectId');
+      state.migrated.add(c);
+      return;
+    }
     if (name === 'default' && c.connect.call === 'module') return;
     leave(ctx, state, c, 'call', m.node, `${c.module}.${name} is the client's; mongodb has its own.`, "Import it from 'mongodb' (ObjectId, MongoClient, ...) and use the native form.");
     return;
@@ -522,6 +560,8 @@ function methodSite(
   state.migrated.add(c);
   if (plan.castNote) leave(ctx, state, c, 'cast-ids', node, `${where}: ${plan.castNote}.`, MONK_CAST_IDS);
   if (plan.resultNote) leave(ctx, state, c, 'result-shape', node, `${where} became ${target ?? name}(), and its result is read: ${plan.resultNote}.`, row.fix);
+  if (plan.passNote && ctx.options.mode !== 'check')
+    ctx.report(clientRule(c, 'callback-result'), node, `${where} became ${target ?? name}(), and the callback it passes on now receives the native result: ${plan.passNote}.`, row.fix);
 }
 
 interface Plan {
@@ -535,6 +575,8 @@ interface Plan {
   after?: string;
   /** An edit made after every other site of the file (it renders the edits inside it). */
   late?: () => void;
+  /** The call is converted, and the callback it passes on now receives the native result (described here). */
+  passNote?: string;
   needsObjectId?: boolean;
 }
 
@@ -545,6 +587,10 @@ function planMethod(ctx: RuleContext, state: FileState, c: ClientPreset, name: s
   const args = (cbIndex >= 0 ? node.arguments.slice(0, cbIndex) : node.arguments) as t.Expression[];
   const plan: Plan = { edits: [] };
   const unused = cbIndex >= 0 ? callbackResultUnused((call.get('arguments') as NodePath[])[cbIndex]!) : resultUnused(call);
+  // A callback passed on (`update(q, u, callback)`): it now receives the native result; as the callback-era presets
+  // do, the call is converted and the change of shape noted (the callback's readers are not in this call).
+  const cbNode = cbIndex >= 0 ? node.arguments[cbIndex] : undefined;
+  const opaque = !!cbNode && cbNode.type !== 'ArrowFunctionExpression' && cbNode.type !== 'FunctionExpression';
   // mongojs / mongoist `aggregate(stage1, stage2, ...)`: stages one by one, where the driver takes an array.
   if (c.mongojsSignatures && name === 'aggregate' && args[0]?.type === 'ObjectExpression') return 'options: the stages are passed one by one (the driver takes an array)';
   const monk = c.info.name === 'monk';
@@ -659,7 +705,8 @@ function planMethod(ctx: RuleContext, state: FileState, c: ClientPreset, name: s
     case 'update': {
       // mongojs handed its callback the raw { n, nModified, ok }: n and nModified read there become the native counts.
       const upsert = optsObj && prop(optsObj, 'upsert');
-      if (!unused && !(cbIndex >= 0 && !upsert && resultReads(ctx, call, cbIndex, { n: 'matchedCount', nModified: 'modifiedCount' }, plan))) plan.resultNote = row.result;
+      if (opaque) plan.passNote = row.result;
+      else if (!unused && !(cbIndex >= 0 && !upsert && resultReads(ctx, call, cbIndex, { n: 'matchedCount', nModified: 'modifiedCount' }, plan))) plan.resultNote = row.result;
       method = 'updateOne';
       if (optsObj) {
         const flag = (k: string): boolean | undefined => {
@@ -679,7 +726,8 @@ function planMethod(ctx: RuleContext, state: FileState, c: ClientPreset, name: s
     }
     case 'remove': {
       const read = cbIndex >= 0 ? resultReads(ctx, call, cbIndex, { n: 'deletedCount', deletedCount: 'deletedCount' }, plan) : deleteResultReads(ctx, call, c, plan);
-      if (!unused && !read) plan.resultNote = row.result;
+      if (opaque) plan.passNote = row.result;
+      else if (!unused && !read) plan.resultNote = row.result;
       method = 'deleteMany';
       const just = args[1];
       if (c.mongojsSignatures && just && just.type !== 'ObjectExpression') {
@@ -751,6 +799,7 @@ function planMethod(ctx: RuleContext, state: FileState, c: ClientPreset, name: s
       const fam = findAndModify(ctx, call, args, cbIndex);
       if (typeof fam === 'string') return fam;
       method = fam.method;
+      if (fam.opaque) plan.passNote = 'mongojs also passed lastErrorObject as a third argument, which is undefined now';
       // Made once every other site is done: the arguments are rendered with the edits inside them (an ObjectId).
       const arg = args[0]!;
       plan.late = () => ctx.edit(arg.start!, arg.end!, fam.args());
@@ -1074,15 +1123,19 @@ function resultReads(ctx: RuleContext, call: NodePath<t.CallExpression>, cbIndex
  * findOneAndUpdate / findOneAndReplace / findOneAndDelete, whose promise resolves to the document as the callback's
  * second argument was (mongodb 6/7 without includeResultMetadata). The options must be an object literal.
  */
-function findAndModify(ctx: RuleContext, call: NodePath<t.CallExpression>, args: t.Expression[], cbIndex: number): { method: string; args: () => string } | string {
+function findAndModify(ctx: RuleContext, call: NodePath<t.CallExpression>, args: t.Expression[], cbIndex: number): { method: string; args: () => string; opaque: boolean } | string {
   const o = args[0];
   if (args.length !== 1 || o?.type !== 'ObjectExpression') return 'options: the findAndModify options are not one object literal';
+  let opaque = false;
   if (cbIndex >= 0) {
     const cb = (call.get('arguments') as NodePath[])[cbIndex]!;
-    if (!(cb.isArrowFunctionExpression() || cb.isFunctionExpression())) return 'result: the callback may read lastErrorObject (its third argument)';
-    const third = cb.node.params[2];
-    if (third && !(third.type === 'Identifier' && !cb.scope.getOwnBinding(third.name)?.referenced))
-      return 'result: the callback reads lastErrorObject (includeResultMetadata: true gives it, under another shape)';
+    // A callback passed on gets (err, doc) as before, but no third argument (lastErrorObject): noted.
+    if (!(cb.isArrowFunctionExpression() || cb.isFunctionExpression())) opaque = true;
+    else {
+      const third = cb.node.params[2];
+      if (third && !(third.type === 'Identifier' && !cb.scope.getOwnBinding(third.name)?.referenced))
+        return 'result: the callback reads lastErrorObject (includeResultMetadata: true gives it, under another shape)';
+    }
   }
   const fields: Record<string, t.ObjectProperty> = {};
   for (const p of o.properties) {
@@ -1115,9 +1168,40 @@ function findAndModify(ctx: RuleContext, call: NodePath<t.CallExpression>, args:
     const o = opts();
     return `${q}${u}${o.length ? `, { ${o.join(', ')} }` : ''}`;
   };
-  if (remove) return { method: 'findOneAndDelete', args: () => text() };
+  if (remove) return { method: 'findOneAndDelete', args: () => text(), opaque };
   const kind = updateKind((call.get('arguments.0.properties') as NodePath[]).find((p) => p.node === fields.update)!.get('value') as NodePath);
   if (kind === 'unknown') return 'options: the update is not a literal (findOneAndUpdate takes $-operators, findOneAndReplace a replacement)';
   const method = kind === 'ops' ? 'findOneAndUpdate' : 'findOneAndReplace';
-  return { method, args: () => text('update') };
+  return { method, args: () => text('update'), opaque };
+}
+
+/** Is this value exported as it is: a property of `module.exports = { ... }`, or `exports.x = <value>`? */
+function exportedValue(m: NodePath): boolean {
+  const parent = m.parentPath;
+  const isExports = (n: t.Node): boolean =>
+    (n.type === 'Identifier' && n.name === 'exports') ||
+    (n.type === 'MemberExpression' && !n.computed && n.object.type === 'Identifier' && n.object.name === 'module' && n.property.type === 'Identifier' && n.property.name === 'exports');
+  if (parent?.isObjectProperty() && parent.node.value === m.node) {
+    const obj = parent.parentPath;
+    const assign = obj?.parentPath;
+    return !!assign?.isAssignmentExpression() && assign.node.right === obj!.node && isExports(assign.node.left);
+  }
+  if (parent?.isAssignmentExpression() && parent.node.right === m.node) {
+    const left = parent.node.left;
+    return left.type === 'MemberExpression' && isExports(left.object);
+  }
+  return false;
+}
+
+/** Is the callee a binding made by an import of a client module itself (handled with that import: namedIdImport)? */
+function fromClientImport(ctx: RuleContext, callee: NodePath): boolean {
+  if (!callee.isIdentifier()) return false;
+  const b = callee.scope.getBinding(callee.node.name);
+  return !!b && clientImportBinding(ctx, b);
+}
+
+/** Is this binding made by an import of a client module itself (`import { ObjectId } from 'mongojs'`)? */
+function clientImportBinding(ctx: RuleContext, b: Binding): boolean {
+  const holders = [b.path.node, b.path.parentPath?.node].filter((n): n is t.Node => !!n);
+  return ctx.tracker.imports.some((site) => !!clientOfOrigin(site.origin) && holders.some((h) => h.start! <= site.source.start! && site.source.end! <= h.end!));
 }
