@@ -54,6 +54,7 @@ export const MONGOJS: ClientPreset = {
     db: {
       collection: { verdict: 'AUTO', returns: 'collection', fix: "db.collection('name')" },
       close: { verdict: 'AUTO', shape: 'close', fix: 'await db.client.close()' },
+      ObjectId: { verdict: 'AUTO', shape: 'id', fix: 'new ObjectId(x) (imported from mongodb)' },
       runCommand: { verdict: 'AUTO', fix: 'await db.command(cmd) (a string name: { [name]: 1 })' },
       getCollectionNames: { verdict: 'AUTO', fix: '(await db.listCollections().toArray()).map((c) => c.name)' },
       getCollectionInfos: { verdict: 'AUTO', fix: '(await db.listCollections().toArray())' },

@@ -514,7 +514,7 @@ function methodSite(
     leave(ctx, state, c, 'callback', node, `${where} passes a callback; mongodb 6/7 would ignore it.`, row.fix);
     return;
   }
-  if (converting && cbIndex < 0 && !row.returns && !resultUnused(call)) {
+  if (converting && cbIndex < 0 && !row.returns && row.shape !== 'id' && !resultUnused(call)) {
     leave(ctx, state, c, 'call', node, `${where} is called without a callback and its value is used (the client returned nothing).`, row.fix);
     return;
   }
