@@ -193,3 +193,38 @@ test('untraced client calls are reported only under a preset that includes that 
   assert.ok(!(await rules('mongojs')).some((r) => r.startsWith('monk/')));
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('mongojs is converted all or nothing per package: a site one file cannot convert keeps every file of the package on mongojs, whichever file it is in', async () => {
+  const pkg = '{ "name": "notes", "private": true, "dependencies": { "mongojs": "^3.1.0" } }\n';
+  const DB = "const mongojs = require('mongojs');\nmodule.exports = mongojs('notes', ['notes']);\n";
+  const OK_ROUTE = "const db = require('./db');\nexports.list = (cb) => {\n  db.notes.find({}, (err, notes) => {\n    if (err) return cb(err);\n    cb(null, notes);\n  });\n};\n";
+  // save() has no mechanical rewrite: this file cannot be converted, so neither can db.js nor the other route.
+  const HELD_ROUTE = "const db = require('./db');\nexports.put = (note, cb) => {\n  db.notes.save(note, cb);\n};\n";
+
+  const whole = project({ 'package.json': pkg, 'db.js': DB, 'list.js': OK_ROUTE });
+  const converted = await run(whole);
+  assert.match(read(whole, 'db.js'), /new MongoClient\('mongodb:\/\/localhost:27017\/notes', \{ writeConcern: \{ w: 1 \} \}\)\.db\(\)/);
+  assert.match(read(whole, 'list.js'), /db\.collection\('notes'\)\.find\(\{\}\)\.toArray\(\)\.then\(/);
+  assert.match(read(whole, 'package.json'), /"mongodb"/);
+  assert.ok(!converted.findings.some((f) => f.severity === 'error'));
+  fs.rmSync(whole, { recursive: true, force: true });
+
+  for (const held of ['put.js', 'a-put.js']) {
+    // The holding file sorts after and before the others: the result must not depend on the order files are done in.
+    const dir = project({ 'package.json': pkg, 'db.js': DB, 'list.js': OK_ROUTE, [held]: HELD_ROUTE });
+    const r = await run(dir);
+    assert.equal(read(dir, 'db.js'), DB, held);
+    assert.equal(read(dir, 'list.js'), OK_ROUTE, held);
+    assert.equal(read(dir, held), HELD_ROUTE, held);
+    assert.equal(read(dir, 'package.json'), pkg, held);
+    assert.ok(
+      r.findings.some((f) => f.file === 'list.js' && /elsewhere in this package/.test(f.message)),
+      held,
+    );
+    assert.ok(
+      r.findings.some((f) => f.file === held && f.ruleId === 'mongojs/call' && /save\(\)/.test(f.message)),
+      held,
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
