@@ -4,7 +4,8 @@
  * only the await inside `try` where the enclosing function is async and the call is in tail position, the adapter
  * `op.then(success, failure)` elsewhere, so no function changes its signature. mongojs `cursor.forEach((err, doc) =>
  * ...)`, called once per document and once with `doc === null`, is converted as the callback era's `cursor.each`.
- * The conversion is all or nothing per file (the caller rolls the file back when a site cannot be converted).
+ * For mongojs the conversion is all or nothing per file (the caller rolls the file back when a site cannot be
+ * converted); monk's optional callbacks are converted site by site.
  */
 import type { NodePath } from '@babel/traverse';
 import type * as t from '@babel/types';
@@ -50,42 +51,42 @@ function isEach(dc: DriverCall): boolean {
   return dc.kind === 'cursor' && dc.method === 'forEach';
 }
 
+/** The file's callback conversions: decided as the sites are met (outer calls first), applied at the end. */
+export interface ClientConversions {
+  state: ConvertState;
+  decisions: Decision[];
+}
+
+export function clientConversions(): ClientConversions {
+  return { state: { v2: new Set(), inlined: new Map(), guards: new Set() }, decisions: [] };
+}
+
 /**
- * Decide every callback of the file outer-first, then (when none failed) apply them inner-first. `fail` is told of
- * each call that cannot be converted, with why; then nothing is applied.
+ * Decide how one call's callback becomes a promise (the calls of a file in document order: an outer callback
+ * inlined into an async function makes the calls inside it async context). A string: why it cannot be.
  */
-export function convertClientCallbacks(ctx: RuleContext, calls: DriverCall[], fail: (dc: DriverCall, why: string) => void): void {
-  const sites = [...calls].sort((a, b) => a.call.node.start! - b.call.node.start!);
-  const state: ConvertState = { v2: new Set(), inlined: new Map(), guards: new Set() };
-  const decisions: Decision[] = [];
-  let failed = false;
-  for (const dc of sites) {
-    if (isEach(dc) && (!isInlineFn(dc.cb) || dc.cb.node.params.length !== 2)) {
-      fail(dc, 'its forEach callback is not an inline (err, doc) function; the client called it with (err, doc), then (null, null) at the end');
-      failed = true;
-      continue;
-    }
-    const d = isEach(dc) ? decideEach(ctx, dc, state) : decide(ctx, dc, state);
-    if ('flag' in d) {
-      fail(dc, d.why.replace(/^cursor\.each\(\) was left in place: /, '').replace(/\.$/, ''));
-      failed = true;
-      continue;
-    }
-    if (d.style === 'each' && (d.each as { loopReturns: { to: string }[] }).loopReturns.some((r) => r.to === 'break')) {
-      // `return false` stopped the driver's each(); the client's forEach went on.
-      fail(dc, 'its forEach callback returns false (the client went on; a converted loop would stop)');
-      failed = true;
-      continue;
-    }
-    if (d.style !== 'adapter' && dc.cb) {
-      state.inlined.set(dc.cb.node, d);
-      if (d.shape.t === 'guard') state.guards.add(d.shape.ifStmt.node);
-    }
-    decisions.push(d);
+export function decideClientCallback(ctx: RuleContext, conv: ClientConversions, dc: DriverCall): Decision | string {
+  const state = conv.state;
+  if (isEach(dc) && (!isInlineFn(dc.cb) || dc.cb.node.params.length !== 2))
+    return 'its forEach callback is not an inline (err, doc) function; the client called it with (err, doc), then (null, null) at the end';
+  const d = isEach(dc) ? decideEach(ctx, dc, state) : decide(ctx, dc, state);
+  if ('flag' in d) return d.why.replace(/^cursor\.each\(\) was left in place: /, '').replace(/\.$/, '');
+  // `return false` stopped the driver's each(); the client's forEach went on.
+  if (d.style === 'each' && (d.each as { loopReturns: { to: string }[] }).loopReturns.some((r) => r.to === 'break'))
+    return 'its forEach callback returns false (the client went on; a converted loop would stop)';
+  if (d.style !== 'adapter' && dc.cb) {
+    state.inlined.set(dc.cb.node, d);
+    if (d.shape.t === 'guard') state.guards.add(d.shape.ifStmt.node);
   }
-  if (failed) return;
-  for (const d of decisions) prepare(ctx, d, state);
-  for (const d of decisions.reverse()) {
+  conv.decisions.push(d);
+  return d;
+}
+
+/** Apply the decisions kept (inner calls first: an outer rewrite renders the inner ones). */
+export function applyClientCallbacks(ctx: RuleContext, conv: ClientConversions, keep: (d: Decision) => boolean): void {
+  const kept = conv.decisions.filter(keep).sort((a, b) => a.dc.call.node.start! - b.dc.call.node.start!);
+  for (const d of kept) prepare(ctx, d, conv.state);
+  for (const d of kept.reverse()) {
     if (d.style === 'each') applyEach(ctx, d);
     else apply(ctx, d);
   }

@@ -22,7 +22,7 @@ import type { RunFacts } from '../../tracking/facts.js';
 import type { DriverCall } from '../callbacks/calls.js';
 import { packageDirOf } from '../callbacks/era.js';
 import { castIds, fieldList, isRouteParam, plainObject, prop, resultUnused, stringValue } from './args.js';
-import { callbackIndex, callbackResultUnused, clientCall, convertClientCallbacks } from './callbacks.js';
+import { applyClientCallbacks, callbackIndex, callbackResultUnused, clientCall, clientConversions, decideClientCallback, type ClientConversions } from './callbacks.js';
 import { updateKind } from '../callbacks/methods.js';
 import { propertyKey } from '../../tracking/ast.js';
 
@@ -43,8 +43,8 @@ interface FileState {
   convert: Set<ClientPreset>;
   /** Why a callback client's sites are only reported here (its package holds it, or this file's own sites). */
   held: Map<ClientPreset, string>;
-  /** Calls of converted callback clients whose callbacks become promises. */
-  callbacks: { c: ClientPreset; dc: DriverCall }[];
+  /** Callbacks that become promises (a converted callback client's, a promise client's optional ones). */
+  conv: ClientConversions;
   /** The findings of the sites left (why a converted client's file is rolled back). */
   reasons: EngineFinding[];
   /** Edits made after every site was seen (they render the edits inside them). */
@@ -130,7 +130,7 @@ function clientsPass(ctx: RuleContext, clients: readonly ClientPreset[], held: M
     frozen: new Set(),
     convert: new Set(clients.filter((c) => converts(c) && !held.has(c))),
     held,
-    callbacks: [],
+    conv: clientConversions(),
     reasons: [],
     late: [],
   };
@@ -147,25 +147,16 @@ function clientsPass(ctx: RuleContext, clients: readonly ClientPreset[], held: M
     const c = connectOf(ctx, call);
     if (c && (c.style === 'promise' || state.convert.has(c)) && connectFailure(ctx, state, c, call.node)) state.frozen.add(c);
   }
-  for (const call of tracker.collected.calls) callSite(ctx, state, call);
+  // In document order: an outer callback is decided before the calls inside it (see decideClientCallback).
+  for (const call of [...tracker.collected.calls].sort((a, b) => a.node.start! - b.node.start!)) callSite(ctx, state, call);
   for (const m of tracker.collected.members) memberSite(ctx, state, m);
   // Inner sites first: an edit renders those inside it.
   for (const late of state.late.reverse()) late();
-  for (const c of state.convert) {
-    const calls = state.callbacks.filter((x) => x.c === c).map((x) => x.dc);
-    if (!state.left.has(c))
-      convertClientCallbacks(ctx, calls, (dc, why) =>
-        leave(
-          ctx,
-          state,
-          c,
-          'callback',
-          dc.callee.node.property,
-          `${dc.kind}.${dc.method}(): the callback cannot be converted: ${why}.`,
-          'Convert it by hand (await the native call), then run again.',
-        ),
-      );
-  }
+  // A converting client with a site left is rolled back (clientsRules): its callbacks are not worth converting.
+  applyClientCallbacks(ctx, state.conv, (d) => {
+    const c = clientOfOrigin(d.dc.origin);
+    return !!c && !(state.convert.has(c) && state.left.has(c));
+  });
   importSites(ctx, state);
   return state;
 }
@@ -488,8 +479,10 @@ function methodSite(
     const cbAt = state.convert.has(c) ? callbackIndex(call) : -1;
     if (kind === 'cursor' && cbAt === 1 && node.arguments.length === 2 && CURSOR_BUILDERS.includes(name)) {
       // mongojs `find(q).sort(s, (err, docs) => ...)`: the callback got the documents.
-      state.callbacks.push({ c, dc: clientCall(call, callee, name, kind, c.info.name, cbAt, '.toArray()') });
-      state.migrated.add(c);
+      const d = decideClientCallback(ctx, state.conv, clientCall(call, callee, name, kind, c.info.name, cbAt, '.toArray()'));
+      if (typeof d === 'string')
+        leave(ctx, state, c, 'callback', callee.node.property, `${where}: the callback cannot be converted: ${d}.`, 'Convert it by hand (await the native call), then run again.');
+      else state.migrated.add(c);
       return;
     }
     if (!nativeHas(kind, name)) leave(ctx, state, c, 'call', node, `${where} of ${c.info.name} has no known native form.`, 'Look the method up in the mongodb 6/7 API and rewrite it by hand.');
@@ -509,8 +502,10 @@ function methodSite(
     return;
   }
   const converting = state.convert.has(c);
-  const cbIndex = converting ? callbackIndex(call) : -1;
-  if (!converting && kind !== 'cursor' && lastArgIsFunction(node)) {
+  // Callbacks become promises: every one of a converted callback client (mongojs), the optional ones of a promise
+  // client (monk's find(q, cb)).
+  const cbIndex = converting || c.style === 'promise' ? callbackIndex(call) : -1;
+  if (cbIndex < 0 && !converting && kind !== 'cursor' && lastArgIsFunction(node)) {
     leave(ctx, state, c, 'callback', node, `${where} passes a callback; mongodb 6/7 would ignore it.`, row.fix);
     return;
   }
@@ -543,16 +538,22 @@ function methodSite(
     );
     return;
   }
-  for (const e of plan.edits) ctx.edit(e.start, e.end, e.text);
-  if (plan.late) state.late.push(plan.late);
   const target = plan.method ?? row.native;
-  if (target && target !== name) ctx.edit(callee.node.property.start!, callee.node.property.end!, target);
   if (cbIndex >= 0) {
     // The callback becomes a promise (./callbacks.ts); what the client handed it is what the promise resolves to.
     const suffix = plan.after ?? (row.returns === 'cursor' ? '.toArray()' : '');
-    state.callbacks.push({ c, dc: clientCall(call, callee, target ?? name, kind, c.info.name, cbIndex, suffix) });
-  } else if (plan.after) ctx.edit(node.end!, node.end!, plan.after);
-  else if (converting && !row.returns && row.shape !== 'close') {
+    const d = decideClientCallback(ctx, state.conv, clientCall(call, callee, target ?? name, kind, c.info.name, cbIndex, suffix));
+    if (typeof d === 'string') {
+      leave(ctx, state, c, 'callback', callee.node.property, `${where}: the callback cannot be converted: ${d}.`, `Convert it by hand (${row.fix}), then run again.`);
+      return;
+    }
+  }
+  for (const e of plan.edits) ctx.edit(e.start, e.end, e.text);
+  if (plan.late) state.late.push(plan.late);
+  if (target && target !== name) ctx.edit(callee.node.property.start!, callee.node.property.end!, target);
+  // With a callback, plan.after is rendered by the callback's conversion (its suffix).
+  if (cbIndex < 0 && plan.after) ctx.edit(node.end!, node.end!, plan.after);
+  else if (cbIndex < 0 && converting && !row.returns && row.shape !== 'close') {
     // No callback: the client dropped the outcome, errors included; a native rejection left unhandled ends the process.
     ctx.edit(node.end!, node.end!, '.catch(() => undefined)');
   }
