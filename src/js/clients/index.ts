@@ -19,7 +19,6 @@ import { nativeHas } from '../../presets/native-surface.js';
 import { CURSOR_BUILDERS } from '../../presets/motor.js';
 import type { HandleKind, Kind } from '../../presets/kinds.js';
 import type { RunFacts } from '../../tracking/facts.js';
-import type { DriverCall } from '../callbacks/calls.js';
 import { packageDirOf } from '../callbacks/era.js';
 import { castIds, fieldList, isRouteParam, plainObject, prop, resultUnused, stringValue } from './args.js';
 import { applyClientCallbacks, callbackIndex, callbackResultUnused, clientCall, clientConversions, decideClientCallback, type ClientConversions } from './callbacks.js';
