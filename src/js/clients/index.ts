@@ -706,7 +706,7 @@ function planMethod(ctx: RuleContext, state: FileState, c: ClientPreset, name: s
       // mongojs handed its callback the raw { n, nModified, ok }: n and nModified read there become the native counts.
       const upsert = optsObj && prop(optsObj, 'upsert');
       if (opaque) plan.passNote = row.result;
-      else if (!unused && !(cbIndex >= 0 && !upsert && resultReads(ctx, call, cbIndex, { n: 'matchedCount', nModified: 'modifiedCount' }, plan))) plan.resultNote = row.result;
+      else if (!unused && !(cbIndex >= 0 && !upsert && resultReads(call, cbIndex, { n: 'matchedCount', nModified: 'modifiedCount' }, plan))) plan.resultNote = row.result;
       method = 'updateOne';
       if (optsObj) {
         const flag = (k: string): boolean | undefined => {
@@ -725,7 +725,7 @@ function planMethod(ctx: RuleContext, state: FileState, c: ClientPreset, name: s
       break;
     }
     case 'remove': {
-      const read = cbIndex >= 0 ? resultReads(ctx, call, cbIndex, { n: 'deletedCount', deletedCount: 'deletedCount' }, plan) : deleteResultReads(ctx, call, c, plan);
+      const read = cbIndex >= 0 ? resultReads(call, cbIndex, { n: 'deletedCount', deletedCount: 'deletedCount' }, plan) : deleteResultReads(ctx, call, c, plan);
       if (opaque) plan.passNote = row.result;
       else if (!unused && !read) plan.resultNote = row.result;
       method = 'deleteMany';
@@ -1062,28 +1062,46 @@ function deleteResultReads(ctx: RuleContext, call: NodePath<t.CallExpression>, c
     return true;
   }
   if (id.type !== 'Identifier') return false;
-  const b = p.scope.getBinding(id.name);
+  // res.n / res.nRemoved of mongoist and mongojs, res.result.n of monk
+  const map: Record<string, string> = { deletedCount: 'deletedCount', 'result.n': 'deletedCount' };
+  for (const k of counts) map[k] = 'deletedCount';
+  return fieldReads(p.scope.getBinding(id.name), map, plan);
+}
+
+/**
+ * A result binding read only as `res.<field>` (or `res.<a>.<b>`) for the fields of `map`: each read becomes the
+ * native field. False when the result is read another way (passed on, destructured, written, another field).
+ */
+function fieldReads(b: Binding | undefined, map: Record<string, string>, plan: Plan): boolean {
   if (!b || !b.constant) return false;
+  const own = (k: string) => (Object.prototype.hasOwnProperty.call(map, k) ? map[k] : undefined);
   const edits: Plan['edits'] = [];
   for (const r of b.referencePaths) {
     const m = r.parentPath;
     if (!m?.isMemberExpression() || m.node.object !== r.node || m.node.computed || m.node.property.type !== 'Identifier') return false;
     const name = m.node.property.name;
-    if (name === 'deletedCount') continue;
-    if (counts.includes(name)) {
-      edits.push({ start: m.node.property.start!, end: m.node.property.end!, text: 'deletedCount' });
-      continue;
-    }
-    // monk: res.result.n
     const mm = m.parentPath;
-    if (name === 'result' && mm?.isMemberExpression() && mm.node.object === m.node && !mm.node.computed && mm.node.property.type === 'Identifier' && mm.node.property.name === 'n') {
-      edits.push({ start: m.node.property.start!, end: mm.node.property.end!, text: 'deletedCount' });
-      continue;
-    }
-    return false;
+    const next = mm?.isMemberExpression() && mm.node.object === m.node && !mm.node.computed && mm.node.property.type === 'Identifier' ? mm.node.property.name : undefined;
+    const [read, to] = own(name) ? [m, own(name)!] : next && own(`${name}.${next}`) ? [mm as NodePath<t.MemberExpression>, own(`${name}.${next}`)!] : [undefined, undefined];
+    if (!read || !to) return false;
+    const parent = read.parentPath;
+    if ((parent?.isAssignmentExpression() && parent.node.left === read.node) || parent?.isUpdateExpression()) return false;
+    if (memberPath(read.node) !== to) edits.push({ start: m.node.property.start!, end: read.node.end!, text: to });
   }
   plan.edits.push(...edits);
   return true;
+}
+
+/** The member path a read names after its object (`n`, `result.n`). */
+function memberPath(m: t.MemberExpression): string {
+  const parts: string[] = [];
+  let n: t.Expression = m;
+  while (n.type === 'MemberExpression' && n.property.type === 'Identifier' && n.object.type === 'MemberExpression') {
+    parts.unshift(n.property.name);
+    n = n.object;
+  }
+  if (n.type === 'MemberExpression' && n.property.type === 'Identifier') parts.unshift(n.property.name);
+  return parts.join('.');
 }
 
 /** An expression that names an id: `x._id`, `id`, `userId`, `req.body.postId`. */
@@ -1096,26 +1114,11 @@ function idLike(node: t.Node): boolean {
  * A callback's result read only as `res.<field>` for fields of `map` (`res.n`, `res.nModified`): each read becomes
  * the native field. False when the result is read another way (passed on, destructured, another field).
  */
-function resultReads(ctx: RuleContext, call: NodePath<t.CallExpression>, cbIndex: number, map: Record<string, string>, plan: Plan): boolean {
+function resultReads(call: NodePath<t.CallExpression>, cbIndex: number, map: Record<string, string>, plan: Plan): boolean {
   const cb = (call.get('arguments') as NodePath[])[cbIndex];
   if (!cb || !(cb.isArrowFunctionExpression() || cb.isFunctionExpression())) return false;
   const p = cb.node.params[1];
-  if (p?.type !== 'Identifier') return false;
-  const b = cb.scope.getOwnBinding(p.name);
-  if (!b || !b.constant) return false;
-  const edits: Plan['edits'] = [];
-  for (const r of b.referencePaths) {
-    const m = r.parentPath;
-    if (!m?.isMemberExpression() || m.node.object !== r.node || m.node.computed || m.node.property.type !== 'Identifier') return false;
-    const to = Object.prototype.hasOwnProperty.call(map, m.node.property.name) ? map[m.node.property.name] : undefined;
-    if (!to) return false;
-    const parent = m.parentPath;
-    if ((parent?.isAssignmentExpression() && parent.node.left === m.node) || parent?.isUpdateExpression()) return false;
-    if (to !== m.node.property.name) edits.push({ start: m.node.property.start!, end: m.node.property.end!, text: to });
-  }
-  void ctx;
-  plan.edits.push(...edits);
-  return true;
+  return p?.type === 'Identifier' && fieldReads(cb.scope.getOwnBinding(p.name), map, plan);
 }
 
 /**
