@@ -221,7 +221,8 @@ test(`filesystem fuzz: seeded trees within ${BUDGET_MS} ms (seed ${SEED})`, { sk
       // A second run changes nothing, except the files the complete run refused to write because they were edited
       // while it worked ("run again"): those it migrates, and a third run changes nothing at all.
       type RunReport = { summary: { filesChanged: number }; files: { path: string; status: string; reason?: string }[] };
-      const first = JSON.parse(stderr) as RunReport;
+      // The report, after any notice the run printed first (the temporary files the killed run left, removed).
+      const first = JSON.parse(stderr.slice(Math.max(0, stderr.search(/^\{/m)))) as RunReport;
       const refused = new Set(first.files.filter((f) => f.status === 'error' && /changed during the run/.test(f.reason ?? '')).map((f) => f.path));
       const again = cli(tree, ['run', '--force', '--format', 'json', '.'], false);
       const second = JSON.parse(again.stderr) as RunReport;
