@@ -65,7 +65,11 @@ export class RuleContext {
     return this.edits.some((e) => e.start < end && start < e.end && !(e.start >= start && e.end <= end));
   }
 
-  report(ruleId: string, node: t.Node | { start: number; end: number }, message: string, fix?: string, severity?: Severity): void {
+  /**
+   * Report a finding; returns it, or undefined when the same rule already reported at that position (it is then not
+   * added again).
+   */
+  report(ruleId: string, node: t.Node | { start: number; end: number }, message: string, fix?: string, severity?: Severity): EngineFinding | undefined {
     const start = node.start ?? 0;
     const end = node.end ?? start;
     const a = this.lines.position(start);
@@ -82,7 +86,28 @@ export class RuleContext {
     };
     const help = fix ?? meta?.help;
     if (help) f.fix = help;
-    if (!this.findings.some((x) => x.ruleId === f.ruleId && x.line === f.line && x.column === f.column)) this.findings.push(f);
+    return this.keep(f);
+  }
+
+  /** Add a finding made earlier (see checkpoint), unless the same rule already reported at that position. */
+  keep(f: EngineFinding): EngineFinding | undefined {
+    if (this.findings.some((x) => x.ruleId === f.ruleId && x.line === f.line && x.column === f.column)) return undefined;
+    this.findings.push(f);
+    return f;
+  }
+
+  /** The edits, findings and replaced packages as they are now; the function returned puts them back so. */
+  checkpoint(): () => void {
+    const edits = [...this.edits];
+    const findings = this.findings.length;
+    const replaced = [...this.replacedPackages];
+    return () => {
+      this.edits.length = 0;
+      this.edits.push(...edits);
+      this.findings.length = findings;
+      this.replacedPackages.clear();
+      for (const r of replaced) this.replacedPackages.add(r);
+    };
   }
 
   slice(node: t.Node): string {

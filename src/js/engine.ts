@@ -21,7 +21,7 @@ import { importsRule } from './rules/imports.js';
 import { callbackPresetApplies, callbacksRules, seedForFile, untrackedCollectionCalls } from './callbacks/index.js'; // callbacks preset hook
 import { isLegacySpecifier } from '../presets/mongodb-legacy.js'; // callbacks preset hook
 import { clientOfSpecifier, clientsFor } from '../presets/index.js';
-import { clientKey, clientsRules } from './clients/index.js';
+import { clientKeys, clientsRules } from './clients/index.js';
 import type { ClientPreset } from '../presets/client.js';
 import { reportUntracedClientCalls, untracedClients } from './clients/untraced.js';
 import { reportClientMocks } from './clients/mocks.js';
@@ -203,7 +203,7 @@ function processFile(file: FileInput, options: EngineOptions): EngineResult {
  * one of them may be made on a handle that would become native, and would then ignore its callback.
  */
 function clientHolds(facts: Record<string, unknown>, ctx: RuleContext, reported: readonly ClientPreset[], absPath: string): void {
-  const keys = reported.filter((c) => c.convertsCallbacks).map((c) => clientKey(ctx, c, absPath));
+  const keys = reported.filter((c) => c.convertsCallbacks).map(clientKeys(ctx, absPath));
   if (!keys.length) return;
   const holds = (facts.holds as string[] | undefined) ?? [];
   for (const k of keys) if (!holds.includes(k)) holds.push(k);

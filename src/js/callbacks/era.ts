@@ -22,6 +22,8 @@ export interface Era {
   client?: boolean;
   /** The names of the client presets whose module the nearest package.json lists. */
   clients?: string[];
+  /** The directory of that package.json. */
+  dir?: string;
 }
 
 /** Packages whose presence in package.json makes a package driver-dependent (fastify's plugins bundle the driver). */
@@ -73,7 +75,7 @@ function readEra(dir: string, stop: string): Era {
       const stamp = `${pkgStamp}|${lockStamp}`;
       const hit = cache.get(pkg);
       if (hit?.stamp === stamp) return hit.era;
-      const era: Era = {};
+      const era: Era = { dir: d };
       try {
         const json = JSON.parse(fs.readFileSync(pkg, 'utf8')) as Record<string, Record<string, string> | undefined>;
         for (const section of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
@@ -151,10 +153,5 @@ export function clientsOfPackage(options: EngineOptions, absPath: string): reado
 /** The directory of the nearest package.json (not above the working directory), or the working directory. */
 export function packageDirOf(options: EngineOptions, absPath: string): string {
   const stop = options.cwd ? path.resolve(options.cwd) : path.parse(absPath).root;
-  let d = path.dirname(absPath);
-  for (;;) {
-    if (stampOf(path.join(d, 'package.json')) !== '-') return d;
-    if (d === stop || d === path.dirname(d)) return stop;
-    d = path.dirname(d);
-  }
+  return readEra(path.dirname(absPath), stop).dir ?? stop;
 }

@@ -24,7 +24,7 @@ import { packageDirOf } from '../callbacks/era.js';
 import { resultUnused, stringValue } from './args.js';
 import { applyClientCallbacks, callbackIndex, clientCall, clientConversions, decideClientCallback, type ClientConversions } from './callbacks.js';
 import { planMethod } from './plan.js';
-import { propertyKey } from '../../tracking/ast.js';
+import { isModuleExports, propertyKey } from '../../tracking/ast.js';
 
 interface FileState {
   /** Names the rewrites use, to import from 'mongodb'. */
@@ -73,9 +73,10 @@ export interface ClientFacts {
   holds: string[];
 }
 
-/** The run-wide key of a client in the package of this file. */
-export function clientKey(ctx: RuleContext, c: ClientPreset, absPath: string): string {
-  return `${c.info.name}@${packageDirOf(ctx.options, absPath)}`;
+/** The run-wide keys of clients in the package of this file (`<client>@<package dir>`; the directory found once). */
+export function clientKeys(ctx: RuleContext, absPath: string): (c: ClientPreset) => string {
+  let dir: string | undefined;
+  return (c) => `${c.info.name}@${(dir ??= packageDirOf(ctx.options, absPath))}`;
 }
 
 /** Callback clients with a conversion (their preset says `converts`). */
@@ -88,34 +89,31 @@ export function clientsRules(ctx: RuleContext, absPath: string, untraced: readon
   const out: ClientFacts = { uses: [], holds: [] };
   if (!clients.length) return out;
   const runHolds = (ctx.options.jsRunFacts as RunFacts | undefined)?.holds ?? [];
+  const clientKey = clientKeys(ctx, absPath);
   const held = new Map<ClientPreset, string>();
   const heldByRun: ClientPreset[] = [];
   for (const c of clients) {
     if (!converts(c)) continue;
     if (untraced.includes(c)) held.set(c, `calls in this file look like ${c.info.name} calls on receivers that could not be followed, and a converted handle would ignore their callbacks`);
-    else if (runHolds.includes(clientKey(ctx, c, absPath))) heldByRun.push(c);
+    else if (runHolds.includes(clientKey(c))) heldByRun.push(c);
   }
   // Optimistic first: every convertible callback client not held here is tried, even one the run holds (whether this
   // file holds it too must not depend on the others: the run's holds would come and go). A client with a site left,
   // or held by the run, is rolled back and the file done again with that client reported (the findings of the
   // attempt kept for a client this file holds: they say why).
-  const snapshot = { edits: [...ctx.edits], findings: ctx.findings.length, replaced: new Set(ctx.replacedPackages) };
+  const restore = ctx.checkpoint();
   let state = clientsPass(ctx, clients, held);
   const failed = [...state.convert].filter((c) => state.left.has(c));
   if (failed.length || heldByRun.length) {
     const reasons = state.reasons.filter((f) => failed.some((c) => f.ruleId.startsWith(`${c.info.name}/`)));
-    ctx.edits.length = 0;
-    ctx.edits.push(...snapshot.edits);
-    ctx.findings.length = snapshot.findings;
-    ctx.replacedPackages.clear();
-    for (const p of snapshot.replaced) ctx.replacedPackages.add(p);
+    restore();
     for (const c of failed) held.set(c, `some ${c.info.name} sites of this file cannot be converted (see the other findings), and a converted handle would ignore the callbacks left`);
     for (const c of heldByRun) if (!held.has(c)) held.set(c, `a ${c.info.name} site elsewhere in this package cannot be converted, and a converted handle would ignore its callbacks`);
-    for (const f of reasons) if (!ctx.findings.some((x) => x.ruleId === f.ruleId && x.line === f.line && x.column === f.column)) ctx.findings.push(f);
+    for (const f of reasons) ctx.keep(f);
     state = clientsPass(ctx, clients, held);
-    out.holds = failed.map((c) => clientKey(ctx, c, absPath));
+    out.holds = failed.map((c) => clientKey(c));
   }
-  for (const c of clients) if (converts(c) && (state.migrated.has(c) || state.left.has(c))) out.uses.push(clientKey(ctx, c, absPath));
+  for (const c of clients) if (converts(c) && (state.migrated.has(c) || state.left.has(c))) out.uses.push(clientKey(c));
   return out;
 }
 
@@ -177,9 +175,8 @@ function connectOf(ctx: RuleContext, call: NodePath<t.CallExpression>): ClientPr
 /** A finding for a site left on the client. */
 function leave(ctx: RuleContext, state: FileState, c: ClientPreset, what: string, node: t.Node, message: string, fix?: string): void {
   state.left.add(c);
-  const before = ctx.findings.length;
-  ctx.report(clientRule(c, what), node, message, fix);
-  if (ctx.findings.length > before) state.reasons.push(ctx.findings[ctx.findings.length - 1]!);
+  const f = ctx.report(clientRule(c, what), node, message, fix);
+  if (f) state.reasons.push(f);
 }
 
 function callSite(ctx: RuleContext, state: FileState, call: NodePath<t.CallExpression>): void {
@@ -469,10 +466,6 @@ function methodSite(
   // Callbacks become promises: every one of a converted callback client (mongojs), the optional ones of a promise
   // client (monk's find(q, cb)).
   const cbIndex = converting || c.style === 'promise' ? callbackIndex(call) : -1;
-  if (cbIndex < 0 && !converting && kind !== 'cursor' && lastArgIsFunction(node)) {
-    leave(ctx, state, c, 'callback', node, `${where} passes a callback; mongodb 6/7 would ignore it.`, row.fix);
-    return;
-  }
   if (converting && cbIndex < 0 && !row.returns && row.shape !== 'id' && !resultUnused(call)) {
     leave(ctx, state, c, 'call', node, `${where} is called without a callback and its value is used (the client returned nothing).`, row.fix);
     return;
@@ -710,20 +703,20 @@ function namedIdImport(ctx: RuleContext, state: FileState, site: ImportSite, c: 
   return true;
 }
 
-/** Is this value exported as it is: a property of `module.exports = { ... }`, or `exports.x = <value>`? */
+/**
+ * Is this value exported as it is, in a form the cross-file index reads (src/tracking/exports.ts): a property of
+ * `module.exports = { ... }`, or `exports.x = <value>` / `module.exports.x = <value>`?
+ */
 function exportedValue(m: NodePath): boolean {
   const parent = m.parentPath;
-  const isExports = (n: t.Node): boolean =>
-    (n.type === 'Identifier' && n.name === 'exports') ||
-    (n.type === 'MemberExpression' && !n.computed && n.object.type === 'Identifier' && n.object.name === 'module' && n.property.type === 'Identifier' && n.property.name === 'exports');
   if (parent?.isObjectProperty() && parent.node.value === m.node) {
     const obj = parent.parentPath;
     const assign = obj?.parentPath;
-    return !!assign?.isAssignmentExpression() && assign.node.right === obj!.node && isExports(assign.node.left);
+    return !!assign?.isAssignmentExpression() && assign.node.right === obj!.node && isModuleExports(assign.node.left);
   }
-  if (parent?.isAssignmentExpression() && parent.node.right === m.node) {
-    const left = parent.node.left;
-    return left.type === 'MemberExpression' && isExports(left.object);
+  if (parent?.isAssignmentExpression() && parent.node.right === m.node && parent.node.left.type === 'MemberExpression') {
+    const obj = parent.node.left.object;
+    return (obj.type === 'Identifier' && obj.name === 'exports') || isModuleExports(obj);
   }
   return false;
 }
