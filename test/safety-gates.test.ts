@@ -111,3 +111,22 @@ test('--wrapper-module monk: the module called as a function keeps its import an
   );
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('a client kept in package.json is reported at its dependency entry, and an inline require rewritten in place is not reported as still imported', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-gates-'));
+  const manifest = '{\n  "name": "sheet",\n  "keywords": [\n    "monk"\n  ],\n  "dependencies": {\n    "monk": "^6.0.6"\n  }\n}\n';
+  write(dir, {
+    'package.json': manifest,
+    // the connection is rewritten; find() with options the client read itself is left (reported)
+    'server.js':
+      "var db = require('monk')(process.env.MONGO_URL);\nmodule.exports = function (req, res) {\n  return db.get('sheets').find({}, req.query.options).then((docs) => res.send(docs));\n};\n",
+  });
+  const first = await run(dir);
+  assert.equal(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'), manifest, 'monk is kept while a site is left');
+  const held = first.findings.find((f) => f.ruleId === 'monk/dependency-held');
+  assert.ok(held, 'a dependency-held finding');
+  assert.equal(held.line, 7, 'at the "monk" dependency, not the keyword');
+  assert.match(fs.readFileSync(path.join(dir, 'server.js'), 'utf8'), /^var db = new \(require\('mongodb'\)\.MongoClient\)\(process\.env\.MONGO_URL\)\.db\(\);/);
+  assert.ok(first.findings.some((f) => f.ruleId === 'monk/options' && f.file === 'server.js'));
+  assert.ok(!first.findings.some((f) => f.ruleId === 'monk/legacy-import'), 'the require was rewritten in place');
+});

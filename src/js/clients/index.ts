@@ -388,6 +388,11 @@ function connectSite(ctx: RuleContext, state: FileState, c: ClientPreset, call: 
   if (ref) {
     state.consumed.add(ref);
     state.needs.add('MongoClient');
+  } else {
+    // `require('monk')(url)`, `require('mongoskin').db(url)`: the require itself is gone
+    let callee: t.Node = call.node.callee;
+    while (callee.type === 'MemberExpression') callee = callee.object;
+    if (callee.type === 'CallExpression' && callee.arguments[0]) state.consumed.add(callee.arguments[0]);
   }
   state.migrated.add(c);
   if (uri.warn) ctx.report(clientRule(c, 'uri-scheme'), args[0]!, uri.warn);
@@ -546,7 +551,7 @@ function importSites(ctx: RuleContext, state: FileState): void {
       if (ctx.options.mode === 'check') ctx.report(clientRule(c, 'legacy-import'), site.source, `'${c.module}' is imported here; \`mongo-codemod run\` migrates this file.`);
       continue;
     }
-    if (site.form === 'require' && !binding && state.migrated.has(c) && !state.left.has(c)) {
+    if (site.form === 'require' && !binding && ((state.migrated.has(c) && !state.left.has(c)) || state.consumed.has(site.source))) {
       // require('monk')(url) rewritten in place
       ctx.replacedPackages.add(c.module);
       continue;

@@ -139,6 +139,24 @@ export function untracedClients(options: EngineOptions, absPath: string): Client
     .filter((c): c is ClientPreset => !!c && run.includes(c));
 }
 
+/**
+ * The method a call invokes, with the arguments it passes: `recv.find(q, cb)`, and `recv.findItems.apply(recv, args)`
+ * / `recv.find.call(recv, q, cb)` (the arguments of an `apply` are known only when they are an array literal).
+ */
+function methodCall(call: NodePath<t.CallExpression>): { callee: t.MemberExpression | t.OptionalMemberExpression; name: string; args: t.Node[]; applied: boolean } | undefined {
+  const named = (n: t.Node): n is (t.MemberExpression | t.OptionalMemberExpression) & { property: t.Identifier } =>
+    (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression') && !n.computed && n.property.type === 'Identifier';
+  const callee = call.node.callee;
+  if (!named(callee)) return undefined;
+  const via = callee.property.name;
+  if ((via === 'apply' || via === 'call') && named(callee.object)) {
+    const rest = call.node.arguments.slice(1) as t.Node[];
+    const args = via === 'call' ? rest : rest[0]?.type === 'ArrayExpression' ? (rest[0].elements.filter(Boolean) as t.Node[]) : [];
+    return { callee: callee.object, name: callee.object.property.name, args, applied: true };
+  }
+  return { callee, name: via, args: call.node.arguments as t.Node[], applied: false };
+}
+
 /** Reports the untraced calls of the file's package's clients; returns the clients it reported. */
 export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): ClientPreset[] {
   const clients = untracedClients(ctx.options, absPath);
@@ -148,9 +166,9 @@ export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): Cl
   const driver = dependsOnDriver(ctx.options, absPath);
   const reported = new Set<ClientPreset>();
   for (const call of ctx.tracker.collected.calls) {
-    const callee = call.node.callee;
-    if ((callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') || callee.computed || callee.property.type !== 'Identifier') continue;
-    const name = callee.property.name;
+    const site = methodCall(call);
+    if (!site) continue;
+    const { callee, name, args } = site;
     let hit: { c: ClientPreset; kind: string; row: ClientMethod } | undefined;
     for (const c of clients) {
       const r = rowOf(c, name);
@@ -160,7 +178,7 @@ export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): Cl
       }
     }
     if (!hit) continue;
-    const recv = call.get('callee.object') as NodePath;
+    const recv = (site.applied ? call.get('callee.object.object') : call.get('callee.object')) as NodePath;
     // `this.find(q)`: the class's own method; a tracked handle (client or native): its rules own it.
     if (recv.node.type === 'ThisExpression' || ctx.tracker.kindOf(recv)) continue;
     const text = ctx.slice(recv.node).replace(/\s+/g, '');
@@ -168,7 +186,6 @@ export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): Cl
     const cls = classify(ctx, recv, mongoose, chain);
     // `new MemoryStore()`, `makeCache()`: an object of the file's own making is not a client's.
     if (cls === 'foreign' || madeHere(recv) || fromTrackedModule(ctx, chain.source)) continue;
-    const args = call.node.arguments as t.Node[];
     const last = args[args.length - 1];
     // `db.collection(name)` gives a collection on every client and on the driver; in a package that also lists the
     // driver, a method it has under the same name and semantics may well be a native call: neither needs a change
@@ -195,7 +212,7 @@ export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): Cl
     ctx.report(
       clientRule(c, 'untraced-call'),
       // From the proxy collection's name (`db.articles` on one line, `.find(` on the next) to the method's.
-      { start: recv.node.type === 'MemberExpression' ? recv.node.property.start! : callee.property.start!, end: callee.property.end! },
+      { start: recv.node.type === 'MemberExpression' ? recv.node.property.start! : callee.property.start!, end: call.node.end! },
       `${name}() looks like a call on a ${c.info.name} ${kind}, but its receiver could not be followed to ${c.module}; it was left unchanged.`,
       `If it is a ${c.info.name} ${kind}: ${row.fix}`,
     );
