@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { pythonEngine, transformPython, prefilterPython, pythonModuleHandles } from '../src/python/engine.js';
 import { parsePython, firstSyntaxProblem } from '../src/python/parse.js';
 import { selectEdits, OffsetMap } from '../src/python/passes.js';
-import { migratePythonDependencyFile, isPythonDependencyFile, isPythonLockfile, pythonLockfileFinding, raiseSpec } from '../src/python/deps.js';
+import { migratePythonDependencyFile, isPythonDependencyFile, isPythonLockfile, pythonLockfileFinding, raiseSpec, specLike } from '../src/python/deps.js';
 import { sortsImports } from '../src/python/project.js';
 import { applyEdits, OverlapError } from '../src/core/text.js';
 import type { EngineOptions, EngineFinding } from '../src/core/types.js';
@@ -443,7 +443,21 @@ describe('dependency files', () => {
   test('requirements: CRLF, comments and unrelated lines stay byte-identical', () => {
     const src = '# deps\r\nfastapi==0.110.0\r\nmotor[srv,zstd]==3.3.2 ; python_version >= "3.9"  # db\r\nmotor-types\r\n';
     const res = migratePythonDependencyFile('requirements.txt', src, 'run');
-    assert.equal(res.output, '# deps\r\nfastapi==0.110.0\r\npymongo[zstd]>=4.13 ; python_version >= "3.9"  # db\r\nmotor-types\r\n');
+    assert.equal(res.output, '# deps\r\nfastapi==0.110.0\r\npymongo[zstd]==4.13.0 ; python_version >= "3.9"  # db\r\nmotor-types\r\n');
+  });
+
+  test("pymongo's constraint keeps the style of motor's: operator, version parts, an upper major bound, the padding", () => {
+    assert.equal(specLike('~=3.3'), '~=4.13');
+    assert.equal(specLike('==3.3.1'), '==4.13.0');
+    assert.equal(specLike('>=3'), '>=4.13');
+    assert.equal(specLike('^3.6.0'), '^4.13.0');
+    assert.equal(specLike('>=2.5.0,<4.0.0'), '>=4.13.0,<5.0.0');
+    assert.equal(specLike('<4, >=3.1'), '>=4.13, <5');
+    assert.equal(specLike('>=3,<3.7'), '>=4.13');
+    assert.equal(specLike('!=3.1'), '>=4.13');
+    assert.equal(specLike(''), '>=4.13');
+    const padded = migratePythonDependencyFile('requirements.in', 'fastapi             ~=0.110\nmotor               ~=3.3\n', 'run');
+    assert.equal(padded.output, 'fastapi             ~=0.110\npymongo             ~=4.13\n');
   });
 
   test('raiseSpec', () => {
@@ -466,7 +480,7 @@ describe('dependency files', () => {
     );
     assert.deepEqual(migratePythonDependencyFile('requirements.txt', 'pymongo>=4.13\nbeanie>=2.0\n', 'check').findings, []);
     const ran = migratePythonDependencyFile('requirements.txt', 'motor==3.6\nbeanie~=1.26\n', 'run');
-    assert.equal(ran.output, 'pymongo>=4.13\nbeanie>=2.0\n');
+    assert.equal(ran.output, 'pymongo==4.13\nbeanie>=2.0\n');
   });
 
   test('check mode reports a lingering motor dependency', () => {

@@ -369,11 +369,46 @@ function migrateGroup(group: Site[], out: Out, mode: 'run' | 'check'): void {
       pymongo = { ...p, text: pp ? pp.build(mergeExtras(pp.extras, kept), raiseSpec(pp.spec, p.style === 'table' ? 'poetry' : 'pep440').spec) : p.text };
       continue;
     }
-    const newText = parsed.build(kept, m.style === 'table' ? `>=${PYMONGO_MIN}` : `>=${PYMONGO_MIN}`, 'pymongo');
+    const newText = parsed.build(kept, specLike(parsed.spec), 'pymongo');
     out.edits.push({ start: m.start, end: m.end, text: newText });
     pymongo = { ...m, text: newText };
   }
 }
+
+/**
+ * pymongo's constraint written in the style of motor's: its operator (`~=`, `==`, `>=`, Poetry's `^` / `~`) and its
+ * number of version parts (`motor==3.3.1` -> `pymongo==4.13.0`, `motor~=3.3` -> `pymongo~=4.13`); an upper bound
+ * below motor's next major (`>=2.5.0,<4.0.0`) becomes one below pymongo's (`>=4.13.0,<5.0.0`). Anything else: `>=4.13`.
+ */
+export function specLike(motor: string): string {
+  const clauses = motor
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  const version = (base: string, like: string) => {
+    const want = Math.max(like.split('.').length, base.split('.').length);
+    const out = base.split('.');
+    while (out.length < want) out.push('0');
+    return out.join('.');
+  };
+  const clause = (c: string) => /^(~=|==|>=|\^|~)\s*(\d+(?:\.\d+)*)$/.exec(c);
+  if (clauses.length === 1) {
+    const m = clause(clauses[0]!);
+    if (m) return `${m[1]}${version(PYMONGO_MIN, m[2]!)}`;
+  }
+  if (clauses.length === 2) {
+    const lower = clauses.map(clause).find((m) => m?.[1] === '>=');
+    const upper = clauses.map((c) => /^<\s*(\d+)((?:\.0)*)$/.exec(c)).find(Boolean);
+    if (lower && upper) {
+      const sep = /,\s/.test(motor) ? ', ' : ',';
+      return `>=${version(PYMONGO_MIN, lower[2]!)}${sep}<${PYMONGO_NEXT_MAJOR}${upper[2]}`;
+    }
+  }
+  return `>=${PYMONGO_MIN}`;
+}
+
+/** The major after the one PYMONGO_MIN belongs to. */
+const PYMONGO_NEXT_MAJOR = String(Number(PYMONGO_MIN.split('.')[0]) + 1);
 
 /** ODMs (PyPI names, normalised) that still run on Motor. */
 const MOTOR_ODM_PACKAGES = new Set(['odmantic', 'umongo', 'motor-odm', 'motorengine', 'aiomongodel', 'mongo-thingy']);
@@ -430,11 +465,14 @@ function pep508Parts(text: string): Parts | null {
   if (!r || r.url) return null;
   const head = text.slice(0, r.nameStart);
   const tail = text.slice(r.specEnd);
+  // `motor               ~=3.3`: the padding before the constraint stays
+  const pad = r.spec && !/[()]/.test(text.slice(r.nameStart, r.specEnd)) ? (/^[^\s\[~=<>!^]*(?:\[[^\]]*\])?(\s*)/.exec(text.slice(r.nameStart))?.[1] ?? '') : '';
   return {
     extras: r.extras,
     spec: r.spec,
     build(extras, spec, name = r.name) {
-      return `${head}${name}${extras.length ? `[${extras.join(',')}]` : ''}${spec}${tail}`;
+      const gap = pad.length > name.length - r.name.length ? pad.slice(0, pad.length - (name.length - r.name.length)) : pad && ' ';
+      return `${head}${name}${extras.length ? `[${extras.join(',')}]` : ''}${gap}${spec}${tail}`;
     },
   };
 }

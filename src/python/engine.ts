@@ -9,6 +9,7 @@ import { RULE_PREFIX, type Ctx, type RawFinding } from './context.js';
 import { callRules, projectCallRules } from './rules/calls.js';
 import { eventLoopRules } from './rules/event-loops.js';
 import { keptMotorNotes, motorOnlyNames, beanieRules, odmClientRule, MOTOR_ODMS } from './rules/untraced.js';
+import { ioLoopPatches } from './rules/io-loop.js';
 import { moduleNameOf } from './imports.js';
 import { projectDeps, projectName, releaseProjectDeps, sortsImports } from './project.js';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import { attributeRules, genericRuntimeRule } from './rules/attributes.js';
 import { fetchNextLoop } from './rules/loops.js';
 import { importFlags, stringFlags, fixtureFlags } from './rules/flags.js';
 import { renamePhase } from './rename.js';
+import { docsPhase } from './docs.js';
 import { selectEdits, OffsetMap } from './passes.js';
 
 export { PYTHON_EXTENSIONS } from './prefilter.js';
@@ -167,7 +169,10 @@ export async function transformPython(text: string, options: Partial<EngineOptio
     // Phase B: imports and names.
     const ctx = makeCtx(current, tree.rootNode, injected, facts, analysed?.tree === tree ? analysed.ctx : undefined, project, checkMode);
     ctx.sortsImports = options.pythonSortsImports === true;
-    if (!ctx.keepMotor) renamePhase(ctx);
+    if (!ctx.keepMotor) {
+      renamePhase(ctx);
+      docsPhase(ctx);
+    }
     for (const f of ctx.findings) record(f);
     const { accepted, deferred } = selectEdits(ctx.edits);
     if (deferred.length) throw new OverlapError(`${deferred.length} overlapping rename edit(s)`);
@@ -252,6 +257,7 @@ function runCallSiteRules(ctx: Ctx, first: boolean): void {
     if (ctx.motor) fixtureFlags(ctx);
     if (ctx.motor || ctx.project) {
       motorOnlyNames(ctx);
+      ioLoopPatches(ctx);
       beanieRules(ctx);
       eventLoopRules(ctx);
       for (const n of nodesOfType(ctx.root, 'call')) odmClientRule(ctx, n);

@@ -37,6 +37,8 @@ export interface ImportInfo {
   motorStatements: Node[];
   /** Local names bound from PyMongo, gridfs, mongomock...: values built from them are not Motor. */
   foreignNames: Set<string>;
+  /** Local name -> the name it imports, of each `from pymongo... / gridfs... import X [as local]`. */
+  driverNames: Map<string, string>;
   /** Local names bound by other from-imports (candidates for injected cross-module handles). */
   otherImports: Map<string, OtherImport>;
   /** Local names bound from motor modules that have no mapping (motor_tornado, motor.web, ...). */
@@ -76,6 +78,7 @@ export function analyzeImports(root: Node, checkMode = false): ImportInfo {
     modules: [],
     motorStatements: [],
     foreignNames: new Set(),
+    driverNames: new Map(),
     otherImports: new Map(),
     unmappedNames: new Map(),
     plainModules: new Set(),
@@ -126,6 +129,7 @@ export function analyzeImports(root: Node, checkMode = false): ImportInfo {
         const { dotted, alias } = splitAliased(n);
         if (!dotted) continue;
         const local = alias ?? dotted;
+        if (/^(pymongo|gridfs)(\.|$)/.test(mod)) info.driverNames.set(local, dotted);
         const cls = checkMode ? PYMONGO_ASYNC[mod]?.[dotted] : undefined;
         if (cls) {
           info.classes.set(local, { local, module: mod, name: dotted, cls, aliased: false, migrated: true });

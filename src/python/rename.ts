@@ -57,7 +57,9 @@ export function renamePhase(ctx: Ctx): void {
     if (inImport(id) || !isReference(id)) continue;
     const newName = renames.get(name);
     if (newName) {
-      edit(ctx, 'rename', id.startIndex, id.endIndex, newName);
+      const dropped = unionDuplicate(id, newName, renames);
+      if (dropped) edit(ctx, 'rename', dropped.start, dropped.end, '');
+      else edit(ctx, 'rename', id.startIndex, id.endIndex, newName);
       continue;
     }
     if (!aliasRoots.has(name) || handled.has(id.id)) continue;
@@ -182,12 +184,17 @@ function rewriteFrom(ctx: Ctx, stmt: Node, plan: Plan): void {
   const keep: Node[] = [];
   const moduleImports: string[] = [];
   let moduleEntries = 0;
+  let dropped = 0;
   for (const n of stmt.childrenForFieldName('name')) {
     if (!n) continue;
     const { dotted, alias } = splitAliased(n);
     if (!dotted) continue;
     const local = alias ?? dotted;
     const cls = MOTOR_CLASSES[mod]?.[dotted];
+    if (cls && !plan.keepLocal.has(local) && importedFromDriver(ctx, cls.target.name)) {
+      dropped++; // `from pymongo.asynchronous.mongo_client import AsyncMongoClient` is already there
+      continue;
+    }
     if (cls) {
       classes.push({ local, target: cls.target, keepLocal: plan.keepLocal.has(local), node: n });
       if (dotted === 'AsyncIOMotorClientEncryption' || dotted === 'AgnosticClientEncryption')
@@ -209,7 +216,7 @@ function rewriteFrom(ctx: Ctx, stmt: Node, plan: Plan): void {
     }
     keep.push(n);
   }
-  if (!classes.length && !moduleEntries && !moduleImports.length) return;
+  if (!classes.length && !moduleEntries && !moduleImports.length && !dropped) return;
 
   const groups = new Map<string, ClassEntry[]>();
   for (const c of classes) groups.set(c.target.module, [...(groups.get(c.target.module) ?? []), c]);
@@ -231,7 +238,7 @@ function rewriteFrom(ctx: Ctx, stmt: Node, plan: Plan): void {
   const dup = new Set(classes.map((c) => `${c.target.name}|${c.local}`)).size !== classes.length;
   const already = [...groups].some(([m, cs]) => names(cs).some((n) => plan.emitted.get(m)?.has(n)));
   // Only Motor classes, each imported once, none of them yet: the statement can move, or change in place.
-  const classesOnly = !keep.length && !moduleEntries && !moduleImports.length && !dup && !already && !classes.some((c) => c.bare);
+  const classesOnly = !dropped && !keep.length && !moduleEntries && !moduleImports.length && !dup && !already && !classes.some((c) => c.bare);
   // From-lines in an isort-sorted block: they move to their sorted place (ruff's I001 stays quiet), when they all
   // go to the same place.
   if (classesOnly && groups.size && !nodesOfType(stmt, 'comment').length) {
@@ -276,6 +283,11 @@ function rewriteFrom(ctx: Ctx, stmt: Node, plan: Plan): void {
   replaceStatement(ctx, stmt, lines, plan.eol);
 }
 
+/** The file already imports this class under its own name from a PyMongo module (where it is defined, or re-exported). */
+function importedFromDriver(ctx: Ctx, name: string): boolean {
+  return ctx.info.driverNames.get(name) === name;
+}
+
 function rewriteImport(ctx: Ctx, stmt: Node, plan: Plan): void {
   const items = stmt.childrenForFieldName('name').filter((n): n is Node => n !== null);
   const replaced = new Map<number, string[]>();
@@ -313,11 +325,31 @@ function joinExisting(ctx: Ctx, plan: Plan, m: string, ns: string[]): boolean {
   if (!line) return false;
   const add = ns.filter((n) => !line.names.has(n));
   if (add.length) {
-    const last = importedNames(line.stmt).pop()!;
-    edit(ctx, 'imports', last.endIndex, last.endIndex, add.map((n) => `, ${n}`).join(''));
+    const present = importedNames(line.stmt);
+    const keys = present.map((n) => memberKey(n.text));
+    // A sorted line (isort / ruff's order: constants, classes, then the rest) stays sorted.
+    const sorted = keys.every((k, i) => i === 0 || keys[i - 1]! <= k) && (present.length > 1 || ctx.sortsImports);
+    const last = present[present.length - 1]!;
+    const before = new Map<number, string[]>();
+    for (const n of sorted ? [...add].sort((a, b) => (memberKey(a) < memberKey(b) ? -1 : 1)) : add) {
+      const at = sorted ? present.find((p) => memberKey(p.text) > memberKey(n)) : undefined;
+      const key = at ? at.startIndex : -1;
+      before.set(key, [...(before.get(key) ?? []), n]);
+    }
+    for (const [at, names] of before) {
+      if (at === -1) edit(ctx, 'imports', last.endIndex, last.endIndex, names.map((n) => `, ${n}`).join(''));
+      else edit(ctx, 'imports', at, at, names.map((n) => `${n}, `).join(''));
+    }
     for (const n of add) line.names.add(n);
   }
   return true;
+}
+
+/** isort's member order (force_sort_within_sections off, order_by_type on): CONSTANTS, Classes, functions; then by name. */
+function memberKey(name: string): string {
+  const bare = name.split(/\s+as\s+/)[0]!.trim();
+  const rank = /^[A-Z0-9_]+$/.test(bare) && bare.length > 1 ? 0 : /^[A-Z]/.test(bare) ? 1 : 2;
+  return `${rank}${bare.toLowerCase()}`;
 }
 
 /** From-lines for these names by module; names of a module the file already imports from join that line instead. */
@@ -368,6 +400,23 @@ function sortedSlot(ctx: Ctx, stmt: Node, module: string): number | undefined {
     at = nl + 1;
   }
   return at;
+}
+
+/**
+ * `AsyncIOMotorClient | AsyncMongoClient` (code that accepted either): renamed, the member would be there twice, so the
+ * renamed one goes with its `|` (of two renamed to the same name, the right one goes).
+ */
+function unionDuplicate(id: Node, newName: string, renames: Map<string, string>): { start: number; end: number } | null {
+  const p = id.parent;
+  if (p?.type !== 'binary_operator' || field(p, 'operator')?.type !== '|') return null;
+  const left = field(p, 'left');
+  const right = field(p, 'right');
+  if (!left || !right) return null;
+  const isLeft = left.id === id.id;
+  const other = isLeft ? right : left;
+  if (other.type !== 'identifier' || (renames.get(other.text) ?? other.text) !== newName) return null;
+  if (isLeft && renames.has(other.text)) return null;
+  return isLeft ? { start: id.startIndex, end: right.startIndex } : { start: left.endIndex, end: id.endIndex };
 }
 
 /** May a module-alias use become the bare name? (not bound otherwise, not a rename target of another name) */

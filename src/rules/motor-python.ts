@@ -112,6 +112,11 @@ export const PYTHON_RULES: RuleTable = {
     description: "A call is a coroutine in PyMongo's async API but its result is used where an `await` cannot be added safely.",
     help: 'Await the call first (`cursor = await coll.aggregate(p)`), then use its result.',
   },
+  'motor-python/io-loop-patch-removed': {
+    severity: 'info',
+    description: "A patch of Motor's get_io_loop (`client.get_io_loop = asyncio.get_running_loop`) was removed: PyMongo's async client runs on the running event loop.",
+    help: 'Nothing to do; a test that patched the loop this way now needs one client per event loop (see event-loop findings).',
+  },
   'motor-python/odm': {
     severity: 'warning',
     description: 'The client is handed to an ODM that may still need Motor.',

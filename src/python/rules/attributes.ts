@@ -4,6 +4,7 @@ import { field, named, awaitedBy, dottedName, callOfAttribute, logicalParent } f
 import { addAwait, finding, note, type Ctx } from '../context.js';
 import { CLIENT_ASYNC_PROPS, REMOVED_ATTRS } from '../../presets/motor-python.js';
 import { motorClassOf } from '../imports.js';
+import { removablePatch } from './io-loop.js';
 
 export function attributeRules(ctx: Ctx, attr: Node, consumed: Set<number>): void {
   const recv = field(attr, 'object');
@@ -29,7 +30,7 @@ export function attributeRules(ctx: Ctx, attr: Node, consumed: Set<number>): voi
   const removed = REMOVED_ATTRS[name];
   if (removed) {
     const k = t.kindOf(recv);
-    if (k && k !== 'foreign' && removed.kinds.includes(k)) {
+    if (k && k !== 'foreign' && removed.kinds.includes(k) && !removablePatch(ctx.text, attr)) {
       const silent = name === 'io_loop' || name === 'delegate';
       finding(
         ctx,

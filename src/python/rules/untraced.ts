@@ -15,6 +15,7 @@ import type { Node } from '../parse.js';
 import { field, named, unparen, logicalParent, awaitedBy, hasToken, keywordArgs, enclosingFunction, nodesOfType, dottedName } from '../ast.js';
 import { addAwait, finding, note, type Ctx } from '../context.js';
 import { motorClassOf } from '../imports.js';
+import { removablePatch } from './io-loop.js';
 
 export const CURSOR_COROUTINES = new Set(['aggregate', 'aggregate_raw_batches', 'list_indexes', 'list_search_indexes']);
 /** ODMs that still run on Motor: their engine's collections are Motor collections. */
@@ -240,7 +241,7 @@ export function motorOnlyNames(ctx: Ctx): void {
     if (name === 'get_io_loop' && p.type === 'attribute' && field(p, 'attribute')?.id === id.id) {
       // a call, or a patch of it (`client.get_io_loop = asyncio.get_event_loop` in test setups)
       const recv = field(p, 'object');
-      if (recv && ctx.tracker.kindOf(recv) === null)
+      if (recv && ctx.tracker.kindOf(recv) === null && !removablePatch(ctx.text, p))
         finding(
           ctx,
           'removed-attribute',
