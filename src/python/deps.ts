@@ -466,7 +466,7 @@ function pep508Parts(text: string): Parts | null {
   const head = text.slice(0, r.nameStart);
   const tail = text.slice(r.specEnd);
   // `motor               ~=3.3`: the padding before the constraint stays
-  const pad = r.spec && !/[()]/.test(text.slice(r.nameStart, r.specEnd)) ? (/^[^\s\[~=<>!^]*(?:\[[^\]]*\])?(\s*)/.exec(text.slice(r.nameStart))?.[1] ?? '') : '';
+  const pad = r.spec && !/[()]/.test(text.slice(r.nameStart, r.specEnd)) ? (/^[^\s[~=<>!^]*(?:\[[^\]]*\])?(\s*)/.exec(text.slice(r.nameStart))?.[1] ?? '') : '';
   return {
     extras: r.extras,
     spec: r.spec,
