@@ -465,7 +465,7 @@ describe('dependency files', () => {
     assert.deepEqual(raiseSpec('>=4.13', 'pep440'), { spec: '>=4.13', changed: false, dropped: [] });
     assert.equal(raiseSpec('==4.15.1', 'pep440').changed, false);
     assert.equal(raiseSpec('>=4.6,<5', 'pep440').spec, '>=4.13,<5');
-    assert.equal(raiseSpec('==4.6.1', 'pep440').spec, '>=4.13');
+    assert.equal(raiseSpec('==4.6.1', 'pep440').spec, '>=4.13.0');
     assert.equal(raiseSpec('>=4,<4.10', 'pep440').spec, '>=4.13');
     assert.equal(raiseSpec('^4.6', 'poetry').spec, '^4.13');
     assert.equal(raiseSpec('*', 'poetry').spec, '>=4.13');

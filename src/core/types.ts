@@ -46,6 +46,8 @@ export interface EngineOptions {
    * run's files define (`<dotted.module>.<Class>`, every suffix of the file's module path).
    */
   pythonRunFacts?: { definedMethods: string[]; beanieDocuments: string[] };
+  /** Folders (absolute) of the run's Python files that import Motor: dependency files above them pin for that code. */
+  pythonMotorDirs?: string[];
   /**
    * JS/TS cross-file index, filled by the runner's first pass: for each file of the run that exports handles
    * (its absolute path without extension or /index), export name -> tracked kind (`=` for `module.exports = x`).

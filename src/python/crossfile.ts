@@ -5,6 +5,7 @@
  * file needs it.
  */
 import type { CrossFileRun, EngineOptions } from '../core/types.js';
+import path from 'node:path';
 import { looseText } from '../core/text.js';
 import { pythonIndexCandidate } from './prefilter.js';
 
@@ -20,12 +21,22 @@ export async function pythonCrossFile(run: CrossFileRun, options: EngineOptions)
   // Before anything is processed (the handle pass processes whole files): what the rename rules must know of the run.
   const facts = await runFacts(run);
   if (facts) patch.pythonRunFacts = facts;
+  patch.pythonMotorDirs = motorDirs(run);
   const handles = await importedHandles(run, { ...options, ...patch });
   patch.pythonImportedHandles = handles;
   // Python files that import those modules (`from app.db import db`) never mention motor: scan for the names.
   const names = new Set(Object.keys(handles).map((k) => (k.startsWith('fixture:') ? k.slice(8) : k.slice(0, k.lastIndexOf('.')).split('.').pop()!)));
   run.promote([...names].filter(Boolean), run.files);
   return patch;
+}
+
+const IMPORTS_MOTOR = /^[ \t]*(?:from[ \t]+motor[\s.]|import[ \t]+motor\b)/m;
+
+/** The folders of the Python candidates that import Motor (each once). */
+function motorDirs(run: CrossFileRun): string[] {
+  const dirs = new Set<string>();
+  for (const [abs, buf] of run.candidates) if (/\.pyi?$/.test(abs) && buf.includes('motor') && IMPORTS_MOTOR.test(looseText(buf))) dirs.add(path.dirname(abs));
+  return [...dirs];
 }
 
 /** Dotted module names a Python file can be imported as: every suffix of its path (src/app/db.py -> src.app.db, app.db, db). */

@@ -140,6 +140,7 @@ export function raiseSpec(spec: string, style: 'pep440' | 'poetry', MIN: string 
   const keep: string[] = [];
   const dropped: string[] = [];
   let caret = false;
+  let like = MIN; // the lower bound dropped: its number of version parts is kept
   for (const c of clauses) {
     const m = /^(===|==|>=|<=|~=|!=|>|<|\^|~)?\s*v?([0-9][0-9a-zA-Z.*+!-]*)$/.exec(c);
     if (!m) {
@@ -156,6 +157,7 @@ export function raiseSpec(spec: string, style: 'pep440' | 'poetry', MIN: string 
       } else {
         if (op === '^') caret = true;
         if (op === '==' || op === '===') dropped.push(c);
+        like = ver;
       }
     } else if (op === '>') {
       if (vcmp(ver, MIN) >= 0) {
@@ -173,8 +175,16 @@ export function raiseSpec(spec: string, style: 'pep440' | 'poetry', MIN: string 
     } else keep.push(c);
   }
   if (satisfied) return { spec: s, changed: false, dropped: [] };
-  const min = caret && style === 'poetry' ? `^${MIN}` : `>=${MIN}`;
+  const min = caret && style === 'poetry' ? `^${padVersion(MIN, like)}` : `>=${padVersion(MIN, like)}`;
   return { spec: [min, ...keep].join(','), changed: true, dropped };
+}
+
+/** `base` with as many version parts as `like` has (never fewer than its own): ('4.13', '3.3.1') -> '4.13.0'. */
+function padVersion(base: string, like: string): string {
+  const want = Math.max(like.split('.').length, base.split('.').length);
+  const out = base.split('.');
+  while (out.length < want) out.push('0');
+  return out.join('.');
 }
 
 function mergeExtras(existing: string[], incoming: string[]): string[] {
@@ -213,9 +223,13 @@ interface Out {
   findings: { rule: string; severity: Severity; start: number; end: number; message: string; fix?: string }[];
 }
 
-export function migratePythonDependencyFile(relPath: string, text: string, mode: 'run' | 'check'): { output: string | null; findings: EngineFinding[] } {
+/**
+ * `motorCode`: Python code under this file's folder imports Motor (the run migrates it), so a beanie pin from before
+ * PyMongo async is raised even where motor itself is not declared (Beanie 1.x brought it).
+ */
+export function migratePythonDependencyFile(relPath: string, text: string, mode: 'run' | 'check', motorCode = false): { output: string | null; findings: EngineFinding[] } {
   const kind = pythonDependencyKind(relPath);
-  if (!kind || !(/motor/i.test(text) || (mode === 'check' && /beanie/i.test(text)))) return { output: null, findings: [] };
+  if (!kind || !(/motor/i.test(text) || ((mode === 'check' || motorCode) && /beanie/i.test(text)))) return { output: null, findings: [] };
   let sites: Site[];
   switch (kind) {
     case 'requirements':
@@ -232,7 +246,7 @@ export function migratePythonDependencyFile(relPath: string, text: string, mode:
   const out: Out = { edits: [], findings: [] };
   const byContainer = new Map<string, Site[]>();
   for (const s of sites) byContainer.set(s.container, [...(byContainer.get(s.container) ?? []), s]);
-  for (const group of byContainer.values()) migrateGroup(group, out, mode);
+  for (const group of byContainer.values()) migrateGroup(group, out, mode, motorCode);
 
   const idx = new LineIndex(text);
   const findings: EngineFinding[] = out.findings
@@ -258,7 +272,7 @@ function siteName(s: Site): string | null {
   return m ? normalizeName(m[2]) : null;
 }
 
-function migrateGroup(group: Site[], out: Out, mode: 'run' | 'check'): void {
+function migrateGroup(group: Site[], out: Out, mode: 'run' | 'check', motorCode: boolean): void {
   if (mode === 'check') beanieCheck(group, out);
   for (const s of group)
     if (siteName(s) === 'mongomock-motor')
@@ -271,7 +285,10 @@ function migrateGroup(group: Site[], out: Out, mode: 'run' | 'check'): void {
         fix: 'Test against a real mongod (e.g. testcontainers or a CI service) or a mock that supports pymongo.AsyncMongoClient, then drop this dependency.',
       });
   const motors = group.filter((s) => siteName(s) === 'motor');
-  if (!motors.length) return;
+  if (!motors.length) {
+    if (motorCode && mode === 'run' && !group.some((s) => MOTOR_ODM_PACKAGES.has(siteName(s) ?? ''))) beaniePin(group, out, mode);
+    return;
+  }
   // ODMs that still run on Motor: motor stays while they are declared (the code that uses them keeps Motor)
   const odm = group.find((s) => MOTOR_ODM_PACKAGES.has(siteName(s) ?? ''));
   if (odm) {
@@ -385,12 +402,7 @@ export function specLike(motor: string): string {
     .split(',')
     .map((c) => c.trim())
     .filter(Boolean);
-  const version = (base: string, like: string) => {
-    const want = Math.max(like.split('.').length, base.split('.').length);
-    const out = base.split('.');
-    while (out.length < want) out.push('0');
-    return out.join('.');
-  };
+  const version = padVersion;
   const clause = (c: string) => /^(~=|==|>=|\^|~)\s*(\d+(?:\.\d+)*)$/.exec(c);
   if (clauses.length === 1) {
     const m = clause(clauses[0]!);

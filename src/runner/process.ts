@@ -2,6 +2,7 @@
  * Processing one candidate file (its bytes already read): decoding, skip rules, the engine, and the outcome.
  * Pure of I/O but for the engine itself, so it runs the same in the main thread and in pool workers.
  */
+import path from 'node:path';
 import { clientsFor } from '../presets/index.js';
 import type { EngineFinding, EngineOptions } from '../core/types.js';
 import { LineIndex, looseText } from '../core/text.js';
@@ -231,7 +232,7 @@ export async function processCandidate(abs: string, rel: string, buf: Uint8Array
 async function processEngine(abs: string, rel: string, buf: Uint8Array, options: ProcessOptions): Promise<Outcome> {
   const base = { replacedPackages: [] as string[], findings: [] as EngineFinding[] };
   const engine = engineFor(abs);
-  if (!engine) return processPythonDependency(rel, buf, options.mode);
+  if (!engine) return processPythonDependency(rel, buf, options.mode, motorCodeUnder(path.dirname(abs), options.pythonMotorDirs));
   const python = engine.id === 'python';
   // A file it cannot analyse: skipped with its reason, and a finding when it imports a legacy module (never a pass).
   const skip = (reason: string, text: string): Outcome => {
@@ -341,7 +342,13 @@ export async function indexAndProcess(abs: string, rel: string, buf: Uint8Array,
 }
 
 /** requirements*.txt, pyproject.toml, setup.cfg, Pipfile (edited) and Python lockfiles (reported as stale). */
-export function processPythonDependency(rel: string, buf: Uint8Array, mode: 'run' | 'check'): Outcome {
+/** Does a Python file that imports Motor sit in `dir` or below it? */
+function motorCodeUnder(dir: string, motorDirs: readonly string[] = []): boolean {
+  const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+  return motorDirs.some((d) => d === dir || d.startsWith(prefix));
+}
+
+export function processPythonDependency(rel: string, buf: Uint8Array, mode: 'run' | 'check', motorCode = false): Outcome {
   const base = { replacedPackages: [] as string[], findings: [] as EngineFinding[] };
   const raw = decode(buf);
   if (raw === undefined) return { ...base, report: { path: rel, status: 'skipped', reason: 'not valid UTF-8' } };
@@ -351,7 +358,7 @@ export function processPythonDependency(rel: string, buf: Uint8Array, mode: 'run
     const f = pythonLockfileFinding(rel, text);
     return { ...base, text, findings: f ? [f] : [], report: { path: rel, status: 'unchanged' } };
   }
-  const { output, findings } = migratePythonDependencyFile(rel, text, mode);
+  const { output, findings } = migratePythonDependencyFile(rel, text, mode, motorCode);
   if (output === null || output === text) return { ...base, text, findings, report: { path: rel, status: 'unchanged' } };
   return { ...base, text, findings, oldText: raw, newText: bom + output, report: { path: rel, status: 'changed' } };
 }
