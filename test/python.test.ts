@@ -458,6 +458,9 @@ describe('dependency files', () => {
     assert.equal(specLike(''), '>=4.13');
     const padded = migratePythonDependencyFile('requirements.in', 'fastapi             ~=0.110\nmotor               ~=3.3\n', 'run');
     assert.equal(padded.output, 'fastapi             ~=0.110\npymongo             ~=4.13\n');
+    // a compiled file: motor's pip-compile annotation goes with it, the pymongo pin stays a pin
+    const compiled = 'idna==3.4\n    # via\n    #   anyio\nmotor==3.3.1\n    # via -r requirements.in\npydantic==2.6.3\npymongo==4.5.0\n    # via motor\n';
+    assert.equal(migratePythonDependencyFile('requirements.txt', compiled, 'run').output, 'idna==3.4\n    # via\n    #   anyio\npydantic==2.6.3\npymongo==4.13.0\n    # via motor\n');
   });
 
   test('raiseSpec', () => {
@@ -465,7 +468,8 @@ describe('dependency files', () => {
     assert.deepEqual(raiseSpec('>=4.13', 'pep440'), { spec: '>=4.13', changed: false, dropped: [] });
     assert.equal(raiseSpec('==4.15.1', 'pep440').changed, false);
     assert.equal(raiseSpec('>=4.6,<5', 'pep440').spec, '>=4.13,<5');
-    assert.equal(raiseSpec('==4.6.1', 'pep440').spec, '>=4.13.0');
+    assert.equal(raiseSpec('==4.6.1', 'pep440').spec, '==4.13.0');
+    assert.equal(raiseSpec('==4.6.1,<5', 'pep440').spec, '>=4.13.0,<5');
     assert.equal(raiseSpec('>=4,<4.10', 'pep440').spec, '>=4.13');
     assert.equal(raiseSpec('^4.6', 'poetry').spec, '^4.13');
     assert.equal(raiseSpec('*', 'poetry').spec, '>=4.13');

@@ -175,7 +175,9 @@ export function raiseSpec(spec: string, style: 'pep440' | 'poetry', MIN: string 
     } else keep.push(c);
   }
   if (satisfied) return { spec: s, changed: false, dropped: [] };
-  const min = caret && style === 'poetry' ? `^${padVersion(MIN, like)}` : `>=${padVersion(MIN, like)}`;
+  // a pin (`==4.5.0`, a compiled requirements file) stays a pin
+  const pinned = clauses.length === 1 && /^===?\s*v?[0-9][0-9a-zA-Z.+!-]*$/.test(clauses[0]!) && dropped.length === 1;
+  const min = pinned ? `==${padVersion(MIN, like)}` : caret && style === 'poetry' ? `^${padVersion(MIN, like)}` : `>=${padVersion(MIN, like)}`;
   return { spec: [min, ...keep].join(','), changed: true, dropped };
 }
 
@@ -563,7 +565,10 @@ function requirementSites(text: string): Site[] {
     if (trimmed && !trimmed.startsWith('#') && !trimmed.startsWith('-')) {
       const hashes = /--hash[=\s]/.test(logical);
       const reqEnd = hashes ? pos + logical.length : pos + lineReqEnd(logical);
-      sites.push({ style: 'pep508', container: 'file', start: pos, end: reqEnd, text: text.slice(pos, reqEnd), removeStart: pos, removeEnd: next, hashes });
+      // pip-compile's annotations of this requirement (`    # via -r requirements.in`) go with it
+      let removeEnd = next;
+      for (let m; (m = /^[ \t]+#[^\n]*(?:\n|$)/.exec(text.slice(removeEnd))) && m[0].length;) removeEnd += m[0].length;
+      sites.push({ style: 'pep508', container: 'file', start: pos, end: reqEnd, text: text.slice(pos, reqEnd), removeStart: pos, removeEnd, hashes });
     }
     pos = next;
   }

@@ -2,7 +2,8 @@
  * Comments and docstrings of a migrated file follow its code: a Motor class named in them becomes its PyMongo
  * counterpart (`Optional[AsyncIOMotorClientSession]` -> `Optional[AsyncClientSession]`, a qualified
  * `motor.motor_asyncio.AsyncIOMotorClient` -> `pymongo.AsyncMongoClient`), and "motor <handle>" prose names the
- * PyMongo handle ("the motor session" -> "the pymongo session"). Other strings (values the program uses) and any other
+ * PyMongo handle ("the motor session" -> "the pymongo session"), in files that import Motor; in the other files of a
+ * project that depends on Motor, only the class names. Other strings (values the program uses) and any other
  * mention of Motor are left as they are.
  */
 import type { Node } from './parse.js';
@@ -18,7 +19,7 @@ const HANDLE_PROSE = /\b(motor|Motor|MOTOR)(?=[ -](?:client|database|db|collecti
 
 export function docsPhase(ctx: Ctx): void {
   const { text, root } = ctx;
-  if (!ctx.info.motorStatements.length) return;
+  if (!ctx.info.motorStatements.length && !ctx.project) return;
   const inDocs = new Map<number, boolean>(); // node start -> comment or docstring
   const where = (at: number): boolean => {
     const n = docNode(root, at);
@@ -33,6 +34,8 @@ export function docsPhase(ctx: Ctx): void {
     const target = TARGETS.get(m[2]!)!;
     edit(ctx, 'docs', at, at + m[0].length, m[1] ? `${target.module}.${target.name}` : target.name);
   }
+  // prose only where the file itself imported Motor: elsewhere "the Motor client" may well be about Motor itself
+  if (!ctx.info.motorStatements.length) return;
   for (const m of text.matchAll(HANDLE_PROSE)) {
     const at = m.index;
     if (!where(at)) continue;
