@@ -310,6 +310,8 @@ export function releasePythonResults(): void {
  */
 function mayUse(text: string, key: string): boolean {
   if (key.startsWith('fixture:')) return text.includes(key.slice('fixture:'.length));
+  const hash = key.indexOf('#');
+  if (hash >= 0) return mayUse(text, key.slice(0, hash)) && text.includes(key.slice(hash + 1));
   const dot = key.lastIndexOf('.');
   return dot < 0 ? text.includes(key) : text.includes(key.slice(0, dot)) && text.includes(key.slice(dot + 1));
 }

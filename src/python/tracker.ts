@@ -485,9 +485,9 @@ export class Tracker {
     }
   }
 
-  private injectedRaw(local: string): string | null {
+  private injectedRaw(local: string, member = ''): string | null {
     const other = this.info.otherImports.get(local);
-    const keys = other ? [`${other.module}.${other.name}`, `${other.module}:${other.name}`, local] : [local];
+    const keys = (other ? [`${other.module}.${other.name}`, `${other.module}:${other.name}`, local] : [local]).map((k) => k + member);
     for (const k of keys) {
       const v = this.injected[k];
       if (typeof v === 'string') return v;
@@ -501,8 +501,8 @@ export class Tracker {
   }
 
   /** `factory:<kind>` / `asyncFactory:<kind>`: an imported function whose (awaited) call yields a handle. */
-  private injectedFactory(local: string, awaited: boolean): Val {
-    const v = this.injectedRaw(local);
+  private injectedFactory(local: string, awaited: boolean, member = ''): Val {
+    const v = this.injectedRaw(local, member);
     const m = v ? /^(factory|asyncFactory):(\w+)$/.exec(v) : null;
     if (!m || !isKind(m[2])) return null;
     return m[1] === 'factory' || awaited ? m[2] : null;
@@ -511,7 +511,11 @@ export class Tracker {
   /** Does this file use any injected cross-module handle or factory? */
   usesInjected(): boolean {
     if (!Object.keys(this.injected).length) return false;
-    for (const local of this.info.otherImports.keys()) if (this.injectedRaw(local)) return true;
+    for (const [local, o] of this.info.otherImports) {
+      if (this.injectedRaw(local)) return true;
+      const classKey = `${o.module}.${o.name}#`;
+      if (Object.keys(this.injected).some((k) => k.startsWith(classKey))) return true;
+    }
     for (const k of Object.keys(this.injected)) {
       if (!k.startsWith('fixture:')) continue;
       const name = k.slice('fixture:'.length);
@@ -590,6 +594,18 @@ export class Tracker {
         if (ms && ms.classNode) {
           const def = this.methodDef(ms.classNode, m);
           if (def) return this.fnCallKind(def, awaited);
+        }
+        // `DBHandler.get_cli()`: a class method (or static method) of a class of this file, or of another module's
+        const srcs = this.lookup(obj.text, this.scopeOf(call));
+        if (srcs && srcs.length === 1) {
+          const s = srcs[0];
+          if (s.t === 'class') {
+            const def = this.methodDef(s.node, m);
+            if (def && classLevel(def)) return this.fnCallKind(def, awaited);
+          } else if (s.t === 'import') {
+            const k = this.injectedFactory(s.local, awaited, `#${m}`);
+            if (k) return k;
+          }
         }
       }
       const rk = this.ev(obj);
@@ -899,6 +915,18 @@ export class Tracker {
         }
         continue;
       }
+      if (srcs.length === 1 && srcs[0].t === 'class') {
+        // its class and static methods that return a handle: `Class#method`
+        const body = field(srcs[0].node, 'body');
+        for (let c of body ? named(body) : []) {
+          if (c.type === 'decorated_definition') c = field(c, 'definition') ?? c;
+          const info = c.type === 'function_definition' && classLevel(c) ? this.fns.get(c.id) : undefined;
+          if (!info || info.yields.length) continue;
+          const k = this.returnKind(info);
+          if (k && k !== 'foreign') out[`${name}#${field(c, 'name')!.text}`] = `${info.isAsync ? 'asyncFactory' : 'factory'}:${k}`;
+        }
+        continue;
+      }
       const k = this.evalSources(srcs);
       if (k && k !== NEUTRAL && k !== 'foreign') out[name] = k;
     }
@@ -947,6 +975,13 @@ function paramName(p: Node): string | null {
     default:
       return null;
   }
+}
+
+/** A `@classmethod` or `@staticmethod`: callable on the class itself. */
+function classLevel(fn: Node): boolean {
+  const dec = fn.parent;
+  if (!dec || dec.type !== 'decorated_definition') return false;
+  return named(dec).some((d) => d.type === 'decorator' && /\b(classmethod|staticmethod)\b/.test(d.text));
 }
 
 function isStatic(fn: Node): boolean {
