@@ -203,7 +203,7 @@ export async function transformPython(text: string, options: Partial<EngineOptio
 
 /** A fresh rule context (no edits, no findings); `same`: a context of the same tree, whose analysis it reuses. */
 function makeCtx(text: string, root: Node, injected: InjectedHandles, facts: FileFacts, same?: Ctx, project = false, checkMode = false): Ctx {
-  const info = same?.info ?? analyzeImports(root, checkMode);
+  const info = same?.info ?? importsOf(root, text, checkMode);
   let tracker: Tracker | null = null;
   let motor: boolean | undefined;
   return {
@@ -230,6 +230,17 @@ function makeCtx(text: string, root: Node, injected: InjectedHandles, facts: Fil
     findings: [],
     nextGroup: 0,
   };
+}
+
+/**
+ * The file's imports. check reads PyMongo's async classes as handles (code already migrated must be right too); run
+ * does so only in a file that still imports Motor, where code written for both (`AsyncIOMotorCollection |
+ * AsyncCollection`) would otherwise be traced by check after the run but not by the run itself.
+ */
+function importsOf(root: Node, text: string, checkMode: boolean) {
+  const info = analyzeImports(root, checkMode);
+  if (checkMode || !info.motorStatements.length || !/\bpymongo\.asynchronous\b|\bAsync(?:MongoClient|Database|Collection)\b/.test(text)) return info;
+  return analyzeImports(root, true);
 }
 
 /** Does the file import an ODM that still runs on Motor (ODMantic, umongo, motor-odm, motorengine, ...)? */
