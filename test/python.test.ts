@@ -188,6 +188,21 @@ describe('engine contract', () => {
     assert.ok(res.findings.some((f) => f.ruleId === 'motor-python/needs-await-in-sync' && f.line === 4));
   });
 
+  test('check on migrated code: a change run would make only under a Motor import is an error there, not a note', async () => {
+    const migrated = 'from pymongo.asynchronous.collection import AsyncCollection\n\nasync def count(coll: AsyncCollection):\n    return len(await coll.list_indexes().to_list())\n';
+    const checked = await run(migrated, 'check');
+    assert.deepEqual(
+      short(checked.findings).map((f) => [f.ruleId, f.severity, f.line]),
+      [['motor-python/await-added', 'error', 4]],
+    );
+    // run leaves a file without Motor imports alone; with one, it adds the await and check on its output is clean
+    assert.equal((await run(migrated, 'run')).output, null);
+    const mixed = `from motor.motor_asyncio import AsyncIOMotorClient\n${migrated}\nclient = AsyncIOMotorClient()\n`;
+    const ran = await run(mixed, 'run');
+    assert.match(ran.output ?? '', /len\(await \(await coll\.list_indexes\(\)\)\.to_list\(\)\)/);
+    assert.deepEqual((await run(ran.output!, 'check')).findings, []);
+  });
+
   test('overlapping edits are refused, not guessed', () => {
     const a = { start: 0, end: 5, text: 'x', rule: 'a' };
     const b = { start: 3, end: 8, text: 'y', rule: 'b' };

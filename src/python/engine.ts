@@ -147,7 +147,7 @@ export async function transformPython(text: string, options: Partial<EngineOptio
       runCallSiteRules(ctx, pass === 0);
       const { accepted, deferred } = selectEdits(ctx.edits);
       for (const f of ctx.findings) record(f);
-      for (const e of accepted) if (e.note) record(e.note);
+      for (const e of accepted) if (e.note) record(pass === 0 && checkMode && !ctx.info.motorStatements.length ? stillNeeded(e.note) : e.note);
       deferredLeft = deferred.length;
       if (!accepted.length) break;
       const more = deferred.length > 0;
@@ -199,6 +199,20 @@ export async function transformPython(text: string, options: Partial<EngineOptio
     })
     .sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
   return { output: current, findings };
+}
+
+/**
+ * check, on a file that no longer imports Motor (migrated, or never on it): a change the rules would make there is
+ * code that is still wrong, and run will not make it (it reads PyMongo's classes only in files that import Motor).
+ */
+function stillNeeded(n: RawFinding): RawFinding {
+  if (n.severity !== 'info') return n;
+  return {
+    ...n,
+    severity: 'error',
+    message: `Not migrated yet (run rewrites this only in a file that still imports Motor; here it describes the change to make): ${n.message}`,
+    fix: n.fix ?? 'Make this change by hand: `run` changes only files that still import Motor.',
+  };
 }
 
 /** A fresh rule context (no edits, no findings); `same`: a context of the same tree, whose analysis it reuses. */
