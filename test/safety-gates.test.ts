@@ -130,3 +130,27 @@ test('a client kept in package.json is reported at its dependency entry, and an 
   assert.ok(first.findings.some((f) => f.ruleId === 'monk/options' && f.file === 'server.js'));
   assert.ok(!first.findings.some((f) => f.ruleId === 'monk/legacy-import'), 'the require was rewritten in place');
 });
+
+test('CoffeeScript is not parsed but never silent: its requires of a client and the uses of their binding are reported, check is red, nothing is written', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-gates-'));
+  const coffee =
+    "# Mocha test\nmongoskin = require 'mongoskin'\nassert = require 'assert'\n\nclear = (callback) ->\n  mongo = mongoskin.db 'mongodb://localhost:27017/test', safe:true\n  mongo.close()\n";
+  write(dir, {
+    'package.json': '{ "name": "livedb", "dependencies": { "mongoskin": "^1.4.13" } }\n',
+    'test.coffee': coffee,
+    'other.coffee': "fs = require 'fs'\n",
+  });
+  const first = await run(dir);
+  assert.equal(fs.readFileSync(path.join(dir, 'test.coffee'), 'utf8'), coffee);
+  assert.deepEqual(
+    first.findings.filter((f) => f.file === 'test.coffee').map((f) => [f.ruleId, f.severity, f.line, f.column]),
+    [
+      ['mongo-codemod/skipped', 'warning', 2, 22],
+      ['mongo-codemod/skipped', 'warning', 6, 11],
+    ],
+  );
+  assert.ok(!first.findings.some((f) => f.file === 'other.coffee'));
+  assert.equal(first.files.find((f) => f.path === 'test.coffee')?.status, 'skipped');
+  const check = await run(dir, 'check');
+  assert.ok(check.findings.some((f) => f.file === 'test.coffee' && f.severity === 'error'));
+});

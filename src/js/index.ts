@@ -13,4 +13,8 @@ export const jsEngine: Engine = {
   process: async (file, options) => (await import('./engine.js')).processJs(file, options),
   scanNeedles: jsScanNeedles,
   alwaysCandidates: packageCandidates,
+  /** CoffeeScript is not parsed: its files are read only to report the legacy clients they require (never silent). */
+  claims: (rel) => COFFEE.test(rel),
 };
+
+export const COFFEE = /\.(?:coffee|litcoffee|cjsx)$/i;

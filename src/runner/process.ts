@@ -9,6 +9,7 @@ import { LineIndex, looseText } from '../core/text.js';
 import { annotateMigrated, findMarkers, MARKER_TAG } from '../report/annotate.js';
 import type { FileReport } from '../report/model.js';
 import { engineFor } from '../engines.js';
+import { COFFEE } from '../js/index.js';
 import { isPythonLockfile, migratePythonDependencyFile, pythonLockfileFinding } from '../python/deps.js';
 import { isBareSpecifier, packageName, wrapperModulesOf } from '../js/modules.js';
 
@@ -232,7 +233,10 @@ export async function processCandidate(abs: string, rel: string, buf: Uint8Array
 async function processEngine(abs: string, rel: string, buf: Uint8Array, options: ProcessOptions): Promise<Outcome> {
   const base = { replacedPackages: [] as string[], findings: [] as EngineFinding[] };
   const engine = engineFor(abs);
-  if (!engine) return processPythonDependency(rel, buf, options.mode, motorCodeUnder(path.dirname(abs), options.pythonMotorDirs));
+  if (!engine) {
+    if (COFFEE.test(rel)) return processUnparsed(rel, buf, options);
+    return processPythonDependency(rel, buf, options.mode, motorCodeUnder(path.dirname(abs), options.pythonMotorDirs));
+  }
   const python = engine.id === 'python';
   // A file it cannot analyse: skipped with its reason, and a finding when it imports a legacy module (never a pass).
   const skip = (reason: string, text: string): Outcome => {
@@ -342,6 +346,53 @@ export async function indexAndProcess(abs: string, rel: string, buf: Uint8Array,
 }
 
 /** requirements*.txt, pyproject.toml, setup.cfg, Pipfile (edited) and Python lockfiles (reported as stale). */
+/**
+ * A source file no engine parses (CoffeeScript): each `require 'client'` of a legacy module, and each later line that
+ * uses the name it is bound to, is reported (an error for check), and the file is listed as skipped.
+ */
+function processUnparsed(rel: string, buf: Uint8Array, options: ProcessOptions): Outcome {
+  const base = { replacedPackages: [] as string[], findings: [] as EngineFinding[] };
+  const reason = 'CoffeeScript is not parsed';
+  const modules = legacyModules(options);
+  const text = looseText(buf);
+  if (!modules.some((m) => text.includes(m))) return { ...base, report: { path: rel, status: 'unchanged' } };
+  const code = text.replace(/###[\s\S]*?###|#[^\n]*/g, (c) => c.replace(/[^\n]/g, ' '));
+  const names = modules.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  const req = new RegExp(`(?:([A-Za-z_$][\\w$]*)\\s*=\\s*)?\\brequire\\s*\\(?\\s*(['"])(${names})\\2`, 'g');
+  const lines = new LineIndex(text);
+  const findings: EngineFinding[] = [];
+  const severity = options.mode === 'check' ? 'error' : 'warning';
+  const at = (offset: number, length: number, message: string): void => {
+    const { line, column } = lines.position(offset);
+    findings.push({
+      ruleId: 'mongo-codemod/skipped',
+      severity,
+      message,
+      fix: 'Migrate it by hand (or compile it to JavaScript and run the codemod on that).',
+      line,
+      column,
+      endLine: line,
+      endColumn: column + length,
+    });
+  };
+  for (const m of code.matchAll(req)) {
+    const module = m[3]!;
+    at(m.index + m[0].lastIndexOf(module), module.length, `This file requires '${module}' but was not analysed (${reason}): it was not migrated.`);
+    const bound = m[1];
+    if (!bound) continue;
+    const use = new RegExp(`(?<![\\w$.])${bound.replace(/\$/g, '\\$')}\\b`, 'g');
+    use.lastIndex = m.index + m[0].length;
+    let lastLine = lines.position(m.index).line;
+    for (let u = use.exec(code); u; u = use.exec(code)) {
+      const line = lines.position(u.index).line;
+      if (line === lastLine) continue;
+      lastLine = line;
+      at(u.index, bound.length, `'${bound}' (${module}) is used here, in a file that was not analysed (${reason}).`);
+    }
+  }
+  return { ...base, text, findings, report: findings.length ? { path: rel, status: 'skipped', reason } : { path: rel, status: 'unchanged' } };
+}
+
 /** Does a Python file that imports Motor sit in `dir` or below it? */
 function motorCodeUnder(dir: string, motorDirs: readonly string[] = []): boolean {
   const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;

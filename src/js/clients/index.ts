@@ -235,7 +235,25 @@ function memberSite(ctx: RuleContext, state: FileState, m: NodePath<t.MemberExpr
     // mongo.ObjectID, mongo.helper.toObjectID, mongojs.ObjectId: module members other than the connection.
     const c = clientOfOrigin(obj.origin);
     const name = memberName(m.node);
-    if (!c || !name || name === c.connect.call) return;
+    if (!c || !name) return;
+    if (name === c.connect.call) {
+      // `mongoskin.db.apply(mongoskin.db, arguments)`: the connection function called through apply, call or a copy
+      const parent = m.parentPath;
+      if ((parent?.isCallExpression() || parent?.isNewExpression()) && parent.node.callee === m.node) return;
+      if (parent?.isMemberExpression() && parent.node.object === m.node && !/^(apply|call|bind)$/.test(memberName(parent.node) ?? '')) return;
+      // the `this` of that apply: reported with it
+      if (parent?.isCallExpression() && parent.node.arguments[0] === m.node && parent.node.callee.type === 'MemberExpression' && ctx.slice(parent.node.callee.object) === ctx.slice(m.node)) return;
+      leave(
+        ctx,
+        state,
+        c,
+        'call',
+        (parent?.isMemberExpression() && parent.parentPath?.isCallExpression() ? parent.parentPath.node : m.node) as t.Node,
+        `${c.module}.${name} is taken as a value (called through apply/call, or stored): the connection it makes is not rewritten.`,
+        'Connect with the driver where it is called: new MongoClient(url, options).db() (MongoClient from mongodb).',
+      );
+      return;
+    }
     if (c.idHelpers.includes(name) && !flagOnly(state, c)) {
       const parent = m.parentPath;
       if ((parent?.isCallExpression() || parent?.isNewExpression()) && parent.node.callee === m.node) return; // a call: idHelper
