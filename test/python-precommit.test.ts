@@ -49,7 +49,7 @@ test('pre-commit hooks: check fails on Motor code, the manual run hook migrates 
     const ran = sh('pre-commit', ['run', '--hook-stage', 'manual', 'mongo-codemod-run', '--all-files'], project, env);
     assert.match(ran.out, /files were modified by this hook/, ran.out);
     assert.equal(readFileSync(path.join(project, 'app.py'), 'utf8'), 'from pymongo import AsyncMongoClient\n\nclient = AsyncMongoClient()\n\n\nasync def stop():\n    await client.close()\n');
-    assert.equal(readFileSync(path.join(project, 'requirements.txt'), 'utf8'), 'pymongo>=4.13\n');
+    assert.equal(readFileSync(path.join(project, 'requirements.txt'), 'utf8'), 'pymongo==4.13.0\n');
 
     git('add', '-A');
     assert.equal(git('commit', '--quiet', '-m', 'migrated').status, 0);
