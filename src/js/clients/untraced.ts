@@ -7,7 +7,7 @@
  * a db-like object (`db.articles.find`), or a receiver named like a db or a collection; receivers that provably
  * belong to another library (a package import, a typed parameter, a local function or class) get nothing.
  */
-import type { NodePath } from '@babel/traverse';
+import type { Binding, NodePath } from '@babel/traverse';
 import type * as t from '@babel/types';
 import type { RuleContext } from '../context.js';
 import { clientOfOrigin, clientOfSpecifier, clientsFor } from '../../presets/index.js';
@@ -165,6 +165,7 @@ export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): Cl
   const mongoose = dependsOnMongoose(ctx.options, absPath);
   const driver = dependsOnDriver(ctx.options, absPath);
   const reported = new Set<ClientPreset>();
+  const callbacks = new Map<t.Node, { c: ClientPreset; name: string; calls: string[] }>();
   for (const call of ctx.tracker.collected.calls) {
     const site = methodCall(call);
     if (!site) continue;
@@ -216,6 +217,32 @@ export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): Cl
       `${name}() looks like a call on a ${c.info.name} ${kind}, but its receiver could not be followed to ${c.module}; it was left unchanged.`,
       `If it is a ${c.info.name} ${kind}: ${row.fix}`,
     );
+    // `coll.insert(doc, processDbResult)`: the named callback's result handling is part of the manual fix
+    const fn = last?.type === 'Identifier' ? namedCallback(call.scope.getBinding(last.name)) : undefined;
+    // (a callback that takes nothing, `function ignoreErrors() {}`, has nothing to migrate)
+    if (fn && fn.node.params.length) {
+      const list = callbacks.get(fn.node) ?? { c, name: last!.type === 'Identifier' ? last.name : '', calls: [] };
+      list.calls.push(`${name}() at line ${at.line}`);
+      callbacks.set(fn.node, list);
+    }
   }
+  for (const [node, { c, name, calls }] of callbacks)
+    ctx.report(
+      clientRule(c, 'untraced-call'),
+      node,
+      `${name}() is the callback of ${calls.join(', ')}, left unchanged: it handles ${c.info.name}'s (err, result) with the old result shapes.`,
+      'Migrate it with those calls: the native promise gives the result (insertOne: insertedId; findOneAndUpdate: the document; an array for toArray()), and errors go to a catch.',
+    );
   return [...reported];
+}
+
+/** The function a callback name is bound to in this file (`function processDbResult(err, res) {}`, `const cb = (err) => {}`). */
+function namedCallback(b: Binding | undefined): NodePath<t.Function> | undefined {
+  if (!b || b.constantViolations.length) return undefined;
+  if (b.path.isFunctionDeclaration()) return b.path;
+  if (b.path.isVariableDeclarator()) {
+    const init = b.path.get('init');
+    if (!Array.isArray(init) && (init.isFunctionExpression() || init.isArrowFunctionExpression())) return init;
+  }
+  return undefined;
 }
