@@ -328,3 +328,21 @@ export const MODIFY_RESULT_METHODS = new Set(['findOneAndUpdate', 'findOneAndDel
 
 /** Write methods whose old result carried `ops` / `result` (reference §3.2). */
 export const WRITE_RESULT_METHODS = new Set(['insert', 'insertOne', 'insertMany', 'update', 'updateOne', 'updateMany', 'replaceOne', 'remove', 'deleteOne', 'deleteMany', 'save']);
+
+/**
+ * Arguments the driver method takes before its callback: in `service.updateOne(query, (doc) => ({ ...doc }))` the
+ * function is in the update's place, so it is not a driver callback (an app's own updater).
+ */
+export const ARGS_BEFORE_CALLBACK: Record<string, number> = {
+  updateOne: 2,
+  updateMany: 2,
+  replaceOne: 2,
+  findOneAndUpdate: 2,
+  findOneAndReplace: 2,
+  insertOne: 1,
+  insertMany: 1,
+  bulkWrite: 1,
+  createIndex: 1,
+  distinct: 1,
+  rename: 1,
+};

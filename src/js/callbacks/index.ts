@@ -9,7 +9,7 @@ import type { RuleContext } from '../context.js';
 import { type ImportSite, type Tracker } from '../../tracking/tracker.js';
 import type { EngineOptions } from '../../core/types.js';
 import { isLegacySpecifier } from '../../presets/mongodb-legacy.js';
-import { CALLBACK_ON_COLLECTION, CALLBACK_ON_CURSOR } from '../../presets/mongodb-callbacks.js';
+import { ARGS_BEFORE_CALLBACK, CALLBACK_ON_COLLECTION, CALLBACK_ON_CURSOR } from '../../presets/mongodb-callbacks.js';
 import { driverCall, isCallbackArg, isCollectionLiteral, isInlineFn, paramName, type DriverCall } from './calls.js';
 import { connectParamUse, seedCallbackHandles } from './track.js';
 import { apply, decide, prepare, type ConvertState } from './convert.js';
@@ -250,6 +250,7 @@ export function callbacksRules(ctx: RuleContext, absPath: string): void {
       if (!collectionShape) continue;
     } else {
       if (name === 'collection' && (args.length < 2 || !args[0]!.isStringLiteral())) continue;
+      if (args.length - 1 < (ARGS_BEFORE_CALLBACK[name] ?? 0)) continue; // `updateOne(q, (doc) => ...)`: an updater, not a callback
       if (!isCallbackArg(last, args.length - 1, name === 'toArray' || name === 'hasNext' || name === 'nextObject' ? 0 : 9)) continue;
     }
     untracked++;

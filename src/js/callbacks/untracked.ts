@@ -10,7 +10,7 @@ import type * as t from '@babel/types';
 import type { RuleContext } from '../context.js';
 import { memberName } from '../../tracking/tracker.js';
 import { isBareSpecifier } from '../modules.js';
-import { CALLBACK_ON_COLLECTION, MODIFY_RESULT_METHODS, REMOVED_METHOD_FIXES, WRITE_RESULT_METHODS } from '../../presets/mongodb-callbacks.js';
+import { ARGS_BEFORE_CALLBACK, CALLBACK_ON_COLLECTION, MODIFY_RESULT_METHODS, REMOVED_METHOD_FIXES, WRITE_RESULT_METHODS } from '../../presets/mongodb-callbacks.js';
 import { CLIENT_OPTIONS } from '../../generated/native-surface.js';
 import { nativeAcceptsClientOption } from '../../presets/native-surface.js';
 import { DRIVER_PACKAGES, dependsOnMongoose, driverMajor } from './era.js';
@@ -77,6 +77,7 @@ export function callbackArg(node: t.Node | undefined): boolean {
 }
 
 /** Removed method names no other common library uses: reported on any receiver not proven foreign. */
+
 const DISTINCTIVE_REMOVED = new Set(['ensureIndex', 'findAndModify', 'findAndRemove', 'mapReduce', 'geoNear', 'geoHaystackSearch', 'reIndex', 'dropAllIndexes', 'parallelCollectionScan']);
 
 const ERR_PARAM = /^(?:err|error|er)$/;
@@ -581,6 +582,7 @@ export function reportUntracked(ctx: RuleContext, absPath: string, tracked: Set<
     } else if (
       !flagged &&
       cbName &&
+      args.length - 1 >= (ARGS_BEFORE_CALLBACK[name] ?? 0) &&
       (cls === 'collection'
         ? isCallbackNode(last)
         : cls === 'unknown'
