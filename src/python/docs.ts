@@ -3,7 +3,7 @@
  * counterpart (`Optional[AsyncIOMotorClientSession]` -> `Optional[AsyncClientSession]`, a qualified
  * `motor.motor_asyncio.AsyncIOMotorClient` -> `pymongo.AsyncMongoClient`), and "motor <handle>" prose names the
  * PyMongo handle ("the motor session" -> "the pymongo session"), in files that import Motor; in the other files of a
- * project that depends on Motor, only the class names. Other strings (values the program uses) and any other
+ * project that depends on Motor, only the class names in docstrings. Other strings (values the program uses) and any other
  * mention of Motor are left as they are.
  */
 import type { Node } from './parse.js';
@@ -19,13 +19,15 @@ const HANDLE_PROSE = /\b(motor|Motor|MOTOR)(?=[ -](?:client|database|db|collecti
 
 export function docsPhase(ctx: Ctx): void {
   const { text, root } = ctx;
-  if (!ctx.info.motorStatements.length && !ctx.project) return;
+  const motorFile = ctx.info.motorStatements.length > 0;
+  if (!motorFile && !ctx.project) return;
   const inDocs = new Map<number, boolean>(); // node start -> comment or docstring
   const where = (at: number): boolean => {
     const n = docNode(root, at);
     if (!n) return false;
     let v = inDocs.get(n.startIndex);
-    if (v === undefined) inDocs.set(n.startIndex, (v = n.type === 'comment' || isDocstring(n)));
+    // a file that never imported Motor: its docstrings only (a comment there may be history: "we used to use Motor")
+    if (v === undefined) inDocs.set(n.startIndex, (v = (n.type === 'comment' && motorFile) || isDocstring(n)));
     return v;
   };
   for (const m of text.matchAll(CLASS_MENTION)) {

@@ -102,6 +102,11 @@ export const PYTHON_RULES: RuleTable = {
     description: 'The PyMongo name is already bound in this file, so it is imported under the old local name.',
     help: 'Rename the local name once nothing else in the file needs it.',
   },
+  'motor-python/coroutine-reference': {
+    severity: 'error',
+    description: "A method that is a coroutine function in PyMongo's async API (client.close) is passed on as a callback; whoever calls it never awaits it.",
+    help: 'Call and await it in an async teardown instead of registering the bound method.',
+  },
   'motor-python/needs-await-in-sync': {
     severity: 'error',
     description: "A coroutine of PyMongo's async API is called where `await` is not allowed; it was not rewritten.",

@@ -27,6 +27,20 @@ export function attributeRules(ctx: Ctx, attr: Node, consumed: Set<number>): voi
     return;
   }
 
+  // `request.addfinalizer(client.close)`, `atexit.register(client.close)`: Motor's close was sync, PyMongo's is a
+  // coroutine function; called by someone else, its coroutine is never awaited and the client never closed.
+  if (name === 'close' && !callOfAttribute(attr) && !isAssignTarget(attr) && t.is(recv, 'client')) {
+    finding(
+      ctx,
+      'coroutine-reference',
+      'error',
+      attr,
+      "`close` is passed on as a function: Motor's close() was synchronous, PyMongo's AsyncMongoClient.close() is a coroutine function, so whoever calls it gets a coroutine that is never awaited (the client is never closed).",
+      'Close it where it can be awaited: `await client.close()` in an async teardown (an async fixture after `yield`, a lifespan handler).',
+    );
+    return;
+  }
+
   const removed = REMOVED_ATTRS[name];
   if (removed) {
     const k = t.kindOf(recv);
