@@ -129,6 +129,9 @@ test('a client kept in package.json is reported at its dependency entry, and an 
   assert.match(fs.readFileSync(path.join(dir, 'server.js'), 'utf8'), /^var db = new \(require\('mongodb'\)\.MongoClient\)\(process\.env\.MONGO_URL\)\.db\(\);/);
   assert.ok(first.findings.some((f) => f.ruleId === 'monk/options' && f.file === 'server.js'));
   assert.ok(!first.findings.some((f) => f.ruleId === 'monk/legacy-import'), 'the require was rewritten in place');
+  const check = await run(dir, 'check');
+  const listed = check.findings.find((f) => f.file === 'package.json' && f.ruleId === 'monk/legacy-dependency');
+  assert.equal(listed?.line, 7, 'check: at the "monk" dependency, not the keyword');
 });
 
 test('CoffeeScript is not parsed but never silent: its requires of a client and the uses of their binding are reported, check is red, nothing is written', async () => {

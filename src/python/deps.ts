@@ -287,12 +287,12 @@ function migrateGroup(group: Site[], out: Out, mode: 'run' | 'check', motorCode:
         fix: 'Test against a real mongod (e.g. testcontainers or a CI service) or a mock that supports pymongo.AsyncMongoClient, then drop this dependency.',
       });
   const motors = group.filter((s) => siteName(s) === 'motor');
-  if (!motors.length) {
-    if (motorCode && mode === 'run' && !group.some((s) => MOTOR_ODM_PACKAGES.has(siteName(s) ?? ''))) beaniePin(group, out, mode);
-    return;
-  }
   // ODMs that still run on Motor: motor stays while they are declared (the code that uses them keeps Motor)
   const odm = group.find((s) => MOTOR_ODM_PACKAGES.has(siteName(s) ?? ''));
+  if (!motors.length) {
+    if (motorCode && mode === 'run' && !odm) beaniePin(group, out, mode);
+    return;
+  }
   if (odm) {
     for (const m of motors) {
       out.findings.push({
@@ -404,18 +404,17 @@ export function specLike(motor: string): string {
     .split(',')
     .map((c) => c.trim())
     .filter(Boolean);
-  const version = padVersion;
   const clause = (c: string) => /^(~=|==|>=|\^|~)\s*(\d+(?:\.\d+)*)$/.exec(c);
   if (clauses.length === 1) {
     const m = clause(clauses[0]!);
-    if (m) return `${m[1]}${version(PYMONGO_MIN, m[2]!)}`;
+    if (m) return `${m[1]}${padVersion(PYMONGO_MIN, m[2]!)}`;
   }
   if (clauses.length === 2) {
     const lower = clauses.map(clause).find((m) => m?.[1] === '>=');
     const upper = clauses.map((c) => /^<\s*(\d+)((?:\.0)*)$/.exec(c)).find(Boolean);
     if (lower && upper) {
       const sep = /,\s/.test(motor) ? ', ' : ',';
-      return `>=${version(PYMONGO_MIN, lower[2]!)}${sep}<${PYMONGO_NEXT_MAJOR}${upper[2]}`;
+      return `>=${padVersion(PYMONGO_MIN, lower[2]!)}${sep}<${PYMONGO_NEXT_MAJOR}${upper[2]}`;
     }
   }
   return `>=${PYMONGO_MIN}`;

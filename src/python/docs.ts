@@ -37,7 +37,7 @@ export function docsPhase(ctx: Ctx): void {
     edit(ctx, 'docs', at, at + m[0].length, m[1] ? `${target.module}.${target.name}` : target.name);
   }
   // prose only where the file itself imported Motor: elsewhere "the Motor client" may well be about Motor itself
-  if (!ctx.info.motorStatements.length) return;
+  if (!motorFile) return;
   for (const m of text.matchAll(HANDLE_PROSE)) {
     const at = m.index;
     if (!where(at)) continue;

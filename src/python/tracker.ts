@@ -766,13 +766,7 @@ export class Tracker {
   }
 
   private methodDef(cls: Node, name: string): Node | null {
-    const body = field(cls, 'body');
-    if (!body) return null;
-    for (let c of named(body)) {
-      if (c.type === 'decorated_definition') c = field(c, 'definition') ?? c;
-      if (c.type === 'function_definition' && field(c, 'name')?.text === name) return c;
-    }
-    return null;
+    return methodDefs(cls).find((c) => field(c, 'name')?.text === name) ?? null;
   }
 
   private attrKind(n: Node): Ev {
@@ -917,10 +911,8 @@ export class Tracker {
       }
       if (srcs.length === 1 && srcs[0].t === 'class') {
         // its class and static methods that return a handle: `Class#method`
-        const body = field(srcs[0].node, 'body');
-        for (let c of body ? named(body) : []) {
-          if (c.type === 'decorated_definition') c = field(c, 'definition') ?? c;
-          const info = c.type === 'function_definition' && classLevel(c) ? this.fns.get(c.id) : undefined;
+        for (const c of methodDefs(srcs[0].node)) {
+          const info = classLevel(c) ? this.fns.get(c.id) : undefined;
           if (!info || info.yields.length) continue;
           const k = this.returnKind(info);
           if (k && k !== 'foreign') out[`${name}#${field(c, 'name')!.text}`] = `${info.isAsync ? 'asyncFactory' : 'factory'}:${k}`;
@@ -977,15 +969,29 @@ function paramName(p: Node): string | null {
   }
 }
 
-/** A `@classmethod` or `@staticmethod`: callable on the class itself. */
-function classLevel(fn: Node): boolean {
+/** The methods a class body defines (decorated or not), in order. */
+function methodDefs(cls: Node): Node[] {
+  const body = field(cls, 'body');
+  const out: Node[] = [];
+  for (let c of body ? named(body) : []) {
+    if (c.type === 'decorated_definition') c = field(c, 'definition') ?? c;
+    if (c.type === 'function_definition') out.push(c);
+  }
+  return out;
+}
+
+/** Is the function decorated with a decorator whose text matches? */
+function decoratedWith(fn: Node, re: RegExp): boolean {
   const dec = fn.parent;
   if (!dec || dec.type !== 'decorated_definition') return false;
-  return named(dec).some((d) => d.type === 'decorator' && /\b(classmethod|staticmethod)\b/.test(d.text));
+  return named(dec).some((d) => d.type === 'decorator' && re.test(d.text));
+}
+
+/** A `@classmethod` or `@staticmethod`: callable on the class itself. */
+function classLevel(fn: Node): boolean {
+  return decoratedWith(fn, /\b(classmethod|staticmethod)\b/);
 }
 
 function isStatic(fn: Node): boolean {
-  const dec = fn.parent;
-  if (!dec || dec.type !== 'decorated_definition') return false;
-  return named(dec).some((d) => d.type === 'decorator' && /\bstaticmethod\b/.test(d.text));
+  return decoratedWith(fn, /\bstaticmethod\b/);
 }

@@ -199,6 +199,16 @@ export function oldDriverRanges(text: string, belowMajor = 6): { section: string
   return out;
 }
 
+/** Where package.json lists the first of these packages it has as a dependency (`"pkg": "range"`), else -1. */
+export function dependencyOffset(text: string, ...pkgs: string[]): number {
+  for (const pkg of pkgs)
+    for (const section of SECTIONS) {
+      const e = entryIn(text, section, pkg);
+      if (e) return e.at + e.m[1]!.length;
+    }
+  return -1;
+}
+
 /** Which of these packages does package.json list (check mode)? */
 export function listedPackages(text: string, packages: string[]): { pkg: string; offset: number }[] {
   let json: Record<string, Record<string, string> | undefined>;
@@ -209,7 +219,7 @@ export function listedPackages(text: string, packages: string[]): { pkg: string;
   }
   const out: { pkg: string; offset: number }[] = [];
   for (const pkg of packages) {
-    if (SECTIONS.some((s) => json[s] && typeof json[s] === 'object' && pkg in json[s]!)) out.push({ pkg, offset: Math.max(0, text.indexOf(`"${pkg}"`)) });
+    if (SECTIONS.some((s) => json[s] && typeof json[s] === 'object' && pkg in json[s]!)) out.push({ pkg, offset: Math.max(0, dependencyOffset(text, pkg)) });
   }
   return out;
 }

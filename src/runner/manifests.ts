@@ -9,7 +9,7 @@ import type { FileReport } from '../report/model.js';
 import { engineFor } from '../engines.js';
 import { callbackPresetsOn } from '../js/prefilter.js';
 import { isBareSpecifier, packageName, wrapperModulesOf } from '../js/modules.js';
-import { listedPackages, migratePackageJson, oldDriverRanges, positionAt, staleLockfiles } from './deps.js';
+import { dependencyOffset, listedPackages, migratePackageJson, oldDriverRanges, positionAt, staleLockfiles } from './deps.js';
 import { unifiedDiff } from './diff.js';
 import { readNoFollow, writeAtomic, WriteRefused } from './write.js';
 import { relativePath } from './paths.js';
@@ -90,7 +90,7 @@ export function migrateManifests(ctx: ManifestContext, packagesByManifest: Map<s
             severity: 'warning',
             message: `mongodb was not raised to ^${options.target ?? 7} here: ${leftovers.length} legacy site(s) still need a manual migration (${whereList(leftovers)}). The code already rewritten targets mongodb ${options.target ?? 7} (result shapes, removed options): do not ship it on the old driver.`,
             fix: 'Migrate the flagged call sites, run again (or raise mongodb by hand), then refresh the lockfile.',
-            ...positionAt(text, dependencyOffset(text, /mongodb(?:-legacy)?/.source)),
+            ...positionAt(text, Math.max(0, dependencyOffset(text, 'mongodb', 'mongodb-legacy'))),
           },
           rel,
         ),
@@ -108,7 +108,7 @@ export function migrateManifests(ctx: ManifestContext, packagesByManifest: Map<s
             severity: 'warning',
             message: `${wrappers.map((p) => `'${p}'`).join(', ')} kept here: ${wrapperKept.length} site(s) still call the wrapper module itself (${whereList(wrapperKept)}).`,
             fix: 'Migrate the flagged call sites, then run again (or replace the dependency by hand).',
-            ...positionAt(text, dependencyOffset(text, escapeRegExp(wrappers[0]))),
+            ...positionAt(text, Math.max(0, dependencyOffset(text, wrappers[0]!))),
           },
           rel,
         ),
@@ -129,7 +129,7 @@ export function migrateManifests(ctx: ManifestContext, packagesByManifest: Map<s
             severity: 'warning',
             message: `'${c.module}' kept here, and mongodb not added: ${left.length} ${c.info.name} site(s) still need a manual migration (${whereList(left)}). The code already rewritten needs mongodb ${options.target ?? 7}: do not ship it before they are done.`,
             fix: 'Migrate the flagged call sites, then run again (or replace the dependency by hand).',
-            ...positionAt(text, dependencyOffset(text, escapeRegExp(c.module))),
+            ...positionAt(text, Math.max(0, dependencyOffset(text, c.module))),
           },
           rel,
         ),
@@ -221,14 +221,4 @@ export function checkManifests(ctx: ManifestContext, processed: Iterable<string>
       }
     }
   }
-}
-
-/** Where a dependency entry `"name": ...` starts (not a `keywords` entry that merely names the package); 0 when absent. */
-function dependencyOffset(text: string, name: string): number {
-  const m = new RegExp(`"(?:${name})"\\s*:`).exec(text);
-  return m ? m.index : 0;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

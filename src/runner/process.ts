@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { clientsFor } from '../presets/index.js';
 import type { EngineFinding, EngineOptions } from '../core/types.js';
-import { LineIndex, looseText } from '../core/text.js';
+import { escapeRe, LineIndex, looseText } from '../core/text.js';
 import { annotateMigrated, findMarkers, MARKER_TAG } from '../report/annotate.js';
 import type { FileReport } from '../report/model.js';
 import { engineFor } from '../engines.js';
@@ -77,7 +77,7 @@ export function legacyImports(text: string, python: boolean, modules: readonly s
   const key = `${python}:${modules.join('\0')}`;
   let re = reCache.get(key);
   if (!re) {
-    const names = modules.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    const names = modules.map(escapeRe).join('|');
     re = python
       ? /^[ \t]*(?:from[ \t]+(motor)\b|import[ \t]+(?:[\w.]+[ \t]*,[ \t]*)*(motor)\b)/gm
       : new RegExp(`(?:\\brequire\\s*\\(\\s*|\\bfrom\\s*|\\bimport\\s*\\(\\s*|\\bimport\\s*)(['"\`])(${names})(?:/[^'"\`\\n]*)?\\1`, 'g');
@@ -345,7 +345,6 @@ export async function indexAndProcess(abs: string, rel: string, buf: Uint8Array,
   return { indexed: true, exports, outcome };
 }
 
-/** requirements*.txt, pyproject.toml, setup.cfg, Pipfile (edited) and Python lockfiles (reported as stale). */
 /**
  * A source file no engine parses (CoffeeScript): each `require 'client'` of a legacy module, and each later line that
  * uses the name it is bound to, is reported (an error for check), and the file is listed as skipped.
@@ -357,7 +356,7 @@ function processUnparsed(rel: string, buf: Uint8Array, options: ProcessOptions):
   const text = looseText(buf);
   if (!modules.some((m) => text.includes(m))) return { ...base, report: { path: rel, status: 'unchanged' } };
   const code = text.replace(/###[\s\S]*?###|#[^\n]*/g, (c) => c.replace(/[^\n]/g, ' '));
-  const names = modules.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  const names = modules.map(escapeRe).join('|');
   const req = new RegExp(`(?:([A-Za-z_$][\\w$]*)\\s*=\\s*)?\\brequire\\s*\\(?\\s*(['"])(${names})\\2`, 'g');
   const lines = new LineIndex(text);
   const findings: EngineFinding[] = [];
@@ -399,6 +398,7 @@ function motorCodeUnder(dir: string, motorDirs: readonly string[] = []): boolean
   return motorDirs.some((d) => d === dir || d.startsWith(prefix));
 }
 
+/** requirements*.txt, pyproject.toml, setup.cfg, Pipfile (edited) and Python lockfiles (reported as stale). */
 export function processPythonDependency(rel: string, buf: Uint8Array, mode: 'run' | 'check', motorCode = false): Outcome {
   const base = { replacedPackages: [] as string[], findings: [] as EngineFinding[] };
   const raw = decode(buf);

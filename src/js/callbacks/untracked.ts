@@ -77,7 +77,6 @@ export function callbackArg(node: t.Node | undefined): boolean {
 }
 
 /** Removed method names no other common library uses: reported on any receiver not proven foreign. */
-
 const DISTINCTIVE_REMOVED = new Set(['ensureIndex', 'findAndModify', 'findAndRemove', 'mapReduce', 'geoNear', 'geoHaystackSearch', 'reIndex', 'dropAllIndexes', 'parallelCollectionScan']);
 
 const ERR_PARAM = /^(?:err|error|er)$/;

@@ -218,10 +218,11 @@ export function reportUntracedClientCalls(ctx: RuleContext, absPath: string): Cl
       `If it is a ${c.info.name} ${kind}: ${row.fix}`,
     );
     // `coll.insert(doc, processDbResult)`: the named callback's result handling is part of the manual fix
-    const fn = last?.type === 'Identifier' ? namedCallback(call.scope.getBinding(last.name)) : undefined;
+    const cbName = last?.type === 'Identifier' ? last.name : undefined;
+    const fn = cbName ? namedCallback(call.scope.getBinding(cbName)) : undefined;
     // (a callback that takes nothing, `function ignoreErrors() {}`, has nothing to migrate)
-    if (fn && fn.node.params.length) {
-      const list = callbacks.get(fn.node) ?? { c, name: last!.type === 'Identifier' ? last.name : '', calls: [] };
+    if (cbName && fn && fn.node.params.length) {
+      const list = callbacks.get(fn.node) ?? { c, name: cbName, calls: [] };
       list.calls.push(`${name}() at line ${at.line}`);
       callbacks.set(fn.node, list);
     }

@@ -68,11 +68,11 @@ function alone(stmt: Node): Node {
   const block = stmt.parent;
   const ifs = block?.parent;
   if (block?.type !== 'block' || ifs?.type !== 'if_statement') return stmt;
-  if (named(block).filter((c) => c.type !== 'comment').length !== 1 || named(block).length !== 1) return stmt;
-  if (field(ifs, 'alternative') || ifs.childrenForFieldName('alternative').some(Boolean)) return stmt;
+  if (named(block).length !== 1) return stmt; // the statement, and not even a comment beside it
+  if (ifs.childrenForFieldName('alternative').some(Boolean)) return stmt;
   const cond = field(ifs, 'condition');
   if (!cond || !(plain(cond) || (cond.type === 'not_operator' && plain(field(cond, 'argument')!)))) return stmt;
-  // the if itself must be alone in neither case: its block keeps other statements, or gets `pass` below
+  // (lineSpan refuses the if when it is alone in its own block: that block would be left empty)
   return ifs;
 }
 
